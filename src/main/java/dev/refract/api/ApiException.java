@@ -1,0 +1,43 @@
+package dev.refract.api;
+
+/** An error the HTTP layer itself answers (authentication, bad query parameters, unknown merchants). */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String code;
+    private final String param;
+
+    public ApiException(int status, String type, String code, String message, String param) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+    }
+
+    public static ApiException authenticationRequired() {
+        return new ApiException(401, "authentication_error", "authentication_required",
+                "a valid API key is required in the Authorization header: Bearer <api_key>", null);
+    }
+
+    public static ApiException invalid(String param, String message) {
+        return new ApiException(400, "invalid_request_error", "invalid_request", message, param);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String param() {
+        return param;
+    }
+}

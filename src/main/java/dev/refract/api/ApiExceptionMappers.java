@@ -1,0 +1,72 @@
+package dev.refract.api;
+
+import dev.refract.refund.RefundError;
+import jakarta.ws.rs.WebApplicationException;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place where failures become the API's error body. */
+public class ApiExceptionMappers {
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> refundError(RefundError e) {
+        int status;
+        String type;
+        if (e instanceof RefundError.InvalidRequest) {
+            status = 400;
+            type = "invalid_request_error";
+        } else if (e instanceof RefundError.TransactionNotFound || e instanceof RefundError.RefundNotFound) {
+            status = 404;
+            type = "invalid_request_error";
+        } else if (e instanceof RefundError.IdempotencyConflict) {
+            status = 409;
+            type = "idempotency_error";
+        } else if (e instanceof RefundError.NotCancellable) {
+            status = 409;
+            type = "invalid_request_error";
+        } else {
+            status = 422;
+            type = "invalid_request_error";
+        }
+        return RestResponse.status(RestResponse.Status.fromStatusCode(status),
+                ErrorBody.of(type, e.code(), e.getMessage(), e.param()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> apiError(ApiException e) {
+        return RestResponse.status(RestResponse.Status.fromStatusCode(e.status()),
+                ErrorBody.of(e.type(), e.code(), e.getMessage(), e.param()));
+    }
+
+    /** Unknown paths, wrong methods and media types get the error shape too, not an HTML page. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> webError(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        String code = switch (status) {
+            case 404 -> "resource_not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "invalid_request";
+        };
+        return RestResponse.status(RestResponse.Status.fromStatusCode(status),
+                ErrorBody.of("invalid_request_error", code, e.getMessage(), null));
+    }
+
+    /** Anything else is our fault: logged with a correlation id that the answer carries, no class or trace. */
+    @ServerExceptionMapper
+    public RestResponse<ErrorBody> unexpected(Throwable e) {
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error %s", id);
+        return RestResponse.status(RestResponse.Status.INTERNAL_SERVER_ERROR,
+                ErrorBody.of("api_error", "internal_error", "an unexpected error occurred; reference " + id, null));
+    }
+}

@@ -1,0 +1,156 @@
+package dev.refract.api;
+
+import dev.refract.refund.RefundService;
+import dev.refract.refund.RefundState;
+import dev.refract.refund.RefundStatus;
+import dev.refract.refund.RefundStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/** The merchant refund API: create, read, sync, cancel, list. */
+@Path("/v1/refunds")
+@Produces(MediaType.APPLICATION_JSON)
+public class RefundResource {
+
+    static final String REPLAYED = "Idempotent-Replayed";
+    private static final int DEFAULT_LIMIT = 20;
+    private static final int MAX_LIMIT = 100;
+
+    private final RefundService refunds;
+    private final MerchantAuth auth;
+
+    RefundResource(RefundService refunds, MerchantAuth auth) {
+        this.refunds = refunds;
+        this.auth = auth;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Uni<RestResponse<RefundView>> create(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+                                                String body) {
+        return auth.authenticate(authorization)
+                .chain(merchant -> refunds.create(merchant, RefundRequests.parse(body)))
+                .map(created -> {
+                    int status = RefundView.createStatus(created.refund());
+                    RestResponse.ResponseBuilder<RefundView> response = RestResponse.ResponseBuilder
+                            .create(RestResponse.Status.fromStatusCode(status), RefundView.of(created.refund(), status));
+                    if (created.replayed()) {
+                        response.header(REPLAYED, "true");
+                    }
+                    return response.build();
+                });
+    }
+
+    @GET
+    @Path("/{merchant_refund_id}")
+    public Uni<RefundView> get(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+                               @RestPath("merchant_refund_id") String merchantRefundId) {
+        return auth.authenticate(authorization)
+                .chain(merchant -> refunds.get(merchant, merchantRefundId))
+                .map(r -> RefundView.of(r, 200));
+    }
+
+    @POST
+    @Path("/{merchant_refund_id}/sync")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<RefundView> sync(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+                                @RestPath("merchant_refund_id") String merchantRefundId) {
+        return auth.authenticate(authorization)
+                .chain(merchant -> refunds.sync(merchant, merchantRefundId))
+                .map(r -> RefundView.of(r, 200));
+    }
+
+    @POST
+    @Path("/{merchant_refund_id}/cancel")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<RefundView> cancel(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+                                  @RestPath("merchant_refund_id") String merchantRefundId) {
+        return auth.authenticate(authorization)
+                .chain(merchant -> refunds.cancel(merchant, merchantRefundId))
+                .map(r -> RefundView.of(r, 200));
+    }
+
+    @GET
+    public Uni<ListView> list(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+                              @RestQuery("status") List<String> status,
+                              @RestQuery("connector") String connector,
+                              @RestQuery("connector_transaction_id") String connectorTransactionId,
+                              @RestQuery("created_from") String createdFrom,
+                              @RestQuery("created_to") String createdTo,
+                              @RestQuery("limit") String limit,
+                              @RestQuery("cursor") String cursor) {
+        return auth.authenticate(authorization).chain(merchant -> {
+            int pageSize = limit(limit);
+            RefundStore.RefundFilter filter = new RefundStore.RefundFilter(states(status), connector,
+                    connectorTransactionId, time("created_from", createdFrom), time("created_to", createdTo),
+                    pageSize, cursor == null ? null : Cursors.decode(cursor));
+            return refunds.list(merchant, filter);
+        }).map(page -> {
+            List<RefundView> data = page.data().stream().map(r -> RefundView.of(r, 200)).toList();
+            String next = null;
+            if (page.hasMore()) {
+                var last = page.data().get(page.data().size() - 1);
+                next = Cursors.encode(last.createdAt(), last.id());
+            }
+            return new ListView(data, page.hasMore(), next);
+        });
+    }
+
+    private static Set<RefundState> states(List<String> statuses) {
+        Set<RefundState> states = EnumSet.noneOf(RefundState.class);
+        if (statuses != null) {
+            for (String s : statuses) {
+                try {
+                    states.addAll(RefundState.of(RefundStatus.valueOf(s.toUpperCase(Locale.ROOT))));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid("status",
+                            "status must be one of PENDING, SUCCEEDED, FAILED, MANUAL_REVIEW");
+                }
+            }
+        }
+        return states;
+    }
+
+    private static int limit(String limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalid("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    private static Instant time(String param, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(param, param + " must be an RFC 3339 timestamp such as 2026-01-20T15:30:00Z");
+        }
+    }
+}

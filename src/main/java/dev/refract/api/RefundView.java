@@ -1,0 +1,62 @@
+package dev.refract.api;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.refract.refund.Refund;
+import dev.refract.refund.RefundFailure;
+import dev.refract.refund.RefundState;
+import dev.refract.refund.RefundStatus;
+import java.time.Instant;
+import java.util.Map;
+
+/** A refund as every endpoint answers it. {@code status_code} is the HTTP status of the answer carrying it. */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record RefundView(
+        String merchantRefundId,
+        String connector,
+        String connectorTransactionId,
+        String connectorRefundId,
+        RefundStatus status,
+        String connectorStatus,
+        MoneyView amount,
+        String reason,
+        Map<String, String> metadata,
+        ErrorView error,
+        Map<String, String> connectorDetails,
+        int statusCode,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record MoneyView(long minorAmount, String currency) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record ErrorView(String type, String code, String message, String connectorCode, String connectorMessage) {
+    }
+
+    public static RefundView of(Refund r, int statusCode) {
+        RefundFailure f = r.failure();
+        ErrorView error = f == null || !(r.state() == RefundState.FAILED || r.state() == RefundState.MANUAL_REVIEW)
+                ? null
+                : new ErrorView(f.type(), f.code(), f.message(), f.connectorCode(), f.connectorMessage());
+        return new RefundView(r.merchantRefundId(), r.connector(), r.connectorTransactionId(), r.connectorRefundId(),
+                r.status(), r.connectorStatus(), new MoneyView(r.amount().minorAmount(), r.amount().currency()),
+                r.reason(), r.metadata(), error, r.connectorDetails(), statusCode, r.createdAt(), r.updatedAt());
+    }
+
+    /**
+     * The HTTP status of a create (and of its replays): 200 while accepted or done, else the status of the
+     * failure: 404 unknown payment, 422 amount or currency refused by the PSP, 402 any other decline.
+     */
+    public static int createStatus(Refund r) {
+        if (r.state() != RefundState.FAILED || r.failure() == null) {
+            return 200;
+        }
+        return switch (r.failure().code()) {
+            case "transaction_not_found" -> 404;
+            case "amount_exceeds_refundable", "currency_mismatch" -> 422;
+            default -> 402;
+        };
+    }
+}

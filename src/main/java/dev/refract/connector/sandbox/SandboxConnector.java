@@ -1,0 +1,139 @@
+package dev.refract.connector.sandbox;
+
+import dev.refract.refund.Connector;
+import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.Refund;
+import dev.refract.refund.RefundError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The built-in sandbox PSP: no network, no credentials. Payment ids {@code sbx_<minor>_<CUR>[_…]} are captured
+ * payments of that amount; {@code connector_options.sandbox_outcome} chooses how the PSP answers.
+ */
+@ApplicationScoped
+public class SandboxConnector implements Connector {
+
+    static final String NAME = "sandbox";
+
+    private final SandboxSettings settings;
+    private final Vertx vertx;
+    private final SandboxPsp psp = new SandboxPsp();
+
+    SandboxConnector(SandboxSettings settings, Vertx vertx) {
+        this.settings = settings;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean available() {
+        return settings.enabled();
+    }
+
+    @Override
+    public boolean needsNoAccount() {
+        return true;
+    }
+
+    @Override
+    public boolean claims(String connectorTransactionId) {
+        return connectorTransactionId.startsWith("sbx_");
+    }
+
+    @Override
+    public void validateOptions(Map<String, Object> options) {
+        SandboxBehaviour.of(options);
+    }
+
+    @Override
+    public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
+        if (!credentials.isEmpty()) {
+            throw RefundError.InvalidRequest.of("credentials", "the sandbox takes no credentials");
+        }
+    }
+
+    @Override
+    public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
+        return afterLatency(() -> SandboxPsp.captured(connectorTransactionId)
+                .<PaymentLookup>map(PaymentLookup.Captured::new)
+                .orElseGet(() -> new PaymentLookup.NotFound("resource_missing",
+                        "No such payment: " + connectorTransactionId)));
+    }
+
+    @Override
+    public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
+        return afterLatency(() -> {
+            if (SandboxPsp.captured(refund.connectorTransactionId()).isEmpty()) {
+                return new Outcome.NotFound("resource_missing", "No such payment: " + refund.connectorTransactionId());
+            }
+            Instant now = Instant.now();
+            SandboxPsp.Answer answer = psp.submit(refund.merchantId(), refund.connectorTransactionId(),
+                    refund.pspReference(), refund.amount(), SandboxBehaviour.of(refund.connectorOptions()), now);
+            if (answer instanceof SandboxPsp.Answer.Refunded r) {
+                return outcomeOf(r.refund(), now);
+            }
+            if (answer instanceof SandboxPsp.Answer.Declined d) {
+                String code = switch (d.code()) {
+                    case "amount_too_large" -> "amount_exceeds_refundable";
+                    case "currency_mismatch" -> "currency_mismatch";
+                    default -> "refund_failed";
+                };
+                return new Outcome.Declined(code, d.message(), d.code(), d.message(), null, "declined", false,
+                        Map.of());
+            }
+            if (answer instanceof SandboxPsp.Answer.TimedOut) {
+                return new Outcome.Unknown("the sandbox PSP did not answer in time");
+            }
+            return new Outcome.Unknown("the sandbox PSP answered 500");
+        });
+    }
+
+    @Override
+    public boolean canSync() {
+        return true;
+    }
+
+    @Override
+    public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
+        return afterLatency(() -> psp.find(refund.pspReference())
+                .map(r -> outcomeOf(r, Instant.now()))
+                .orElseGet(() -> new Outcome.Unknown("the sandbox PSP has no refund " + refund.pspReference())));
+    }
+
+    /** How many refunds the simulated PSP made for a payment: what a PSP dashboard would show. */
+    public long refundsAtPsp(String merchantId, String connectorTransactionId) {
+        return psp.refundCount(merchantId, connectorTransactionId);
+    }
+
+    private static Outcome outcomeOf(SandboxPsp.SandboxRefund refund, Instant now) {
+        return refund.statusAt(now) == SandboxPsp.Status.SUCCEEDED
+                ? new Outcome.Succeeded(refund.id(), "succeeded", Map.of())
+                : new Outcome.Pending(refund.id(), "pending", Map.of());
+    }
+
+    /** Answers after the configured latency, on the caller's Vert.x context (a timer set there fires there). */
+    private <T> Uni<T> afterLatency(Supplier<T> answer) {
+        long millis = settings.latency().toMillis();
+        if (millis <= 0) {
+            return Uni.createFrom().item(answer);
+        }
+        return Uni.createFrom().emitter(emitter -> vertx.setTimer(millis, id -> {
+            try {
+                emitter.complete(answer.get());
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+            }
+        }));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.refract.refund;
+
+import io.smallrye.mutiny.Uni;
+import java.util.Map;
+
+/**
+ * The PSP port: a stateless translator between a refund and one PSP's API. It reports outcomes and decides
+ * nothing; every method completes on the caller's Vert.x context, and never fails for a PSP answer: failures
+ * are {@link Outcome}s. Implementations are CDI beans found by the {@link ConnectorRegistry}.
+ */
+public interface Connector {
+
+    /** The connector's name in the API ({@code stripe}, {@code sandbox} …). */
+    String name();
+
+    /** Whether the connector may be used in this deployment (the sandbox can be switched off). */
+    default boolean available() {
+        return true;
+    }
+
+    /** Whether merchants may use it without configuring an account first (a connector with no credentials). */
+    default boolean needsNoAccount() {
+        return false;
+    }
+
+    /** Whether {@code connectorTransactionId} has the shape of this PSP's payment ids (routing). */
+    boolean claims(String connectorTransactionId);
+
+    /** Refuses unknown or invalid {@code connector_options} with {@link RefundError.InvalidRequest}. */
+    void validateOptions(Map<String, Object> options);
+
+    /** Refuses missing or unknown credentials and settings with {@link RefundError.InvalidRequest}. */
+    void validateAccount(Map<String, String> credentials, Map<String, String> settings);
+
+    /** The payment's captured amount, when the PSP can tell it. */
+    Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId);
+
+    /**
+     * Submits the refund. Called again for the same refund after NotSent or Unknown: the PSP idempotency key
+     * (or reference) must come from {@link Refund#pspReference()} so that a resend never refunds twice.
+     */
+    Uni<Outcome> submit(ConnectorAccount account, Refund refund);
+
+    /** Whether the PSP has a refund status endpoint. */
+    boolean canSync();
+
+    /**
+     * The refund's current status at the PSP. A refund the PSP cannot find is Unknown, never NotFound: its
+     * submission may still be on the way.
+     */
+    Uni<Outcome> sync(ConnectorAccount account, Refund refund);
+}

@@ -1,0 +1,34 @@
+package dev.refract.refund;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Every connector bean that is available in this deployment, by name. Adding a PSP adds a bean, no enum. */
+@ApplicationScoped
+public class ConnectorRegistry {
+
+    private final Map<String, Connector> byName = new TreeMap<>();
+
+    ConnectorRegistry(Instance<Connector> connectors) {
+        for (Connector c : connectors) {
+            if (c.available()) {
+                byName.put(c.name(), c);
+            }
+        }
+    }
+
+    public Optional<Connector> find(String name) {
+        return Optional.ofNullable(name == null ? null : byName.get(name));
+    }
+
+    public Connector get(String name) {
+        return find(name).orElseThrow(() -> RefundError.InvalidRequest.of("connector", "unknown connector " + name));
+    }
+
+    public Iterable<Connector> all() {
+        return byName.values();
+    }
+}

@@ -1,0 +1,60 @@
+package dev.refract.refund;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Picks the connector that captured a payment, since a refund must go back through it. There is no fallback
+ * to another PSP. Order: the connector named in the request, the one recorded for an earlier refund of the
+ * payment, the one enabled connector whose ids look like it, the merchant's default.
+ */
+public final class ConnectorRouter {
+
+    private ConnectorRouter() {
+    }
+
+    /**
+     * @param requested the request's {@code connector}, or null
+     * @param recorded  the connector of an earlier refund of this payment, or null
+     * @param enabled   the merchant's enabled connectors, by name
+     */
+    public static Connector resolve(String requested, String recorded, String connectorTransactionId,
+                                    Map<String, Connector> enabled, String defaultConnector,
+                                    ConnectorRegistry registry) {
+        if (requested != null) {
+            registry.get(requested);
+            if (recorded != null && !recorded.equals(requested)) {
+                throw RefundError.InvalidRequest.of("connector", "payment " + connectorTransactionId
+                        + " was refunded through " + recorded + ", not " + requested);
+            }
+            return enabledOrRefuse(requested, enabled);
+        }
+        if (recorded != null) {
+            return enabledOrRefuse(recorded, enabled);
+        }
+        List<Connector> claiming = enabled.values().stream().filter(c -> c.claims(connectorTransactionId)).toList();
+        if (claiming.size() == 1) {
+            return claiming.get(0);
+        }
+        if (claiming.size() > 1) {
+            throw new RefundError.InvalidRequest("connector_required", "connector", "connector_transaction_id "
+                    + connectorTransactionId + " fits several enabled connectors "
+                    + claiming.stream().map(Connector::name).toList() + "; name one in connector");
+        }
+        if (defaultConnector != null) {
+            return enabledOrRefuse(defaultConnector, enabled);
+        }
+        throw new RefundError.InvalidRequest("connector_required", "connector",
+                "no enabled connector recognises connector_transaction_id " + connectorTransactionId
+                        + " and the merchant has no default connector; name one in connector");
+    }
+
+    private static Connector enabledOrRefuse(String name, Map<String, Connector> enabled) {
+        Connector c = enabled.get(name);
+        if (c == null) {
+            throw new RefundError.InvalidRequest("connector_not_enabled", "connector",
+                    "connector " + name + " is not enabled for this merchant");
+        }
+        return c;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.refract.refund;
+
+import java.util.Map;
+
+/**
+ * What one PSP call ended in. Connectors only report outcomes; {@link RefundStateMachine} alone turns
+ * them into state. A PSP status a connector does not know is {@link Pending}, never a final outcome.
+ */
+public sealed interface Outcome {
+
+    /** The PSP's own last status word, verbatim, when it gave one. */
+    default String connectorStatus() {
+        return null;
+    }
+
+    default String connectorRefundId() {
+        return null;
+    }
+
+    default Map<String, String> details() {
+        return Map.of();
+    }
+
+    /** The refund is done at the PSP. */
+    record Succeeded(String connectorRefundId, String connectorStatus, Map<String, String> details)
+            implements Outcome {
+        public Succeeded {
+            details = Map.copyOf(details);
+        }
+    }
+
+    /** The PSP accepted the refund; the final answer comes later. */
+    record Pending(String connectorRefundId, String connectorStatus, Map<String, String> details)
+            implements Outcome {
+        public Pending {
+            details = Map.copyOf(details);
+        }
+    }
+
+    /**
+     * A definite business failure. {@code code} is the API's error code ({@code refund_failed},
+     * {@code amount_exceeds_refundable}, {@code refund_cancelled}, {@code refund_returned} …).
+     * {@code reversesSuccess} marks the PSP statuses that may legitimately fail a refund that had succeeded
+     * (Stripe {@code failed}, Adyen {@code REFUNDED_REVERSED}, Marqeta {@code RETURNED}).
+     */
+    record Declined(String code, String message, String connectorCode, String connectorMessage,
+                    String connectorRefundId, String connectorStatus, boolean reversesSuccess,
+                    Map<String, String> details) implements Outcome {
+        public Declined {
+            details = Map.copyOf(details);
+        }
+
+        public static Declined of(String code, String message, String connectorCode, String connectorMessage) {
+            return new Declined(code, message, connectorCode, connectorMessage, null, null, false, Map.of());
+        }
+    }
+
+    /** The PSP does not know the payment. */
+    record NotFound(String connectorCode, String connectorMessage) implements Outcome {
+    }
+
+    /** Provably never reached the PSP (connection refused, circuit open): safe to send again. */
+    record NotSent(String reason) implements Outcome {
+    }
+
+    /** May have reached the PSP (timeout, 5xx, reset): resend only with the same idempotency key, or sync. */
+    record Unknown(String reason) implements Outcome {
+    }
+}

@@ -1,0 +1,168 @@
+package dev.refract.refund;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A refund as the core sees it. {@link #apply} is the only place its state changes; it returns the refund as
+ * it is to be written, the event to append, and what the payment's ledger row must move by.
+ */
+public record Refund(
+        long id,
+        String merchantId,
+        String merchantRefundId,
+        String connector,
+        String connectorTransactionId,
+        String connectorRefundId,
+        RefundState state,
+        String connectorStatus,
+        Money amount,
+        String reason,
+        Map<String, String> metadata,
+        Map<String, Object> connectorOptions,
+        Map<String, String> connectorDetails,
+        RefundFailure failure,
+        String fingerprint,
+        String pspReference,
+        int attempts,
+        Instant nextActionAt,
+        long version,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    public RefundStatus status() {
+        return state.status();
+    }
+
+    /**
+     * The PSP idempotency key / reference / token of a refund: derived from who asked and their reference,
+     * so it is the same on every resend, from any replica, after any crash. 35 characters, within the
+     * shortest PSP limit (Marqeta tokens, 36).
+     */
+    public static String pspReferenceFor(String merchantId, String merchantRefundId) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    (merchantId + "\n" + merchantRefundId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "rf_" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A change to append to the refund's event log. */
+    public record Event(RefundState from, RefundState to, Cause cause, String connectorStatus, String detail) {
+    }
+
+    /** How much the payment's in-flight and refunded totals move, in the refund's minor units. */
+    public record LedgerDelta(long inFlight, long refunded) {
+        static final LedgerDelta NONE = new LedgerDelta(0, 0);
+
+        public boolean isZero() {
+            return inFlight == 0 && refunded == 0;
+        }
+
+        static LedgerDelta between(RefundState from, RefundState to, long amount) {
+            boolean wasReserved = from.inFlight() || from == RefundState.MANUAL_REVIEW;
+            if (wasReserved && to == RefundState.SUCCEEDED) {
+                return new LedgerDelta(-amount, amount);
+            }
+            if (wasReserved && to == RefundState.FAILED) {
+                return new LedgerDelta(-amount, 0);
+            }
+            if (from == RefundState.SUCCEEDED && to == RefundState.FAILED) {
+                return new LedgerDelta(0, -amount);
+            }
+            return NONE;
+        }
+    }
+
+    /** The result of applying something to a refund. {@code event} is null when nothing worth logging changed. */
+    public record Applied(Refund refund, Event event, LedgerDelta ledger) {
+        public boolean changed() {
+            return event != null;
+        }
+
+        public boolean statusChanged() {
+            return event != null && event.from().status() != event.to().status();
+        }
+    }
+
+    /**
+     * Applies a PSP outcome.
+     *
+     * @param attempted whether this outcome is the answer to a PSP call made for this refund (counts an attempt)
+     */
+    public Applied apply(Outcome outcome, Cause cause, boolean attempted, RetryPolicy policy, Instant now) {
+        RefundStateMachine.Transition t = RefundStateMachine.next(state, outcome);
+        int newAttempts = attempted ? attempts + 1 : attempts;
+        if (!t.accepted()) {
+            return new Applied(with(state, connectorRefundId, connectorStatus, connectorDetails, failure,
+                    newAttempts, schedule(state, newAttempts, policy, now), now), null, LedgerDelta.NONE);
+        }
+        String newRefundId = outcome.connectorRefundId() != null ? outcome.connectorRefundId() : connectorRefundId;
+        String newStatus = outcome.connectorStatus() != null ? outcome.connectorStatus() : connectorStatus;
+        Map<String, String> details = new LinkedHashMap<>(connectorDetails);
+        details.putAll(outcome.details());
+        RefundFailure newFailure = switch (t.to()) {
+            case FAILED -> failureOf(outcome);
+            case SUCCEEDED -> null;
+            default -> failure;
+        };
+        Refund updated = with(t.to(), newRefundId, newStatus, Map.copyOf(details), newFailure, newAttempts,
+                schedule(t.to(), newAttempts, policy, now), now);
+        boolean worthAnEvent = t.changesState() || !java.util.Objects.equals(newStatus, connectorStatus);
+        Event event = worthAnEvent ? new Event(state, t.to(), cause, newStatus, describe(outcome)) : null;
+        return new Applied(updated, event, LedgerDelta.between(state, t.to(), amount.minorAmount()));
+    }
+
+    /** The janitor gives up on a refund whose outcome it could not settle. */
+    public Applied exhaust(Cause cause, Instant now) {
+        RefundStateMachine.Transition t = RefundStateMachine.exhausted(state);
+        if (!t.changesState()) {
+            return new Applied(this, null, LedgerDelta.NONE);
+        }
+        Refund updated = with(t.to(), connectorRefundId, connectorStatus, connectorDetails,
+                RefundFailure.exhausted(attempts), attempts, null, now);
+        return new Applied(updated, new Event(state, t.to(), cause, connectorStatus, "attempts exhausted"),
+                LedgerDelta.between(state, t.to(), amount.minorAmount()));
+    }
+
+    private static Instant schedule(RefundState state, int attempts, RetryPolicy policy, Instant now) {
+        return state.inFlight() ? policy.nextAction(attempts, now) : null;
+    }
+
+    private static RefundFailure failureOf(Outcome outcome) {
+        if (outcome instanceof Outcome.Declined d) {
+            return RefundFailure.of(d);
+        }
+        if (outcome instanceof Outcome.NotFound n) {
+            return RefundFailure.of(n);
+        }
+        throw new IllegalStateException("no failure in " + outcome);
+    }
+
+    private static String describe(Outcome outcome) {
+        if (outcome instanceof Outcome.Declined d) {
+            return "declined: " + d.code() + (d.connectorCode() != null ? " (" + d.connectorCode() + ")" : "");
+        }
+        if (outcome instanceof Outcome.NotFound n) {
+            return "not found" + (n.connectorCode() != null ? " (" + n.connectorCode() + ")" : "");
+        }
+        if (outcome instanceof Outcome.Unknown u) {
+            return "unknown: " + u.reason();
+        }
+        if (outcome instanceof Outcome.NotSent n) {
+            return "not sent: " + n.reason();
+        }
+        return outcome instanceof Outcome.Succeeded ? "succeeded" : "pending";
+    }
+
+    private Refund with(RefundState newState, String newConnectorRefundId, String newConnectorStatus,
+                        Map<String, String> newDetails, RefundFailure newFailure, int newAttempts,
+                        Instant newNextActionAt, Instant now) {
+        return new Refund(id, merchantId, merchantRefundId, connector, connectorTransactionId, newConnectorRefundId,
+                newState, newConnectorStatus, amount, reason, metadata, connectorOptions, newDetails, newFailure,
+                fingerprint, pspReference, newAttempts, newNextActionAt, version, createdAt, now);
+    }
+}

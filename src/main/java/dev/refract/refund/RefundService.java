@@ -1,0 +1,217 @@
+package dev.refract.refund;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The refund use cases: create, get, sync, list, and the janitor's reconcile. The flow is record first (the
+ * amount reserved under the payment's row lock), then the PSP call outside any transaction, then the outcome
+ * applied under optimistic locking. Whatever does not finish is left scheduled for the janitor.
+ */
+@ApplicationScoped
+public class RefundService {
+
+    private static final Logger LOG = Logger.getLogger(RefundService.class);
+    private static final int SAVE_ATTEMPTS = 5;
+
+    private final RefundStore store;
+    private final ConnectorRegistry registry;
+    private final RetryPolicy policy;
+
+    RefundService(RefundStore store, ConnectorRegistry registry, JanitorSettings settings) {
+        this.store = store;
+        this.registry = registry;
+        this.policy = new RetryPolicy(settings.backoffBase(), settings.backoffMax(), settings.maxAttempts(),
+                settings.submitGrace(), () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** The refund and whether it is the stored answer to an earlier identical request. */
+    public record Created(Refund refund, boolean replayed) {
+    }
+
+    public Uni<Created> create(Merchant merchant, CreateRefund command) {
+        return store.find(merchant.id(), command.merchantRefundId()).chain(existing -> existing != null
+                ? Uni.createFrom().item(replay(existing, command))
+                : route(merchant, command));
+    }
+
+    private Uni<Created> route(Merchant merchant, CreateRefund command) {
+        // One after the other: the store's reactive session belongs to this request's context.
+        return enabledAccounts(merchant.id()).chain(enabled -> store
+                .payment(merchant.id(), command.connectorTransactionId())
+                .chain(recorded -> routeAndRecord(merchant, command, enabled, recorded)));
+    }
+
+    private Uni<Created> routeAndRecord(Merchant merchant, CreateRefund command,
+                                        Map<String, ConnectorAccount> enabled,
+                                        RefundStore.RecordedPayment recorded) {
+        Map<String, Connector> connectors = enabled.keySet().stream()
+                .collect(Collectors.toMap(n -> n, registry::get));
+        Connector connector = ConnectorRouter.resolve(command.connector(),
+                recorded == null ? null : recorded.connector(), command.connectorTransactionId(),
+                connectors, merchant.defaultConnector(), registry);
+        connector.validateOptions(command.connectorOptions());
+        ConnectorAccount account = enabled.get(connector.name());
+        boolean capturedKnown = recorded != null && recorded.ledger().capturedKnown();
+        return captured(connector, account, command, capturedKnown)
+                .chain(captured -> store.record(merchant.id(), command, connector.name(), captured,
+                        Instant.now().plus(policy.submitGrace())))
+                .chain(recordedRefund -> recordedRefund.created()
+                        ? submit(connector, account, recordedRefund.refund())
+                        : Uni.createFrom().item(replay(recordedRefund.refund(), command)));
+    }
+
+    /** The captured amount to check against: the merchant's word, else the PSP's, else none (null). */
+    private Uni<Money> captured(Connector connector, ConnectorAccount account, CreateRefund command,
+                                boolean alreadyKnown) {
+        if (command.paymentAmount() != null || alreadyKnown) {
+            return Uni.createFrom().item(command.paymentAmount());
+        }
+        return connector.lookupPayment(account, command.connectorTransactionId()).map(lookup -> {
+            if (lookup instanceof PaymentLookup.Captured c) {
+                return c.amount();
+            }
+            if (lookup instanceof PaymentLookup.NotFound) {
+                throw new RefundError.TransactionNotFound(connector.name() + " does not know payment "
+                        + command.connectorTransactionId());
+            }
+            return null;
+        });
+    }
+
+    private Uni<Created> submit(Connector connector, ConnectorAccount account, Refund refund) {
+        return callPsp(() -> connector.submit(account, refund))
+                .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.PSP, true))
+                .onFailure().recoverWithItem(failure -> {
+                    // The refund is recorded and scheduled: the janitor resends it with the same PSP
+                    // idempotency key, so answering PENDING now loses nothing.
+                    LOG.errorf(failure, "could not record the PSP outcome of refund %d; the janitor will settle it",
+                            refund.id());
+                    return refund;
+                })
+                .map(r -> new Created(r, false));
+    }
+
+    private Created replay(Refund existing, CreateRefund command) {
+        if (!existing.fingerprint().equals(command.fingerprint())) {
+            throw new RefundError.IdempotencyConflict(command.merchantRefundId());
+        }
+        return new Created(existing, true);
+    }
+
+    public Uni<Refund> get(Merchant merchant, String merchantRefundId) {
+        return store.find(merchant.id(), merchantRefundId).map(r -> {
+            if (r == null) {
+                throw new RefundError.RefundNotFound(merchantRefundId);
+            }
+            return r;
+        });
+    }
+
+    /** Asks the PSP for the refund's status now; a PSP without a status endpoint leaves it as it is. */
+    public Uni<Refund> sync(Merchant merchant, String merchantRefundId) {
+        return get(merchant, merchantRefundId).chain(refund -> {
+            Connector connector = registry.find(refund.connector()).orElse(null);
+            if (connector == null || !connector.canSync() || refund.state() == RefundState.RECEIVED) {
+                return Uni.createFrom().item(refund);
+            }
+            return account(refund).chain(account -> callPsp(() -> connector.sync(account, refund)))
+                    .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.SYNC, false));
+        });
+    }
+
+    /**
+     * Cancels a refund still in flight where the PSP allows it. No connector of this deployment can cancel
+     * yet, so every existing refund is answered not cancellable.
+     */
+    public Uni<Refund> cancel(Merchant merchant, String merchantRefundId) {
+        return get(merchant, merchantRefundId).map(refund -> {
+            throw new RefundError.NotCancellable("connector " + refund.connector() + " cannot cancel refunds");
+        });
+    }
+
+    public Uni<RefundStore.RefundPage> list(Merchant merchant, RefundStore.RefundFilter filter) {
+        return store.list(merchant.id(), filter);
+    }
+
+    /**
+     * The janitor's work on one claimed refund: give up after the configured attempts, resend what was not
+     * sent or whose outcome is unknown (same PSP idempotency key), sync what the PSP accepted.
+     */
+    public Uni<Refund> reconcile(Refund refund) {
+        if (policy.exhausted(refund.attempts())) {
+            LOG.warnf("refund %d (%s) has no final outcome after %d attempts: MANUAL_REVIEW", refund.id(),
+                    refund.connector(), refund.attempts());
+            return saveWithRetry(refund.id(), r -> r.exhaust(Cause.JANITOR, Instant.now()));
+        }
+        Connector connector = registry.find(refund.connector()).orElse(null);
+        if (connector == null) {
+            return applyOutcome(refund.id(), new Outcome.NotSent("connector " + refund.connector()
+                    + " is not available"), Cause.JANITOR, false);
+        }
+        boolean resend = refund.state() == RefundState.RECEIVED || refund.state() == RefundState.UNKNOWN;
+        if (!resend && !connector.canSync()) {
+            // Only a webhook can settle it; look again later without spending an attempt.
+            return applyOutcome(refund.id(), new Outcome.NotSent("awaiting the PSP's webhook"), Cause.JANITOR,
+                    false);
+        }
+        return account(refund)
+                .chain(account -> callPsp(() -> resend ? connector.submit(account, refund)
+                        : connector.sync(account, refund)))
+                .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.JANITOR, true));
+    }
+
+    /** Applies an outcome to the refund as it is now, re-reading it when a concurrent writer got there first. */
+    public Uni<Refund> applyOutcome(long refundId, Outcome outcome, Cause cause, boolean attempted) {
+        return saveWithRetry(refundId, r -> r.apply(outcome, cause, attempted, policy, Instant.now()));
+    }
+
+    private Uni<Refund> saveWithRetry(long refundId, java.util.function.Function<Refund, Refund.Applied> change) {
+        return Uni.createFrom().deferred(() -> store.findById(refundId).chain(r -> store.save(change.apply(r))))
+                .onFailure(RefundStore.StaleRefund.class).retry().atMost(SAVE_ATTEMPTS);
+    }
+
+    /** A connector that fails instead of answering an outcome has a bug; the refund must not be lost to it. */
+    private static Uni<Outcome> callPsp(Supplier<Uni<? extends Outcome>> call) {
+        return Uni.createFrom().<Outcome>deferred(call).onFailure().recoverWithItem(failure -> {
+            LOG.errorf(failure, "connector call failed unexpectedly; treating the outcome as unknown");
+            return new Outcome.Unknown("connector error");
+        });
+    }
+
+    private Uni<ConnectorAccount> account(Refund refund) {
+        return enabledAccounts(refund.merchantId()).map(accounts -> {
+            ConnectorAccount account = accounts.get(refund.connector());
+            return account != null ? account : ConnectorAccount.implicit(refund.merchantId(), refund.connector());
+        });
+    }
+
+    /**
+     * The merchant's enabled connectors with their accounts. A connector that needs no account (the sandbox,
+     * where it is switched on) is enabled for every merchant unless the merchant switched it off.
+     */
+    private Uni<Map<String, ConnectorAccount>> enabledAccounts(String merchantId) {
+        return store.accounts(merchantId).map(list -> {
+            Map<String, ConnectorAccount> enabled = new java.util.TreeMap<>();
+            for (Connector c : registry.all()) {
+                if (c.needsNoAccount()) {
+                    enabled.put(c.name(), ConnectorAccount.implicit(merchantId, c.name()));
+                }
+            }
+            for (ConnectorAccount account : list) {
+                if (registry.find(account.connector()).isEmpty() || !account.enabled()) {
+                    enabled.remove(account.connector());
+                } else {
+                    enabled.put(account.connector(), account);
+                }
+            }
+            return enabled;
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package dev.refract.refund;
+
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** The persistence port of the core. Every method is one short transaction. */
+public interface RefundStore {
+
+    /** The refund of this merchant with this merchant_refund_id, or null. */
+    Uni<Refund> find(String merchantId, String merchantRefundId);
+
+    Uni<Refund> findById(long id);
+
+    /** The connector that an earlier refund of this payment went through, with the payment's totals; or null. */
+    Uni<RecordedPayment> payment(String merchantId, String connectorTransactionId);
+
+    /**
+     * Records a new refund, first step of every create: locks the payment's ledger row, asks
+     * {@link PaymentLedger#reserve} for the amount, inserts the refund and its first event and writes the
+     * reservation, all in one transaction. When a refund with the same merchant_refund_id exists (a concurrent
+     * create won), returns it instead, with {@code created} false.
+     *
+     * @param captured the captured amount the merchant or the PSP gave, or null
+     * @param firstAction when the janitor may first take the refund if its submission never reports back
+     */
+    Uni<Recorded> record(String merchantId, CreateRefund command, String connector, Money captured,
+                         Instant firstAction);
+
+    /**
+     * Writes an applied change, its event and ledger movement, if the refund's version is still the one it was
+     * read at; fails with {@link StaleRefund} otherwise.
+     */
+    Uni<Refund> save(Refund.Applied applied);
+
+    /**
+     * Claims up to {@code limit} in-flight refunds whose next action is due, skipping rows another replica has
+     * locked, and pushes their next action {@code lease} into the future so nobody else takes them meanwhile.
+     */
+    Uni<List<Refund>> claimDue(Instant now, int limit, Duration lease);
+
+    Uni<RefundPage> list(String merchantId, RefundFilter filter);
+
+    /** The merchant's connector accounts, credentials decrypted. */
+    Uni<List<ConnectorAccount>> accounts(String merchantId);
+
+    record RecordedPayment(String connector, PaymentLedger ledger) {
+    }
+
+    record Recorded(Refund refund, boolean created) {
+    }
+
+    /** A position in the newest-first list: strictly older than (createdAt, id). */
+    record Cursor(Instant createdAt, long id) {
+    }
+
+    /**
+     * @param states empty for all
+     * @param to     exclusive
+     */
+    record RefundFilter(Set<RefundState> states, String connector, String connectorTransactionId,
+                        Instant from, Instant to, int limit, Cursor after) {
+    }
+
+    record RefundPage(List<Refund> data, boolean hasMore) {
+    }
+
+    /** Someone else changed the refund since it was read; read it again and re-apply. */
+    final class StaleRefund extends RuntimeException {
+        public StaleRefund(long id) {
+            super("refund " + id + " changed concurrently", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.refract.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refract.refund.ConnectorAccount;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Merchants' PSP accounts: sealed on the way in, opened on the way out, never logged. */
+@ApplicationScoped
+public class AccountStore {
+
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private final SecretBox secrets;
+    private final ObjectMapper json;
+
+    AccountStore(SecretBox secrets, ObjectMapper json) {
+        this.secrets = secrets;
+        this.json = json;
+    }
+
+    public Uni<List<ConnectorAccount>> forMerchant(String merchantId) {
+        return Panache.withSession(() -> ConnectorAccountEntity.<ConnectorAccountEntity>list("merchantId", merchantId))
+                .map(entities -> entities.stream().map(this::open).toList());
+    }
+
+    /** Creates or replaces the merchant's account at a connector. */
+    public Uni<ConnectorAccount> put(ConnectorAccount account) {
+        return Panache.withTransaction(() -> ConnectorAccountEntity
+                .<ConnectorAccountEntity>findById(new ConnectorAccountEntity.Key(account.merchantId(), account.connector()))
+                .chain(found -> {
+                    Instant now = Instant.now();
+                    ConnectorAccountEntity e = found != null ? found : new ConnectorAccountEntity();
+                    if (found == null) {
+                        e.merchantId = account.merchantId();
+                        e.connector = account.connector();
+                        e.createdAt = now;
+                    }
+                    e.enabled = account.enabled();
+                    e.credentialsEnc = secrets.seal(write(account.credentials()), context(account, "credentials"));
+                    e.webhookSecretEnc = account.webhookSecret() == null ? null
+                            : secrets.seal(account.webhookSecret(), context(account, "webhook_secret"));
+                    e.settings = write(account.settings());
+                    e.updatedAt = now;
+                    return e.<ConnectorAccountEntity>persist();
+                }))
+                .map(this::open);
+    }
+
+    private ConnectorAccount open(ConnectorAccountEntity e) {
+        ConnectorAccount shell = new ConnectorAccount(e.merchantId, e.connector, e.enabled, null, null, null);
+        Map<String, String> credentials = read(secrets.open(e.credentialsEnc, context(shell, "credentials")));
+        String webhookSecret = e.webhookSecretEnc == null ? null
+                : secrets.open(e.webhookSecretEnc, context(shell, "webhook_secret"));
+        return new ConnectorAccount(e.merchantId, e.connector, e.enabled, credentials, read(e.settings), webhookSecret);
+    }
+
+    private static String context(ConnectorAccount account, String field) {
+        return "connector_accounts/" + account.merchantId() + "/" + account.connector() + "/" + field;
+    }
+
+    private String write(Map<String, String> map) {
+        try {
+            return json.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a map of strings", e);
+        }
+    }
+
+    private Map<String, String> read(String text) {
+        try {
+            return json.readValue(text, STRING_MAP);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored connector account data is not a JSON object of strings");
+        }
+    }
+}

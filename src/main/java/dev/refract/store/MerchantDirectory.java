@@ -1,0 +1,112 @@
+package dev.refract.store;
+
+import dev.refract.refund.Merchant;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * Merchants and their API keys. A key is 256 random bits shown once; only its SHA-256 is stored, and a
+ * request's key is found by its hash, so the stored value is useless to whoever reads the table.
+ */
+@ApplicationScoped
+public class MerchantDirectory {
+
+    private static final String KEY_PREFIX = "rk_";
+    private final SecureRandom random = new SecureRandom();
+    private final SecretBox secrets;
+
+    MerchantDirectory(SecretBox secrets) {
+        this.secrets = secrets;
+    }
+
+    /** A new merchant and its API key, which exists nowhere else after this returns; null if the id is taken. */
+    public record Created(MerchantEntity merchant, String apiKey) {
+    }
+
+    public Uni<Merchant> byApiKey(String apiKey) {
+        String hash = hash(apiKey);
+        return Panache.withSession(() -> MerchantEntity.<MerchantEntity>find("apiKeyHash", hash).firstResult())
+                .map(m -> m == null || !MessageDigest.isEqual(m.apiKeyHash.getBytes(StandardCharsets.US_ASCII),
+                        hash.getBytes(StandardCharsets.US_ASCII)) ? null : toMerchant(m));
+    }
+
+    public Uni<MerchantEntity> get(String merchantId) {
+        return Panache.withSession(() -> MerchantEntity.findById(merchantId));
+    }
+
+    /** Creates the merchant with a fresh random key, or answers null when the id exists. */
+    public Uni<Created> create(String merchantId, String name) {
+        return create(merchantId, name, newApiKey());
+    }
+
+    /** Creates the merchant with the given key (the dev-mode demo merchant), or answers null when the id exists. */
+    public Uni<Created> create(String merchantId, String name, String apiKey) {
+        return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId).chain(found -> {
+            if (found != null) {
+                return Uni.createFrom().nullItem();
+            }
+            MerchantEntity m = new MerchantEntity();
+            m.id = merchantId;
+            m.name = name;
+            m.apiKeyHash = hash(apiKey);
+            m.createdAt = Instant.now();
+            m.updatedAt = m.createdAt;
+            return m.<MerchantEntity>persist().map(saved -> new Created(saved, apiKey));
+        }));
+    }
+
+    /** The changes an operator asked for; null fields stay as they are. */
+    public record Update(String name, String defaultConnector, String webhookUrl, String webhookSecret) {
+    }
+
+    /** Applies the update, or answers null when there is no such merchant. */
+    public Uni<MerchantEntity> update(String merchantId, Update update) {
+        return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId).map(m -> {
+            if (m == null) {
+                return null;
+            }
+            if (update.name() != null) {
+                m.name = update.name();
+            }
+            if (update.defaultConnector() != null) {
+                m.defaultConnector = update.defaultConnector().isEmpty() ? null : update.defaultConnector();
+            }
+            if (update.webhookUrl() != null) {
+                m.webhookUrl = update.webhookUrl().isEmpty() ? null : update.webhookUrl();
+            }
+            if (update.webhookSecret() != null) {
+                m.webhookSecretEnc = update.webhookSecret().isEmpty() ? null
+                        : secrets.seal(update.webhookSecret(), "merchants/" + merchantId + "/webhook_secret");
+            }
+            m.updatedAt = Instant.now();
+            return m;
+        }));
+    }
+
+    public static Merchant toMerchant(MerchantEntity m) {
+        return new Merchant(m.id, m.name, m.defaultConnector);
+    }
+
+    private String newApiKey() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        return KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public static String hash(String apiKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

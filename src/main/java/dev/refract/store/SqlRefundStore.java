@@ -1,0 +1,255 @@
+package dev.refract.store;
+
+import dev.refract.refund.Cause;
+import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.CreateRefund;
+import dev.refract.refund.Money;
+import dev.refract.refund.PaymentLedger;
+import dev.refract.refund.Refund;
+import dev.refract.refund.RefundError;
+import dev.refract.refund.RefundState;
+import dev.refract.refund.RefundStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The refund store on the reactive PostgreSQL client. The money path is plain SQL on purpose: the row lock of
+ * a create, the version check of an update and the SKIP LOCKED claim of the janitor are each one visible
+ * statement, with no ORM deciding when to flush.
+ */
+@ApplicationScoped
+public class SqlRefundStore implements RefundStore {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final Pool pool;
+    private final AccountStore accounts;
+
+    SqlRefundStore(Pool pool, AccountStore accounts) {
+        this.pool = pool;
+        this.accounts = accounts;
+    }
+
+    @Override
+    public Uni<Refund> find(String merchantId, String merchantRefundId) {
+        return pool.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
+                .execute(Tuple.of(merchantId, merchantRefundId))
+                .map(SqlRefundStore::firstRefund);
+    }
+
+    @Override
+    public Uni<Refund> findById(long id) {
+        return pool.preparedQuery("select * from refunds where id = $1").execute(Tuple.of(id))
+                .map(SqlRefundStore::firstRefund);
+    }
+
+    @Override
+    public Uni<RecordedPayment> payment(String merchantId, String connectorTransactionId) {
+        return pool.preparedQuery("select * from payment_ledger where merchant_id = $1 and connector_transaction_id = $2")
+                .execute(Tuple.of(merchantId, connectorTransactionId))
+                .map(rows -> rows.size() == 0 ? null : recordedPayment(rows.iterator().next()));
+    }
+
+    @Override
+    public Uni<Recorded> record(String merchantId, CreateRefund command, String connector, Money captured,
+                                Instant firstAction) {
+        return pool.withTransaction(conn -> lockLedger(conn, merchantId, command.connectorTransactionId(), connector)
+                        .chain(ledgerRow -> conn
+                                .preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
+                                .execute(Tuple.of(merchantId, command.merchantRefundId()))
+                                .chain(existing -> existing.size() > 0
+                                        ? Uni.createFrom().item(new Recorded(firstRefund(existing), false))
+                                        : insert(conn, merchantId, command, connector, captured, firstAction, ledgerRow))))
+                .onFailure(SqlRefundStore::isUniqueViolation)
+                // The same merchant_refund_id was created concurrently for another payment (same payment
+                // waits on the ledger lock instead): the winner's refund is the answer.
+                .recoverWithUni(() -> find(merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
+    }
+
+    private Uni<Row> lockLedger(SqlConnection conn, String merchantId, String transactionId, String connector) {
+        return conn.preparedQuery("insert into payment_ledger (merchant_id, connector, connector_transaction_id) "
+                        + "values ($1, $2, $3) on conflict (merchant_id, connector_transaction_id) do nothing")
+                .execute(Tuple.of(merchantId, connector, transactionId))
+                .chain(() -> conn.preparedQuery("select * from payment_ledger where merchant_id = $1 "
+                                + "and connector_transaction_id = $2 for update")
+                        .execute(Tuple.of(merchantId, transactionId)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    String recorded = row.getString("connector");
+                    if (!recorded.equals(connector)) {
+                        throw RefundError.InvalidRequest.of("connector", "payment " + transactionId
+                                + " was refunded through " + recorded + ", not " + connector);
+                    }
+                    return row;
+                });
+    }
+
+    private Uni<Recorded> insert(SqlConnection conn, String merchantId, CreateRefund command, String connector,
+                                 Money captured, Instant firstAction, Row ledgerRow) {
+        long ledgerId = ledgerRow.getLong("id");
+        PaymentLedger.Reservation reservation = ledgerOf(ledgerRow).reserve(command.amount(), captured);
+        PaymentLedger reserved = reservation.ledger();
+        Tuple refund = Tuple.tuple()
+                .addString(merchantId)
+                .addString(command.merchantRefundId())
+                .addLong(ledgerId)
+                .addString(connector)
+                .addString(command.connectorTransactionId())
+                .addString(RefundState.RECEIVED.name())
+                .addLong(reservation.amount().minorAmount())
+                .addString(reservation.amount().currency())
+                .addString(command.reason())
+                .addValue(RowMapping.json(command.metadata()))
+                .addValue(RowMapping.json(command.connectorOptions()))
+                .addString(command.fingerprint())
+                .addString(Refund.pspReferenceFor(merchantId, command.merchantRefundId()))
+                .addValue(RowMapping.time(firstAction));
+        return conn.preparedQuery("insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, "
+                        + "connector_transaction_id, state, amount_minor, currency, reason, metadata, connector_options, "
+                        + "fingerprint, psp_reference, next_action_at, created_at, updated_at) values ($1, $2, $3, $4, "
+                        + "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp(), clock_timestamp()) returning *")
+                .execute(refund)
+                .map(SqlRefundStore::firstRefund)
+                .call(r -> appendEvent(conn, new Refund.Event(null, RefundState.RECEIVED, Cause.API,
+                        null, "recorded " + r.amount()), r.id()))
+                .call(() -> conn.preparedQuery("update payment_ledger set currency = $2, captured_minor = $3, "
+                                + "in_flight_minor = $4, updated_at = now() where id = $1")
+                        .execute(Tuple.of(ledgerId, reserved.currency(), reserved.capturedMinor(),
+                                reserved.inFlightMinor())))
+                .map(r -> new Recorded(r, true));
+    }
+
+    @Override
+    public Uni<Refund> save(Refund.Applied applied) {
+        Refund r = applied.refund();
+        Tuple update = Tuple.tuple()
+                .addLong(r.id())
+                .addLong(r.version())
+                .addString(r.state().name())
+                .addString(r.connectorRefundId())
+                .addString(r.connectorStatus())
+                .addValue(RowMapping.json(r.connectorDetails()))
+                .addValue(RowMapping.json(r.failure()))
+                .addInteger(r.attempts())
+                .addValue(RowMapping.time(r.nextActionAt()));
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("update refunds set state = $3, connector_refund_id = $4, connector_status = $5, "
+                        + "connector_details = $6, error = $7, attempts = $8, next_action_at = $9, "
+                        + "version = version + 1, updated_at = clock_timestamp() "
+                        + "where id = $1 and version = $2 returning *")
+                .execute(update)
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new StaleRefund(r.id());
+                    }
+                    return firstRefund(rows);
+                })
+                .call(saved -> applied.event() == null ? Uni.createFrom().voidItem()
+                        : appendEvent(conn, applied.event(), saved.id()))
+                .call(saved -> applied.ledger().isZero() ? Uni.createFrom().voidItem()
+                        : conn.preparedQuery("update payment_ledger set in_flight_minor = in_flight_minor + $2, "
+                                        + "refunded_minor = refunded_minor + $3, updated_at = now() "
+                                        + "where id = (select ledger_id from refunds where id = $1)")
+                                .execute(Tuple.of(saved.id(), applied.ledger().inFlight(), applied.ledger().refunded()))));
+    }
+
+    private static Uni<RowSet<Row>> appendEvent(SqlConnection conn, Refund.Event event, long refundId) {
+        return conn.preparedQuery("insert into refund_events (refund_id, from_state, to_state, cause, "
+                        + "connector_status, detail) values ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.tuple()
+                        .addLong(refundId)
+                        .addString(event.from() == null ? null : event.from().name())
+                        .addString(event.to().name())
+                        .addString(event.cause().name())
+                        .addString(event.connectorStatus())
+                        .addString(event.detail()));
+    }
+
+    @Override
+    public Uni<List<Refund>> claimDue(Instant now, int limit, Duration lease) {
+        return pool.preparedQuery("update refunds set next_action_at = $3 where id in (select id from refunds "
+                        + "where next_action_at <= $1 and state = any($4) order by next_action_at limit $2 "
+                        + "for update skip locked) returning *")
+                .execute(Tuple.tuple()
+                        .addValue(RowMapping.time(now))
+                        .addInteger(limit)
+                        .addValue(RowMapping.time(now.plus(lease)))
+                        .addArrayOfString(RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new)))
+                .map(rows -> {
+                    List<Refund> claimed = new ArrayList<>();
+                    rows.forEach(row -> claimed.add(RowMapping.refund(row)));
+                    return claimed;
+                });
+    }
+
+    @Override
+    public Uni<RefundPage> list(String merchantId, RefundFilter filter) {
+        StringBuilder sql = new StringBuilder("select * from refunds where merchant_id = $1");
+        Tuple args = Tuple.of(merchantId);
+        if (!filter.states().isEmpty()) {
+            args.addArrayOfString(filter.states().stream().map(Enum::name).toArray(String[]::new));
+            sql.append(" and state = any($").append(args.size()).append(')');
+        }
+        if (filter.connector() != null) {
+            args.addString(filter.connector());
+            sql.append(" and connector = $").append(args.size());
+        }
+        if (filter.connectorTransactionId() != null) {
+            args.addString(filter.connectorTransactionId());
+            sql.append(" and connector_transaction_id = $").append(args.size());
+        }
+        if (filter.from() != null) {
+            args.addValue(RowMapping.time(filter.from()));
+            sql.append(" and created_at >= $").append(args.size());
+        }
+        if (filter.to() != null) {
+            args.addValue(RowMapping.time(filter.to()));
+            sql.append(" and created_at < $").append(args.size());
+        }
+        if (filter.after() != null) {
+            args.addValue(RowMapping.time(filter.after().createdAt()));
+            args.addLong(filter.after().id());
+            sql.append(" and (created_at, id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(')');
+        }
+        args.addInteger(filter.limit() + 1);
+        sql.append(" order by created_at desc, id desc limit $").append(args.size());
+        return pool.preparedQuery(sql.toString()).execute(args).map(rows -> {
+            List<Refund> data = new ArrayList<>();
+            rows.forEach(row -> data.add(RowMapping.refund(row)));
+            boolean hasMore = data.size() > filter.limit();
+            return new RefundPage(hasMore ? data.subList(0, filter.limit()) : data, hasMore);
+        });
+    }
+
+    @Override
+    public Uni<List<ConnectorAccount>> accounts(String merchantId) {
+        return accounts.forMerchant(merchantId);
+    }
+
+    private static Refund firstRefund(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : RowMapping.refund(rows.iterator().next());
+    }
+
+    private static RecordedPayment recordedPayment(Row row) {
+        return new RecordedPayment(row.getString("connector"), ledgerOf(row));
+    }
+
+    private static PaymentLedger ledgerOf(Row row) {
+        return new PaymentLedger(row.getString("currency"), row.getLong("captured_minor"),
+                row.getLong("in_flight_minor"), row.getLong("refunded_minor"));
+    }
+
+    private static boolean isUniqueViolation(Throwable t) {
+        return t instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+    }
+}

@@ -32,14 +32,12 @@ public class ApiExceptionMappers {
             status = 422;
             type = "invalid_request_error";
         }
-        return RestResponse.status(RestResponse.Status.fromStatusCode(status),
-                ErrorBody.of(type, e.code(), e.getMessage(), e.param()));
+        return respond(status, ErrorBody.of(type, e.code(), e.getMessage(), e.param()));
     }
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> apiError(ApiException e) {
-        return RestResponse.status(RestResponse.Status.fromStatusCode(e.status()),
-                ErrorBody.of(e.type(), e.code(), e.getMessage(), e.param()));
+        return respond(e.status(), ErrorBody.of(e.type(), e.code(), e.getMessage(), e.param()));
     }
 
     /** Unknown paths, wrong methods and media types get the error shape too, not an HTML page. */
@@ -57,8 +55,12 @@ public class ApiExceptionMappers {
             case 415 -> "unsupported_media_type";
             default -> "invalid_request";
         };
-        return RestResponse.status(RestResponse.Status.fromStatusCode(status),
-                ErrorBody.of("invalid_request_error", code, e.getMessage(), null));
+        return respond(status, ErrorBody.of("invalid_request_error", code, e.getMessage(), null));
+    }
+
+    /** A response with any status code (the JAX-RS status enum lacks some, 422 among them). */
+    static <T> RestResponse<T> respond(int status, T entity) {
+        return RestResponse.ResponseBuilder.<T>create(status).entity(entity).build();
     }
 
     /** Anything else is our fault: logged with a correlation id that the answer carries, no class or trace. */
@@ -66,7 +68,6 @@ public class ApiExceptionMappers {
     public RestResponse<ErrorBody> unexpected(Throwable e) {
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);
-        return RestResponse.status(RestResponse.Status.INTERNAL_SERVER_ERROR,
-                ErrorBody.of("api_error", "internal_error", "an unexpected error occurred; reference " + id, null));
+        return respond(500, ErrorBody.of("api_error", "internal_error", "an unexpected error occurred; reference " + id, null));
     }
 }

@@ -50,7 +50,7 @@ public class RefundResource {
                 .map(created -> {
                     int status = RefundView.createStatus(created.refund());
                     RestResponse.ResponseBuilder<RefundView> response = RestResponse.ResponseBuilder
-                            .create(RestResponse.Status.fromStatusCode(status), RefundView.of(created.refund(), status));
+                            .<RefundView>create(status).entity(RefundView.of(created.refund(), status));
                     if (created.replayed()) {
                         response.header(REPLAYED, "true");
                     }

@@ -33,6 +33,7 @@ public class Janitor {
     }
 
     @Scheduled(identity = "refund-janitor", every = "${refract.janitor.interval}",
+            delayed = "${refract.janitor.start-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         if (!settings.enabled()) {

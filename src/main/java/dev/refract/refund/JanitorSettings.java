@@ -12,6 +12,10 @@ public interface JanitorSettings {
     @WithDefault("5s")
     Duration interval();
 
+    /** How long after start the janitor first runs (lets the database come up in dev mode). */
+    @WithDefault("1s")
+    Duration startDelay();
+
     /** Whether this instance runs the janitor at all. */
     @WithDefault("true")
     boolean enabled();

@@ -4,6 +4,7 @@ import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStatus;
 import dev.refract.refund.RefundStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -35,10 +36,12 @@ public class RefundResource {
 
     private final RefundService refunds;
     private final MerchantAuth auth;
+    private final MeterRegistry metrics;
 
-    RefundResource(RefundService refunds, MerchantAuth auth) {
+    RefundResource(RefundService refunds, MerchantAuth auth, MeterRegistry metrics) {
         this.refunds = refunds;
         this.auth = auth;
+        this.metrics = metrics;
     }
 
     @POST
@@ -49,6 +52,9 @@ public class RefundResource {
                 .chain(merchant -> refunds.create(merchant, RefundRequests.parse(body)))
                 .map(created -> {
                     int status = RefundView.createStatus(created.refund());
+                    metrics.counter("refract.refunds.created", "connector", created.refund().connector(),
+                            "status", created.refund().status().name(),
+                            "replayed", String.valueOf(created.replayed())).increment();
                     RestResponse.ResponseBuilder<RefundView> response = RestResponse.ResponseBuilder
                             .<RefundView>create(status).entity(RefundView.of(created.refund(), status));
                     if (created.replayed()) {

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Picks the connector that captured a payment, since a refund must go back through it. There is no fallback
  * to another PSP. Order: the connector named in the request, the one recorded for an earlier refund of the
- * payment, the one enabled connector whose ids look like it, the merchant's default.
+ * payment, the one enabled connector whose ids look like it, the merchant's default. An id that only a
+ * connector the merchant has not enabled recognises is refused as {@code connector_not_enabled}.
  */
 public final class ConnectorRouter {
 
@@ -40,6 +41,12 @@ public final class ConnectorRouter {
             throw new RefundError.InvalidRequest("connector_required", "connector", "connector_transaction_id "
                     + connectorTransactionId + " fits several enabled connectors "
                     + claiming.stream().map(Connector::name).toList() + "; name one in connector");
+        }
+        for (Connector c : registry.all()) {
+            if (c.claims(connectorTransactionId)) {
+                // the id is recognisably this PSP's, but the merchant has not enabled it
+                return enabledOrRefuse(c.name(), enabled);
+            }
         }
         if (defaultConnector != null) {
             return enabledOrRefuse(defaultConnector, enabled);

@@ -81,7 +81,10 @@ public class SandboxConnector implements Connector {
             SandboxPsp.Answer answer = psp.submit(refund.merchantId(), refund.connectorTransactionId(),
                     refund.pspReference(), refund.amount(), SandboxBehaviour.of(refund.connectorOptions()), now);
             if (answer instanceof SandboxPsp.Answer.Refunded r) {
-                return outcomeOf(r.refund(), now);
+                // a refund that settles later is always answered pending first, even with a settle time of 0
+                return r.first() && r.refund().settlesLater()
+                        ? new Outcome.Pending(r.refund().id(), "pending", Map.of())
+                        : outcomeOf(r.refund(), now);
             }
             if (answer instanceof SandboxPsp.Answer.Declined d) {
                 String code = switch (d.code()) {

@@ -21,7 +21,8 @@ final class SandboxPsp {
 
     enum Status { SUCCEEDED, PENDING }
 
-    record SandboxRefund(String id, String paymentKey, Money amount, Instant settlesAt) {
+    /** A refund the PSP made; one that settles later is pending until {@code settlesAt}. */
+    record SandboxRefund(String id, String paymentKey, Money amount, boolean settlesLater, Instant settlesAt) {
         Status statusAt(Instant now) {
             return now.isBefore(settlesAt) ? Status.PENDING : Status.SUCCEEDED;
         }
@@ -29,7 +30,8 @@ final class SandboxPsp {
 
     /** What the PSP answered to one submission. */
     sealed interface Answer {
-        record Refunded(SandboxRefund refund) implements Answer {
+        /** {@code first}: this submission made the refund (a resend gets the same refund back). */
+        record Refunded(SandboxRefund refund, boolean first) implements Answer {
         }
 
         record ServerError() implements Answer {
@@ -66,7 +68,7 @@ final class SandboxPsp {
                                SandboxBehaviour behaviour, Instant now) {
         SandboxRefund earlier = refundsByKey.get(idempotencyKey);
         if (earlier != null) {
-            return new Answer.Refunded(earlier);
+            return new Answer.Refunded(earlier, false);
         }
         if (behaviour.outcome() == SandboxBehaviour.Kind.ERROR) {
             int served = errorsServedByKey.merge(idempotencyKey, 1, Integer::sum);
@@ -90,12 +92,13 @@ final class SandboxPsp {
         }
         Instant settlesAt = behaviour.outcome() == SandboxBehaviour.Kind.PENDING
                 ? now.plusMillis(behaviour.settleMillis()) : now;
-        SandboxRefund refund = new SandboxRefund("sbxre_" + ids.incrementAndGet(), paymentKey, amount, settlesAt);
+        SandboxRefund refund = new SandboxRefund("sbxre_" + ids.incrementAndGet(), paymentKey, amount,
+                behaviour.outcome() == SandboxBehaviour.Kind.PENDING, settlesAt);
         refundsByKey.put(idempotencyKey, refund);
         refundedByPayment.put(paymentKey, refunded + amount.minorAmount());
         return behaviour.outcome() == SandboxBehaviour.Kind.TIMEOUT
                 ? new Answer.TimedOut()
-                : new Answer.Refunded(refund);
+                : new Answer.Refunded(refund, true);
     }
 
     synchronized Optional<SandboxRefund> find(String idempotencyKey) {

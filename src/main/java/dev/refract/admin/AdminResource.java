@@ -21,6 +21,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -29,6 +37,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/admin/v1/merchants")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
+@SecurityRequirement(name = "admin_token")
+@SecurityScheme(securitySchemeName = "admin_token", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "The operator token of refract.admin.token (REFRACT_ADMIN_TOKEN)")
+@Tag(name = "Admin")
 public class AdminResource {
 
     private static final Pattern MERCHANT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
@@ -49,6 +61,8 @@ public class AdminResource {
     }
 
     @POST
+    @Operation(summary = "Create a merchant", description = "201 with its API key, shown this once; 409 if the id exists")
+    @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.CreateMerchant.class)))
     public Uni<RestResponse<AdminRequests.CreatedMerchant>> create(
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         auth.check(authorization);
@@ -77,6 +91,8 @@ public class AdminResource {
 
     @PUT
     @Path("/{merchant_id}")
+    @Operation(summary = "Update a merchant's name, default connector and notification webhook")
+    @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.UpdateMerchant.class)))
     public Uni<AdminRequests.MerchantView> update(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                                   @RestPath("merchant_id") String merchantId, String body) {
         auth.check(authorization);
@@ -100,6 +116,9 @@ public class AdminResource {
 
     @PUT
     @Path("/{merchant_id}/connectors/{connector}")
+    @Operation(summary = "Enable or configure a merchant's account at a PSP",
+            description = "Credentials and the webhook secret are encrypted at rest and never echoed")
+    @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.PutConnector.class)))
     public Uni<AdminRequests.ConnectorView> putConnector(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                                          @RestPath("merchant_id") String merchantId,
                                                          @RestPath("connector") String connectorName, String body) {

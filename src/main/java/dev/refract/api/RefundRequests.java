@@ -8,17 +8,18 @@ import dev.refract.refund.RefundError;
 import java.util.Map;
 
 /** The create request's wire shape, and its translation into the core's self-validating command. */
-final class RefundRequests {
+public final class RefundRequests {
 
     private RefundRequests() {
     }
 
+    /** Money in minor units of an ISO 4217 currency. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record MoneyBody(Long minorAmount, String currency) {
+    public record MoneyBody(Long minorAmount, String currency) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreateRefundBody(String merchantRefundId, String connectorTransactionId, String connector,
+    public record CreateRefundBody(String merchantRefundId, String connectorTransactionId, String connector,
                             MoneyBody amount, MoneyBody paymentAmount, String reason,
                             Map<String, String> metadata, Map<String, Object> connectorOptions) {
     }

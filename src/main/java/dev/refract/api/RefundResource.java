@@ -20,6 +20,15 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -28,6 +37,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 /** The merchant refund API: create, read, sync, cancel, list. */
 @Path("/v1/refunds")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityRequirement(name = "merchant_api_key")
+@SecurityScheme(securitySchemeName = "merchant_api_key", type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "The merchant's API key: Authorization: Bearer <api_key>")
+@Tag(name = "Refunds")
 public class RefundResource {
 
     static final String REPLAYED = "Idempotent-Replayed";
@@ -46,6 +59,24 @@ public class RefundResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Create a refund", description = "Idempotent on merchant_refund_id: a replay with the same "
+            + "parameters returns the stored refund with Idempotent-Replayed: true; other parameters are a 409.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RefundRequests.CreateRefundBody.class)))
+    @APIResponse(responseCode = "200", description = "Accepted (PENDING) or already SUCCEEDED",
+            content = @Content(schema = @Schema(implementation = RefundView.class)))
+    @APIResponse(responseCode = "400", description = "invalid_request, invalid_currency, invalid_amount, "
+            + "connector_required, connector_not_enabled", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "401", description = "authentication_required",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "402", description = "refund_failed: the PSP declined; the body is the FAILED refund",
+            content = @Content(schema = @Schema(implementation = RefundView.class)))
+    @APIResponse(responseCode = "404", description = "transaction_not_found",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "409", description = "idempotency_conflict",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(responseCode = "422", description = "amount_exceeds_refundable, currency_mismatch",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<RefundView>> create(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                                 String body) {
         return auth.authenticate(authorization)
@@ -66,6 +97,7 @@ public class RefundResource {
 
     @GET
     @Path("/{merchant_refund_id}")
+    @Operation(summary = "Read a refund", description = "404 refund_not_found, also for another merchant's refund")
     public Uni<RefundView> get(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                @RestPath("merchant_refund_id") String merchantRefundId) {
         return auth.authenticate(authorization)
@@ -75,6 +107,8 @@ public class RefundResource {
 
     @POST
     @Path("/{merchant_refund_id}/sync")
+    @Operation(summary = "Ask the PSP for the refund's status now",
+            description = "Works on final refunds too; a PSP without a status endpoint leaves the refund unchanged")
     @Consumes(MediaType.WILDCARD)
     public Uni<RefundView> sync(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                 @RestPath("merchant_refund_id") String merchantRefundId) {
@@ -85,6 +119,7 @@ public class RefundResource {
 
     @POST
     @Path("/{merchant_refund_id}/cancel")
+    @Operation(summary = "Cancel a refund still in flight", description = "409 not_cancellable where the PSP cannot")
     @Consumes(MediaType.WILDCARD)
     public Uni<RefundView> cancel(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                   @RestPath("merchant_refund_id") String merchantRefundId) {
@@ -94,6 +129,9 @@ public class RefundResource {
     }
 
     @GET
+    @Operation(summary = "List refunds, newest first",
+            description = "Filters: status (repeatable), connector, connector_transaction_id, created_from "
+                    + "(inclusive), created_to (exclusive); limit 1-100 (20); cursor from next_cursor")
     public Uni<ListView> list(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                               @RestQuery("status") List<String> status,
                               @RestQuery("connector") String connector,

@@ -29,6 +29,13 @@ public interface Connector {
     /** Refuses unknown or invalid {@code connector_options} with {@link RefundError.InvalidRequest}. */
     void validateOptions(Map<String, Object> options);
 
+    /**
+     * Refuses an amount the PSP cannot express (Stripe takes three-decimal currencies only in tens) with
+     * {@link RefundError.InvalidRequest}, before anything is recorded.
+     */
+    default void validateAmount(Money amount) {
+    }
+
     /** Refuses missing or unknown credentials and settings with {@link RefundError.InvalidRequest}. */
     void validateAccount(Map<String, String> credentials, Map<String, String> settings);
 
@@ -43,6 +50,19 @@ public interface Connector {
 
     /** Whether the PSP has a refund status endpoint. */
     boolean canSync();
+
+    /** Whether the PSP can cancel a refund still in flight. */
+    default boolean canCancel() {
+        return false;
+    }
+
+    /**
+     * Asks the PSP to cancel the refund. A cancelled refund is {@link Outcome.Declined} with code
+     * {@code refund_cancelled}; a PSP that refuses answers the refund's current status, or NotSent.
+     */
+    default Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
+        return Uni.createFrom().item(new Outcome.NotSent(name() + " cannot cancel refunds"));
+    }
 
     /**
      * The refund's current status at the PSP. A refund the PSP cannot find is Unknown, never NotFound: its

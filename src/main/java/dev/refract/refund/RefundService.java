@@ -57,6 +57,9 @@ public class RefundService {
                 recorded == null ? null : recorded.connector(), command.connectorTransactionId(),
                 connectors, merchant.defaultConnector(), registry);
         connector.validateOptions(command.connectorOptions());
+        if (command.amount() != null) {
+            connector.validateAmount(command.amount());
+        }
         ConnectorAccount account = enabled.get(connector.name());
         boolean capturedKnown = recorded != null && recorded.ledger().capturedKnown();
         return captured(connector, account, command, capturedKnown)
@@ -127,12 +130,31 @@ public class RefundService {
     }
 
     /**
-     * Cancels a refund still in flight where the PSP allows it. No connector of this deployment can cancel
-     * yet, so every existing refund is answered not cancellable.
+     * Cancels a refund still in flight where the PSP allows it: answered FAILED with {@code refund_cancelled},
+     * or {@link RefundError.NotCancellable} when the connector cannot or the PSP refuses.
      */
     public Uni<Refund> cancel(Merchant merchant, String merchantRefundId) {
-        return get(merchant, merchantRefundId).map(refund -> {
-            throw new RefundError.NotCancellable("connector " + refund.connector() + " cannot cancel refunds");
+        return get(merchant, merchantRefundId).chain(refund -> {
+            Connector connector = registry.find(refund.connector()).orElse(null);
+            if (connector == null || !connector.canCancel()) {
+                throw new RefundError.NotCancellable("connector " + refund.connector() + " cannot cancel refunds");
+            }
+            if (!refund.state().inFlight() || refund.connectorRefundId() == null) {
+                throw new RefundError.NotCancellable("refund " + merchantRefundId + " is " + refund.status()
+                        + (refund.connectorRefundId() == null ? " and not yet known to the PSP" : "")
+                        + "; only a refund the PSP holds in flight can be cancelled");
+            }
+            return account(refund).chain(account -> callPsp(() -> connector.cancel(account, refund)))
+                    .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.API, false))
+                    .map(updated -> {
+                        boolean cancelled = updated.state() == RefundState.FAILED && updated.failure() != null
+                                && "refund_cancelled".equals(updated.failure().code());
+                        if (!cancelled) {
+                            throw new RefundError.NotCancellable("the PSP did not cancel refund " + merchantRefundId
+                                    + "; it is " + updated.status() + " (" + updated.connectorStatus() + ")");
+                        }
+                        return updated;
+                    });
         });
     }
 

@@ -1,0 +1,44 @@
+package dev.refract.connector;
+
+import dev.refract.refund.Connector;
+import dev.refract.refund.ConnectorRegistry;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Each PSP's circuit breaker in {@code /q/health/ready}. An open breaker does not make Refract unready: refunds
+ * for that PSP are still accepted (as PENDING, submitted later by the janitor) and the other PSPs work.
+ */
+@Readiness
+@ApplicationScoped
+public class CircuitBreakersHealth implements HealthCheck {
+
+    private final ConnectorRegistry connectors;
+
+    CircuitBreakersHealth(ConnectorRegistry connectors) {
+        this.connectors = connectors;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("PSP circuit breakers").up();
+        for (Connector c : connectors.all()) {
+            response.withData(c.name(), state(c.name()));
+        }
+        return response.build();
+    }
+
+    private static String state(String name) {
+        try {
+            CircuitBreakerState state = CircuitBreakerMaintenance.get().currentState(name);
+            return state.name();
+        } catch (IllegalArgumentException e) {
+            return "NONE"; // a connector without a breaker (the sandbox), or one not called yet
+        }
+    }
+}

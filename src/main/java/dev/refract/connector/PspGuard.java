@@ -1,0 +1,62 @@
+package dev.refract.connector;
+
+import io.smallrye.faulttolerance.api.Guard;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+/**
+ * One PSP's timeout, retry and circuit breaker, shared by every call to that PSP: a single breaker named after
+ * the connector (visible in {@code /q/health/ready} and the metrics). Only failures that say nothing about the
+ * PSP's decision are retried and counted: 5xx/429 ({@link PspUnavailable}), timeouts and I/O errors. A 4xx is an
+ * answer; it is neither retried nor counted, so declines can never open the breaker.
+ */
+public final class PspGuard {
+
+    private static final TypeLiteral<Uni<PspAnswer>> ANSWER = new TypeLiteral<>() {
+    };
+    private static final List<Class<? extends Throwable>> TRANSIENT = List.of(PspUnavailable.class,
+            TimeoutException.class, org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class,
+            IOException.class, io.vertx.core.VertxException.class, jakarta.ws.rs.ProcessingException.class);
+
+    private final Guard guard;
+
+    private PspGuard(Guard guard) {
+        this.guard = guard;
+    }
+
+    public static PspGuard of(String connector, ResilienceSettings settings) {
+        ResilienceSettings.Psp s = settings.psp().get(connector);
+        Guard guard = Guard.create()
+                .withDescription(connector)
+                .withTimeout().duration(s.timeout().toMillis(), ChronoUnit.MILLIS).done()
+                .withRetry()
+                    .maxRetries(s.maxRetries())
+                    .delay(s.retryDelay().toMillis(), ChronoUnit.MILLIS)
+                    .jitter(s.retryJitter().toMillis(), ChronoUnit.MILLIS)
+                    .retryOn(TRANSIENT)
+                    .abortOn(CircuitBreakerOpenException.class)
+                    .done()
+                .withCircuitBreaker()
+                    .name(connector)
+                    .requestVolumeThreshold(s.breakerVolume())
+                    .failureRatio(s.breakerFailureRatio())
+                    .delay(s.breakerDelay().toMillis(), ChronoUnit.MILLIS)
+                    .successThreshold(s.breakerSuccesses())
+                    .failOn(TRANSIENT)
+                    .done()
+                .build();
+        return new PspGuard(guard);
+    }
+
+    /** Makes the call under this PSP's guard; the supplier is asked again for each retry. */
+    public Uni<PspAnswer> call(Supplier<Uni<Response>> call) {
+        return guard.get(() -> PspAnswer.of(call.get()), ANSWER);
+    }
+}

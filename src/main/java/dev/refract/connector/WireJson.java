@@ -1,0 +1,61 @@
+package dev.refract.connector;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+/**
+ * JSON for PSP wire records: tolerant of fields a PSP adds (PSPs add fields without notice), strict about
+ * nothing else. Numbers are read as exact decimals so no amount ever passes through a double.
+ */
+public final class WireJson {
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .findAndAddModules()
+            .build();
+
+    private WireJson() {
+    }
+
+    /** The body as a tree; a body that is not JSON is a missing node, never an exception. */
+    public static JsonNode tree(String body) {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (java.io.IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The body as a wire record, or null when it is not one. */
+    public static <T> T read(String body, Class<T> type) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return MAPPER.readValue(body, type);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** A text field, or null when absent or JSON null. */
+    public static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isMissingNode() || v.isNull() ? null : v.asText();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.refract.connector.stripe;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** Stripe's refund endpoints, form-encoded in, JSON out. Base URL: {@code quarkus.rest-client.stripe.url}. */
+@RegisterRestClient(configKey = "stripe")
+@Produces(MediaType.APPLICATION_JSON)
+public interface StripeApi {
+
+    @POST
+    @Path("/v1/refunds")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Uni<Response> createRefund(@HeaderParam("Authorization") String authorization,
+                               @HeaderParam("Stripe-Version") String version,
+                               @HeaderParam("Idempotency-Key") String idempotencyKey, String form);
+
+    @GET
+    @Path("/v1/refunds/{id}")
+    Uni<Response> refund(@HeaderParam("Authorization") String authorization,
+                         @HeaderParam("Stripe-Version") String version, @PathParam("id") String id);
+
+    @POST
+    @Path("/v1/refunds/{id}/cancel")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    Uni<Response> cancelRefund(@HeaderParam("Authorization") String authorization,
+                               @HeaderParam("Stripe-Version") String version,
+                               @HeaderParam("Idempotency-Key") String idempotencyKey, @PathParam("id") String id,
+                               String form);
+
+    @GET
+    @Path("/v1/payment_intents/{id}")
+    Uni<Response> paymentIntent(@HeaderParam("Authorization") String authorization,
+                                @HeaderParam("Stripe-Version") String version, @PathParam("id") String id);
+
+    @GET
+    @Path("/v1/charges/{id}")
+    Uni<Response> charge(@HeaderParam("Authorization") String authorization,
+                         @HeaderParam("Stripe-Version") String version, @PathParam("id") String id);
+}

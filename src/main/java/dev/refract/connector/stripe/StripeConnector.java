@@ -1,0 +1,118 @@
+package dev.refract.connector.stripe;
+
+import dev.refract.connector.ConnectorSupport;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Connector;
+import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.Money;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.Refund;
+import dev.refract.refund.RefundError;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Stripe refunds (https://docs.stripe.com/api/refunds): payment intents {@code pi_…} and charges {@code ch_…},
+ * the refund's PSP reference as the Idempotency-Key, a pinned Stripe-Version.
+ */
+@ApplicationScoped
+public class StripeConnector implements Connector {
+
+    private final StripeClient client;
+    private final String version;
+
+    StripeConnector(StripeClient client,
+                    @ConfigProperty(name = "refract.connectors.stripe.api-version", defaultValue = "2024-06-20")
+                    String version) {
+        this.client = client;
+        this.version = version;
+    }
+
+    @Override
+    public String name() {
+        return "stripe";
+    }
+
+    @Override
+    public boolean claims(String connectorTransactionId) {
+        return connectorTransactionId.startsWith("pi_") || connectorTransactionId.startsWith("ch_");
+    }
+
+    @Override
+    public void validateOptions(Map<String, Object> options) {
+        ConnectorSupport.onlyOptions(name(), options, Set.of());
+    }
+
+    @Override
+    public void validateAmount(Money amount) {
+        String why = StripeMapping.unacceptable(amount);
+        if (why != null) {
+            throw new RefundError.InvalidRequest("invalid_amount", "amount.minor_amount", why);
+        }
+    }
+
+    @Override
+    public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
+        ConnectorSupport.credentials(name(), credentials, Set.of("api_key"), Set.of());
+        ConnectorSupport.settings(name(), settings, Set.of(), Set.of());
+    }
+
+    @Override
+    public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
+        boolean charge = connectorTransactionId.startsWith("ch_");
+        String auth = auth(account);
+        return ConnectorSupport.lookup(charge ? client.charge(auth, version, connectorTransactionId)
+                        : client.paymentIntent(auth, version, connectorTransactionId),
+                answer -> StripeMapping.captured(answer, charge));
+    }
+
+    @Override
+    public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
+        String form = StripeMapping.createForm(refund.connectorTransactionId(), refund.amount(), refund.reason(),
+                refund.metadata(), refund.merchantRefundId());
+        return ConnectorSupport.outcome(client.createRefund(auth(account), version, refund.pspReference(), form),
+                answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, true));
+    }
+
+    @Override
+    public boolean canSync() {
+        return true;
+    }
+
+    @Override
+    public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
+        if (refund.connectorRefundId() == null) {
+            // Stripe finds refunds by id only; until one is known the janitor resends with the same key
+            return Uni.createFrom().item(new Outcome.Unknown("no Stripe refund id yet"));
+        }
+        return ConnectorSupport.outcome(client.refund(auth(account), version, refund.connectorRefundId()),
+                answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, false));
+    }
+
+    @Override
+    public boolean canCancel() {
+        return true;
+    }
+
+    /** Only a refund in {@code requires_action} can be cancelled (https://docs.stripe.com/api/refunds/cancel). */
+    @Override
+    public Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
+        return ConnectorSupport.outcome(client.cancelRefund(auth(account), version, refund.pspReference() + "_cancel",
+                        refund.connectorRefundId()),
+                answer -> answer.ok() ? refundOutcome(answer.body())
+                        : new Outcome.NotSent("Stripe refused to cancel: " + StripeMapping.error(answer, false)));
+    }
+
+    private static Outcome refundOutcome(String body) {
+        StripeModels.Refund r = WireJson.read(body, StripeModels.Refund.class);
+        return r == null || r.id() == null ? new Outcome.Unknown("unreadable Stripe answer") : StripeMapping.refund(r);
+    }
+
+    private static String auth(ConnectorAccount account) {
+        return ConnectorSupport.bearer(account.credential("api_key"));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.refract.connector.stripe;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/** Stripe's wire records, only the fields Refract reads (https://docs.stripe.com/api/refunds/object). */
+final class StripeModels {
+
+    private StripeModels() {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Refund(String id, String object, Long amount, String currency, String status, String charge,
+                  String paymentIntent, String reason, String failureReason) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ErrorBody(Error error) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Error(String type, String code, String message, String param, String declineCode) {
+    }
+
+    /** https://docs.stripe.com/api/payment_intents/object */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record PaymentIntent(String id, Long amountReceived, String currency, String status) {
+    }
+
+    /** https://docs.stripe.com/api/charges/object */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Charge(String id, Long amountCaptured, String currency, Boolean captured) {
+    }
+}

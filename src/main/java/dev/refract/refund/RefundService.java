@@ -179,9 +179,10 @@ public class RefundService {
         }
         boolean resend = refund.state() == RefundState.RECEIVED || refund.state() == RefundState.UNKNOWN;
         if (!resend && !connector.canSync()) {
-            // Only a webhook can settle it; look again later without spending an attempt.
+            // Only a webhook can settle it. Waiting counts as an attempt, so a webhook that never comes ends
+            // in MANUAL_REVIEW (which a late webhook still settles) rather than in a refund pending forever.
             return applyOutcome(refund.id(), new Outcome.NotSent("awaiting the PSP's webhook"), Cause.JANITOR,
-                    false);
+                    true);
         }
         return account(refund)
                 .chain(account -> callPsp(() -> resend ? connector.submit(account, refund)

@@ -1,0 +1,25 @@
+package dev.refract.connector.adyen;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.PspGuard;
+import dev.refract.connector.ResilienceSettings;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** The only class that calls Adyen, under Adyen's guard; resends are safe with the same Idempotency-Key. */
+@ApplicationScoped
+public class AdyenClient {
+
+    private final AdyenApi api;
+    private final PspGuard guard;
+
+    AdyenClient(@RestClient AdyenApi api, ResilienceSettings resilience) {
+        this.api = api;
+        this.guard = PspGuard.of("adyen", resilience);
+    }
+
+    public Uni<PspAnswer> refund(String apiKey, String idempotencyKey, String pspReference, String body) {
+        return guard.call(() -> api.refund(apiKey, idempotencyKey, pspReference, body));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.refract.connector.adyen;
+
+import dev.refract.connector.ConnectorSupport;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Connector;
+import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.Money;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.Refund;
+import dev.refract.refund.RefundError;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Adyen Checkout refunds: payments are 16-character pspReferences. Adyen has no refund status endpoint; the
+ * outcome arrives by webhook, so sync leaves a refund as it is and the janitor waits rather than polls.
+ */
+@ApplicationScoped
+public class AdyenConnector implements Connector {
+
+    private static final Pattern PSP_REFERENCE = Pattern.compile("[A-Z0-9]{16}");
+
+    private final AdyenClient client;
+
+    AdyenConnector(AdyenClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String name() {
+        return "adyen";
+    }
+
+    @Override
+    public boolean claims(String connectorTransactionId) {
+        return PSP_REFERENCE.matcher(connectorTransactionId).matches();
+    }
+
+    @Override
+    public void validateOptions(Map<String, Object> options) {
+        ConnectorSupport.onlyOptions(name(), options, Set.of());
+    }
+
+    @Override
+    public void validateAmount(Money amount) {
+        try {
+            AdyenMapping.amount(amount);
+        } catch (IllegalArgumentException e) {
+            throw new RefundError.InvalidRequest("invalid_amount", "amount.minor_amount", e.getMessage());
+        }
+    }
+
+    @Override
+    public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
+        ConnectorSupport.credentials(name(), credentials, Set.of("api_key"), Set.of());
+        ConnectorSupport.settings(name(), settings, Set.of("merchant_account"), Set.of());
+    }
+
+    @Override
+    public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
+        return Uni.createFrom().item(new PaymentLookup.Unavailable("Adyen has no payment lookup for refunds"));
+    }
+
+    @Override
+    public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
+        String body = WireJson.write(new AdyenModels.RefundRequest(account.setting("merchant_account"),
+                AdyenMapping.amount(refund.amount()), refund.merchantRefundId(), AdyenMapping.reason(refund.reason())));
+        return ConnectorSupport.outcome(client.refund(account.credential("api_key"), refund.pspReference(),
+                        refund.connectorTransactionId(), body),
+                answer -> answer.ok() ? AdyenMapping.created(answer) : AdyenMapping.error(answer));
+    }
+
+    @Override
+    public boolean canSync() {
+        return false;
+    }
+
+    @Override
+    public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
+        return Uni.createFrom().item(new Outcome.Unknown("Adyen reports refund outcomes by webhook only"));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.refract.connector.adyen;
+
+import dev.refract.connector.MinorUnits;
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Money;
+import dev.refract.refund.Outcome;
+import java.util.Locale;
+import java.util.Map;
+
+/** Adyen's refund vocabulary and currency rules, as pure functions. */
+final class AdyenMapping {
+
+    private AdyenMapping() {
+    }
+
+    /**
+     * Where Adyen's minor units differ from ISO 4217 (https://docs.adyen.com/development-resources/currency-codes):
+     * CLP and ISK are two-decimal at Adyen, CVE zero-decimal.
+     */
+    static int exponent(String currency) {
+        return switch (currency) {
+            case "CLP", "ISK" -> 2;
+            case "CVE" -> 0;
+            default -> Money.exponent(currency);
+        };
+    }
+
+    static AdyenModels.Amount amount(Money money) {
+        return new AdyenModels.Amount(money.currency(), MinorUnits.toPsp(money, exponent(money.currency())));
+    }
+
+    /**
+     * The merchant's reason in Adyen's vocabulary (merchantRefundReason: FRAUD, CUSTOMER REQUEST, RETURN,
+     * DUPLICATE, OTHER); free text becomes OTHER.
+     */
+    static String reason(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        return switch (reason.toLowerCase(Locale.ROOT)) {
+            case "fraudulent", "fraud" -> "FRAUD";
+            case "requested_by_customer", "customer request" -> "CUSTOMER REQUEST";
+            case "duplicate" -> "DUPLICATE";
+            case "return" -> "RETURN";
+            default -> "OTHER";
+        };
+    }
+
+    /**
+     * The create answer. Adyen only acknowledges ({@code received}): the outcome comes later in a REFUND
+     * webhook, so every acknowledged refund is pending.
+     */
+    static Outcome created(PspAnswer answer) {
+        AdyenModels.RefundResponse r = WireJson.read(answer.body(), AdyenModels.RefundResponse.class);
+        if (r == null || r.pspReference() == null) {
+            return new Outcome.Unknown("unreadable Adyen answer");
+        }
+        return new Outcome.Pending(r.pspReference(), r.status() == null ? "received" : r.status(), Map.of());
+    }
+
+    /** An Adyen error answer (https://docs.adyen.com/development-resources/response-handling). */
+    static Outcome error(PspAnswer answer) {
+        AdyenModels.ServiceError e = WireJson.read(answer.body(), AdyenModels.ServiceError.class);
+        String code = e == null ? null : e.errorCode();
+        String message = e == null || e.message() == null ? "Adyen answered " + answer.status() : e.message();
+        if (answer.status() == 401 || answer.status() == 403) {
+            return new Outcome.NotSent("Adyen refused the merchant's credentials (" + answer.status() + ")");
+        }
+        if (answer.status() == 404) {
+            return new Outcome.NotFound(code, message);
+        }
+        if ("137".equals(code)) { // Invalid amount specified
+            return Outcome.Declined.of("amount_exceeds_refundable", message, code, message);
+        }
+        return Outcome.Declined.of("refund_failed", message, code, message);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.refract.connector.charges;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.PspGuard;
+import dev.refract.connector.ResilienceSettings;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** The only class that calls the charges API, under its guard; creates carry the refund's Idempotency-Key. */
+@ApplicationScoped
+public class ChargesClient {
+
+    private final ChargesApi api;
+    private final PspGuard guard;
+
+    ChargesClient(@RestClient ChargesApi api, ResilienceSettings resilience) {
+        this.api = api;
+        this.guard = PspGuard.of("charges", resilience);
+    }
+
+    public Uni<PspAnswer> createRefund(String authorization, String idempotencyKey, String body) {
+        return guard.call(() -> api.createRefund(authorization, idempotencyKey, body));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.refract.connector.charges;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Money;
+import dev.refract.refund.Outcome;
+import java.util.Map;
+import java.util.Set;
+
+/** The charges API's vocabulary (seed 002: POST /refunds), as pure functions. */
+final class ChargesMapping {
+
+    private ChargesMapping() {
+    }
+
+    static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
+
+    /** EXACTLY ONE target: {@code ch_…} as chargeId, {@code pi_…} as paymentIntentId. Amounts are strings. */
+    static ChargesModels.CreateRefund request(String paymentId, Money amount, String reason) {
+        boolean charge = paymentId.startsWith("ch_");
+        return new ChargesModels.CreateRefund(charge ? paymentId : null, charge ? null : paymentId,
+                Long.toString(amount.minorAmount()), reason != null && REASONS.contains(reason) ? reason : null);
+    }
+
+    /** A refund; its balance transaction (the ledger reversal) is kept in connector_details. */
+    static Outcome refund(ChargesModels.Refund r) {
+        Map<String, String> details = r.balanceTransactionId() == null ? Map.of()
+                : Map.of("balanceTransactionId", r.balanceTransactionId());
+        String status = r.status() == null ? "unknown" : r.status();
+        return switch (status) {
+            case "succeeded" -> new Outcome.Succeeded(r.id(), status, details);
+            case "failed" -> new Outcome.Declined("refund_failed", "the refund failed", status, null, r.id(), status,
+                    true, details);
+            case "canceled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled", status, null,
+                    r.id(), status, false, details);
+            default -> new Outcome.Pending(r.id(), status, details);
+        };
+    }
+
+    static Outcome error(PspAnswer answer) {
+        ChargesModels.ErrorBody e = WireJson.read(answer.body(), ChargesModels.ErrorBody.class);
+        String message = e == null ? null : e.message() != null ? e.message() : e.error();
+        String code = e == null ? null : e.code();
+        if (message == null) {
+            message = "the charges API answered " + answer.status();
+        }
+        if (answer.status() == 401 || answer.status() == 403) {
+            return new Outcome.NotSent("the charges API refused the merchant's credentials (" + answer.status() + ")");
+        }
+        if (answer.status() == 404) {
+            return new Outcome.NotFound(code, message);
+        }
+        return Outcome.Declined.of("refund_failed", message, code != null ? code : "http_" + answer.status(), message);
+    }
+}

@@ -1,0 +1,20 @@
+package dev.refract.connector.charges;
+
+/** The charges API's refund wire records: camelCase, amounts as strings of minor units. */
+final class ChargesModels {
+
+    private ChargesModels() {
+    }
+
+    /** Exactly one of {@code chargeId} and {@code paymentIntentId}. */
+    record CreateRefund(String chargeId, String paymentIntentId, String amount, String reason) {
+    }
+
+    record Refund(String id, String chargeId, String amount, String currency, String status, String reason,
+                  String balanceTransactionId, String createdAt) {
+    }
+
+    /** Error answers carry a message and, where the API gives one, a code. */
+    record ErrorBody(String error, String code, String message) {
+    }
+}

@@ -1,0 +1,29 @@
+package dev.refract.connector.exodus;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.PspGuard;
+import dev.refract.connector.ResilienceSettings;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** The only class that calls Exodus, under its guard; creates carry the refund's Idempotency-Key. */
+@ApplicationScoped
+public class ExodusClient {
+
+    private final ExodusApi api;
+    private final PspGuard guard;
+
+    ExodusClient(@RestClient ExodusApi api, ResilienceSettings resilience) {
+        this.api = api;
+        this.guard = PspGuard.of("exodus", resilience);
+    }
+
+    public Uni<PspAnswer> createRefund(String authorization, String idempotencyKey, String body) {
+        return guard.call(() -> api.createRefund(authorization, idempotencyKey, body));
+    }
+
+    public Uni<PspAnswer> refund(String authorization, String id) {
+        return guard.call(() -> api.refund(authorization, id));
+    }
+}

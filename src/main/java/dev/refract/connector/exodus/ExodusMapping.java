@@ -1,0 +1,75 @@
+package dev.refract.connector.exodus;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Outcome;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Exodus Pay's refund vocabulary (https://docs.exodus.com — Create Refund), as pure functions. */
+final class ExodusMapping {
+
+    private ExodusMapping() {
+    }
+
+    static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
+
+    /** A free-text reason is not one of Exodus's; it travels in metadata instead. */
+    static ExodusModels.CreateRefund request(String paymentId, long amount, String reason, Map<String, String> metadata,
+                                             String merchantRefundId) {
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        String sent = null;
+        if (reason != null && REASONS.contains(reason)) {
+            sent = reason;
+        } else if (reason != null) {
+            meta.put("refund_reason", reason);
+        }
+        meta.put("merchant_refund_id", merchantRefundId);
+        return new ExodusModels.CreateRefund(paymentId, amount, sent, meta);
+    }
+
+    /**
+     * A refund object. The on-chain transfer starts {@code pending}; {@code succeeded} (also {@code completed})
+     * once confirmed; {@code failed} and {@code canceled} end it. Anything else is still pending.
+     */
+    static Outcome refund(ExodusModels.Refund r) {
+        Map<String, String> details = new LinkedHashMap<>();
+        put(details, "stablecoin", r.stablecoin());
+        put(details, "network", r.network());
+        put(details, "destination_address", r.destinationAddress());
+        put(details, "transaction_hash", r.transactionHash());
+        String status = r.status() == null ? "unknown" : r.status();
+        return switch (status) {
+            case "succeeded", "completed" -> new Outcome.Succeeded(r.id(), status, details);
+            case "failed" -> new Outcome.Declined("refund_failed", "the on-chain refund failed", status, null, r.id(),
+                    status, true, details);
+            case "canceled", "cancelled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Exodus",
+                    status, null, r.id(), status, false, details);
+            default -> new Outcome.Pending(r.id(), status, details);
+        };
+    }
+
+    /** Exodus errors: {@code invalid_request} (not refundable) is a decline, {@code validation_error} on amount a 422. */
+    static Outcome error(PspAnswer answer, boolean creating) {
+        ExodusModels.ErrorBody body = WireJson.read(answer.body(), ExodusModels.ErrorBody.class);
+        ExodusModels.Error e = body == null || body.error() == null
+                ? new ExodusModels.Error(null, "Exodus answered " + answer.status(), null) : body.error();
+        if (answer.status() == 401 || answer.status() == 403) {
+            return new Outcome.NotSent("Exodus refused the merchant's credentials (" + answer.status() + ")");
+        }
+        if (answer.status() == 404) {
+            return creating ? new Outcome.NotFound(e.type(), e.message()) : new Outcome.Unknown("Exodus has no such refund");
+        }
+        if ("validation_error".equals(e.type()) && "amount".equals(e.param())) {
+            return Outcome.Declined.of("amount_exceeds_refundable", e.message(), e.type(), e.message());
+        }
+        return Outcome.Declined.of("refund_failed", e.message(), e.type(), e.message());
+    }
+
+    private static void put(Map<String, String> details, String key, String value) {
+        if (value != null) {
+            details.put(key, value);
+        }
+    }
+}

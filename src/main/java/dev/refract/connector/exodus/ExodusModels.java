@@ -1,0 +1,28 @@
+package dev.refract.connector.exodus;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.Map;
+
+/** Exodus Pay's refund wire records (POST /refunds). */
+final class ExodusModels {
+
+    private ExodusModels() {
+    }
+
+    /** {@code amount} in the currency's smallest unit; null refunds the full amount. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record CreateRefund(String paymentId, Long amount, String reason, Map<String, String> metadata) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Refund(String id, String object, String paymentId, Long amount, String currency, String status,
+                  String reason, String stablecoin, String network, String destinationAddress, String transactionHash) {
+    }
+
+    record ErrorBody(Error error) {
+    }
+
+    record Error(String type, String message, String param) {
+    }
+}

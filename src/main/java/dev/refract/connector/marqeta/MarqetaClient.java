@@ -1,0 +1,33 @@
+package dev.refract.connector.marqeta;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.PspGuard;
+import dev.refract.connector.ResilienceSettings;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/** The only class that calls Marqeta, under its guard; a resend carries the same refund token. */
+@ApplicationScoped
+public class MarqetaClient {
+
+    private final MarqetaApi api;
+    private final PspGuard guard;
+
+    MarqetaClient(@RestClient MarqetaApi api, ResilienceSettings resilience) {
+        this.api = api;
+        this.guard = PspGuard.of("marqeta", resilience);
+    }
+
+    public Uni<PspAnswer> createRefund(String authorization, String accountToken, String body) {
+        return guard.call(() -> api.createRefund(authorization, accountToken, body));
+    }
+
+    public Uni<PspAnswer> refund(String authorization, String accountToken, String token) {
+        return guard.call(() -> api.refund(authorization, accountToken, token));
+    }
+
+    public Uni<PspAnswer> transition(String authorization, String accountToken, String token, String body) {
+        return guard.call(() -> api.transition(authorization, accountToken, token, body));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.refract.connector.marqeta;
+
+import dev.refract.connector.ConnectorSupport;
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Connector;
+import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.Money;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.Refund;
+import dev.refract.refund.RefundError;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Marqeta credit-account refunds: connector_transaction_id is the credit account token, the refund's token is
+ * its PSP reference (35 characters, the same on every resend), so Marqeta can be asked about a refund even when
+ * the answer to its creation was lost.
+ */
+@ApplicationScoped
+public class MarqetaConnector implements Connector {
+
+    private final MarqetaClient client;
+
+    MarqetaConnector(MarqetaClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String name() {
+        return "marqeta";
+    }
+
+    /** Account tokens have no shape of their own: Marqeta is chosen by name or as the default connector. */
+    @Override
+    public boolean claims(String connectorTransactionId) {
+        return false;
+    }
+
+    @Override
+    public void validateOptions(Map<String, Object> options) {
+        ConnectorSupport.onlyOptions(name(), options, MarqetaMapping.OPTIONS);
+        MarqetaMapping.validate(options);
+    }
+
+    @Override
+    public void validateAmount(Money amount) {
+        String why = MarqetaMapping.unacceptable(amount);
+        if (why != null) {
+            throw new RefundError.InvalidRequest("invalid_currency", "amount.currency", why);
+        }
+    }
+
+    @Override
+    public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
+        ConnectorSupport.credentials(name(), credentials, Set.of("username", "password"), Set.of());
+        ConnectorSupport.settings(name(), settings, Set.of(), Set.of());
+    }
+
+    @Override
+    public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
+        return Uni.createFrom().item(new PaymentLookup.Unavailable("a credit account has no captured amount"));
+    }
+
+    @Override
+    public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
+        String body = WireJson.write(MarqetaMapping.request(refund.pspReference(), refund.connectorOptions(),
+                refund.amount(), refund.reason()));
+        return ConnectorSupport.outcome(client.createRefund(auth(account), refund.connectorTransactionId(), body),
+                        answer -> answer.status() == 409 ? null : read(answer, true))
+                // 409: a refund with this token exists already (an earlier attempt got through); ask for it
+                .chain(outcome -> outcome != null ? Uni.createFrom().item(outcome) : sync(account, refund));
+    }
+
+    @Override
+    public boolean canSync() {
+        return true;
+    }
+
+    @Override
+    public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
+        return ConnectorSupport.outcome(client.refund(auth(account), refund.connectorTransactionId(),
+                refund.pspReference()), answer -> read(answer, false));
+    }
+
+    @Override
+    public boolean canCancel() {
+        return true;
+    }
+
+    /** Marqeta refunds can be transitioned to CANCELLED until they are COMPLETED. */
+    @Override
+    public Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
+        String body = WireJson.write(new MarqetaModels.Transition("cx" + refund.pspReference().substring(3), "CANCELLED"));
+        return ConnectorSupport.outcome(client.transition(auth(account), refund.connectorTransactionId(),
+                        refund.pspReference(), body),
+                answer -> answer.ok() ? read(answer, false)
+                        : new Outcome.NotSent("Marqeta refused to cancel: " + MarqetaMapping.error(answer, false)));
+    }
+
+    private static Outcome read(PspAnswer answer, boolean creating) {
+        if (!answer.ok()) {
+            return MarqetaMapping.error(answer, creating);
+        }
+        MarqetaModels.Refund r = WireJson.read(answer.body(), MarqetaModels.Refund.class);
+        return r == null || r.token() == null ? new Outcome.Unknown("unreadable Marqeta answer") : MarqetaMapping.refund(r);
+    }
+
+    private static String auth(ConnectorAccount account) {
+        String pair = account.credential("username") + ":" + account.credential("password");
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.refract.connector.marqeta;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Money;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.RefundError;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Marqeta's credit refund vocabulary, as pure functions
+ * (https://www.marqeta.com/docs/core-api/credit-account-refunds).
+ */
+final class MarqetaMapping {
+
+    private MarqetaMapping() {
+    }
+
+    static final Set<String> METHODS = Set.of("ACH", "CHECK");
+    static final Set<String> TYPES = Set.of("PAYMENT_REFUND", "CREDIT_BALANCE_REFUND");
+    static final Set<String> OPTIONS = Set.of("method", "type", "payment_source_token");
+    private static final int MAX_DESCRIPTION = 255;
+
+    /** method and type are required; payment_source_token optional, at most 36 characters. */
+    static void validate(Map<String, Object> options) {
+        require(options, "method", METHODS);
+        require(options, "type", TYPES);
+        Object source = options.get("payment_source_token");
+        if (source != null && (!(source instanceof String s) || s.isEmpty() || s.length() > 36)) {
+            throw RefundError.InvalidRequest.of("connector_options.payment_source_token",
+                    "payment_source_token must be a string of 1 to 36 characters");
+        }
+    }
+
+    private static void require(Map<String, Object> options, String key, Set<String> allowed) {
+        Object value = options.get(key);
+        if (!(value instanceof String s) || !allowed.contains(s)) {
+            throw RefundError.InvalidRequest.of("connector_options." + key, "Marqeta needs connector_options." + key
+                    + ", one of " + allowed.stream().sorted().toList());
+        }
+    }
+
+    /** Marqeta credit accounts refund in USD only. */
+    static String unacceptable(Money amount) {
+        return "USD".equals(amount.currency()) ? null
+                : "Marqeta credit refunds are in USD only, not " + amount.currency();
+    }
+
+    static MarqetaModels.CreateRefund request(String token, Map<String, Object> options, Money amount, String reason) {
+        String description = reason == null ? null
+                : reason.length() > MAX_DESCRIPTION ? reason.substring(0, MAX_DESCRIPTION) : reason;
+        return new MarqetaModels.CreateRefund(token, (String) options.get("method"), (String) options.get("type"),
+                (String) options.get("payment_source_token"), amount.toMajor(), amount.currency(), description);
+    }
+
+    /**
+     * INITIATED, PENDING, PROCESSING, SUBMITTED are on the way; COMPLETED is done; CANCELLED ends it;
+     * RETURNED can follow COMPLETED (the ACH transfer or check came back), so it may reverse a success.
+     */
+    static Outcome refund(MarqetaModels.Refund r) {
+        Map<String, String> details = new LinkedHashMap<>();
+        if (r.method() != null) {
+            details.put("method", r.method());
+        }
+        if (r.type() != null) {
+            details.put("type", r.type());
+        }
+        String status = r.status() == null ? "UNKNOWN" : r.status();
+        return switch (status) {
+            case "COMPLETED" -> new Outcome.Succeeded(r.token(), status, details);
+            case "CANCELLED" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Marqeta", status,
+                    null, r.token(), status, false, details);
+            case "RETURNED" -> new Outcome.Declined("refund_returned", "the refund was returned", status, null,
+                    r.token(), status, true, details);
+            default -> new Outcome.Pending(r.token(), status, details);
+        };
+    }
+
+    static Outcome error(PspAnswer answer, boolean creating) {
+        MarqetaModels.ErrorBody e = WireJson.read(answer.body(), MarqetaModels.ErrorBody.class);
+        String code = e == null ? null : e.errorCode();
+        String message = e == null || e.errorMessage() == null ? "Marqeta answered " + answer.status() : e.errorMessage();
+        if (answer.status() == 401 || answer.status() == 403) {
+            return new Outcome.NotSent("Marqeta refused the merchant's credentials (" + answer.status() + ")");
+        }
+        if (answer.status() == 404) {
+            return creating ? new Outcome.NotFound(code, message) : new Outcome.Unknown("Marqeta has no such refund");
+        }
+        return Outcome.Declined.of("refund_failed", message, code != null ? code : "http_" + answer.status(), message);
+    }
+}

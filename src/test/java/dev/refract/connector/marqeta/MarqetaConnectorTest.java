@@ -1,0 +1,170 @@
+package dev.refract.connector.marqeta;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.refract.connector.ConnectorContractTest;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Refund;
+import dev.refract.support.Api;
+import dev.refract.support.PostgresResource;
+import dev.refract.support.PspStandIn;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.math.BigDecimal;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(PspStandIn.class)
+class MarqetaConnectorTest extends ConnectorContractTest {
+
+    @Override
+    protected String connector() {
+        return "marqeta";
+    }
+
+    @Override
+    protected String newPaymentId() {
+        return "acct_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+    }
+
+    @Override
+    protected String accountBody() {
+        return "{\"credentials\":{\"username\":\"app_token_contract\",\"password\":\"admin_token_contract\"}}";
+    }
+
+    @Override
+    protected String extraCreateFields() {
+        return "\"connector_options\":{\"method\":\"ACH\",\"type\":\"PAYMENT_REFUND\"}";
+    }
+
+    @Override
+    protected MappingBuilder createRequest(String paymentId) {
+        return post(urlEqualTo("/marqeta/credit/accounts/" + paymentId + "/refunds"));
+    }
+
+    @Override
+    protected RequestPatternBuilder createRequests(String paymentId) {
+        return postRequestedFor(urlEqualTo("/marqeta/credit/accounts/" + paymentId + "/refunds"));
+    }
+
+    /** The documented refund response body (token, account_token, status, method, type, amount, currency_code …). */
+    static String refundObject(String account, String token, BigDecimal amount, String status) {
+        return """
+                {"token": "%s", "account_token": "%s", "status": "%s", "method": "ACH", "type": "PAYMENT_REFUND",
+                 "amount": %s, "currency_code": "USD", "description": "Customer returned item",
+                 "created_time": "2025-01-20T15:30:00Z", "updated_time": "2025-01-20T15:30:00Z"}
+                """.formatted(token, account, status, amount.toPlainString());
+    }
+
+    @Override
+    protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
+        return okJson(refundObject(paymentId, refundId, BigDecimal.valueOf(minor, 2), status));
+    }
+
+    @Override
+    protected String succeededWord() {
+        return "COMPLETED";
+    }
+
+    @Override
+    protected String pendingWord() {
+        return "INITIATED";
+    }
+
+    @Override
+    protected ResponseDefinitionBuilder declineAnswer() {
+        return aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+                {"error_code": "400107", "error_message": "Refund amount exceeds the account's refundable balance"}""");
+    }
+
+    @Override
+    protected String declineCode() {
+        return "400107";
+    }
+
+    @Override
+    protected String idempotencyHeader() {
+        return null; // the refund token in the body
+    }
+
+    @Override
+    protected String amountInRequest(long minor, String currency) {
+        return "\"amount\":" + BigDecimal.valueOf(minor, 2).toPlainString();
+    }
+
+    @Test
+    void sendsTheCreditRefundWithBasicAuthAndItsStableToken() {
+        String account = newPaymentId();
+        String id = Api.refundId();
+        psp().stubFor(createRequest(account).willReturn(refundAnswer(account, "t", 1_234, "INITIATED")));
+        create(id, account, 1_234L, 5_000).then().statusCode(200)
+                .body("status", equalTo("PENDING"))
+                .body("connector_details.method", equalTo("ACH"))
+                .body("connector_details.type", equalTo("PAYMENT_REFUND"));
+        LoggedRequest sent = psp().findAll(createRequests(account)).get(0);
+        assertEquals("Basic " + Base64.getEncoder().encodeToString("app_token_contract:admin_token_contract".getBytes()),
+                sent.getHeader("Authorization"));
+        JsonNode body = WireJson.tree(sent.getBodyAsString());
+        assertEquals(Refund.pspReferenceFor(merchant.id(), id), body.path("token").asText());
+        assertEquals(new BigDecimal("12.34"), body.path("amount").decimalValue());
+        assertEquals("USD", body.path("currency_code").asText());
+        assertEquals("ACH", body.path("method").asText());
+        assertEquals("PAYMENT_REFUND", body.path("type").asText());
+    }
+
+    @Test
+    void syncFindsTheRefundByTokenAndAReturnAfterCompletionFailsIt() {
+        String account = newPaymentId();
+        String id = Api.refundId();
+        String token = Refund.pspReferenceFor(merchant.id(), id);
+        psp().stubFor(createRequest(account).willReturn(refundAnswer(account, token, 1_000, "INITIATED")));
+        create(id, account, 1_000L, 5_000).then().statusCode(200).body("status", equalTo("PENDING"));
+        String refundUrl = "/marqeta/credit/accounts/" + account + "/refunds/" + token;
+        psp().stubFor(get(urlEqualTo(refundUrl)).willReturn(refundAnswer(account, token, 1_000, "COMPLETED")));
+        merchant.sync(id).then().statusCode(200).body("status", equalTo("SUCCEEDED"));
+        psp().stubFor(get(urlEqualTo(refundUrl)).willReturn(refundAnswer(account, token, 1_000, "RETURNED")));
+        merchant.sync(id).then().statusCode(200).body("status", equalTo("FAILED"))
+                .body("error.code", equalTo("refund_returned"));
+    }
+
+    @Test
+    void cancelTransitionsTheRefundToCancelled() {
+        String account = newPaymentId();
+        String id = Api.refundId();
+        String token = Refund.pspReferenceFor(merchant.id(), id);
+        psp().stubFor(createRequest(account).willReturn(refundAnswer(account, token, 1_000, "PENDING")));
+        create(id, account, 1_000L, 5_000).then().statusCode(200);
+        psp().stubFor(post(urlPathMatching("/marqeta/credit/accounts/" + account + "/refunds/" + token + "/transitions"))
+                .willReturn(refundAnswer(account, token, 1_000, "CANCELLED")));
+        merchant.request().post("/v1/refunds/" + id + "/cancel").then().statusCode(200)
+                .body("status", equalTo("FAILED")).body("error.code", equalTo("refund_cancelled"));
+        JsonNode transition = WireJson.tree(psp().findAll(postRequestedFor(urlPathMatching(".*" + token + "/transitions")))
+                .get(0).getBodyAsString());
+        assertEquals("CANCELLED", transition.path("status").asText());
+    }
+
+    @Test
+    void methodAndTypeAreRequiredAndOnlyUsdIsRefunded() {
+        merchant.create(Api.body(Api.refundId(), newPaymentId(), 100L, "USD", "\"connector\":\"marqeta\""))
+                .then().statusCode(400).body("error.param", equalTo("connector_options.method"));
+        merchant.create(Api.body(Api.refundId(), newPaymentId(), 100L, "EUR", "\"connector\":\"marqeta\","
+                        + extraCreateFields()))
+                .then().statusCode(400).body("error.code", equalTo("invalid_currency"));
+    }
+}

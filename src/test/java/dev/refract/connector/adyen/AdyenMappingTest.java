@@ -1,0 +1,47 @@
+package dev.refract.connector.adyen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.refract.connector.PspAnswer;
+import dev.refract.refund.Money;
+import dev.refract.refund.Outcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Adyen's tables: https://docs.adyen.com/development-resources/currency-codes, Checkout v71 refunds. */
+class AdyenMappingTest {
+
+    @ParameterizedTest(name = "{0} {1} is {2} at Adyen")
+    @CsvSource({"1050,USD,1050", "500,JPY,500", "5120,KWD,5120", "7,ISK,700", "500,CLP,50000", "1200,CVE,12"})
+    void amountsInAdyensUnits(long minor, String currency, long adyen) {
+        assertEquals(adyen, AdyenMapping.amount(Money.of(minor, currency)).value());
+    }
+
+    @ParameterizedTest(name = "reason {0} → {1}")
+    @CsvSource({"requested_by_customer,CUSTOMER REQUEST", "duplicate,DUPLICATE", "fraudulent,FRAUD",
+            "Return,RETURN", "Broken on arrival,OTHER"})
+    void reasonsInAdyensVocabulary(String reason, String adyen) {
+        assertEquals(adyen, AdyenMapping.reason(reason));
+    }
+
+    @Test
+    void anAcknowledgedRefundIsPending() {
+        Outcome o = AdyenMapping.created(new PspAnswer(201, "{\"pspReference\":\"QFQTPCQ8HXSKGK82\",\"status\":\"received\"}"));
+        assertEquals(new Outcome.Pending("QFQTPCQ8HXSKGK82", "received", java.util.Map.of()), o);
+    }
+
+    @Test
+    void errorsByStatusAndCode() {
+        assertInstanceOf(Outcome.NotSent.class, AdyenMapping.error(new PspAnswer(401, "")));
+        assertInstanceOf(Outcome.NotFound.class, AdyenMapping.error(new PspAnswer(404, "")));
+        Outcome.Declined amount = (Outcome.Declined) AdyenMapping.error(new PspAnswer(422,
+                "{\"status\":422,\"errorCode\":\"137\",\"message\":\"Invalid amount specified\",\"errorType\":\"validation\"}"));
+        assertEquals("amount_exceeds_refundable", amount.code());
+        Outcome.Declined other = (Outcome.Declined) AdyenMapping.error(new PspAnswer(422,
+                "{\"status\":422,\"errorCode\":\"167\",\"message\":\"Original pspReference required\",\"errorType\":\"validation\"}"));
+        assertEquals("refund_failed", other.code());
+        assertEquals("167", other.connectorCode());
+    }
+}

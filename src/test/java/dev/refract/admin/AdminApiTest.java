@@ -140,11 +140,11 @@ class AdminApiTest {
     @Test
     void routerNeedsAConnectorForIdsNobodyClaims() {
         Api.TestMerchant m = Api.newMerchant();
-        m.create(Api.body(Api.refundId(), "pi_3Oxxx", 100L, "USD", null))
+        m.create(Api.body(Api.refundId(), "txn_unclaimed_0001", 100L, "USD", null))
                 .then().statusCode(400).body("error.code", equalTo("connector_required"));
         Api.admin().body("{\"default_connector\":\"sandbox\"}").put("/admin/v1/merchants/" + m.id()).then().statusCode(200);
         // routed to the default connector, which does not know the payment
-        m.create(Api.body(Api.refundId(), "pi_3Oxxx", 100L, "USD", null))
+        m.create(Api.body(Api.refundId(), "txn_unclaimed_0001", 100L, "USD", null))
                 .then().statusCode(404).body("error.code", equalTo("transaction_not_found"));
     }
 

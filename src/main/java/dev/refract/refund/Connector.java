@@ -64,6 +64,29 @@ public interface Connector {
         return Uni.createFrom().item(new Outcome.NotSent(name() + " cannot cancel refunds"));
     }
 
+    /** Whether the PSP sends refund webhooks that this connector can verify. */
+    default boolean receivesWebhooks() {
+        return false;
+    }
+
+    /**
+     * Verifies a webhook delivery exactly as the PSP signs it and reads its events. Pure: no I/O.
+     *
+     * @param secret  the merchant's webhook secret for this PSP
+     * @param headers request headers, names in lower case
+     * @param body    the raw body, as received
+     * @throws WebhookRejected when the delivery is not provably from the PSP
+     */
+    default java.util.List<WebhookEvent> verifyWebhook(String secret, java.util.Map<String, String> headers,
+                                                       byte[] body, java.time.Instant now) {
+        throw new WebhookRejected(name() + " sends no webhooks");
+    }
+
+    /** The body the PSP expects as acknowledgement (Adyen: {@code [accepted]}). */
+    default String webhookAcknowledgement() {
+        return "{\"received\":true}";
+    }
+
     /**
      * The refund's current status at the PSP. A refund the PSP cannot find is Unknown, never NotFound: its
      * submission may still be on the way.

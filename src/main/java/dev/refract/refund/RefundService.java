@@ -158,6 +158,38 @@ public class RefundService {
         });
     }
 
+    /**
+     * Applies verified PSP webhook events, one after the other in delivery order: each is stored first, a
+     * redelivery changes nothing, an event for a refund we do not know is kept for reconciliation, and the
+     * state machine decides the rest (so late or out-of-order events never move a refund backwards).
+     */
+    public Uni<Void> applyWebhook(String merchantId, String connector, java.util.List<WebhookEvent> events) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (WebhookEvent event : events) {
+            chain = chain.chain(() -> applyWebhookEvent(merchantId, connector, event));
+        }
+        return chain;
+    }
+
+    private Uni<Void> applyWebhookEvent(String merchantId, String connector, WebhookEvent event) {
+        return store.recordWebhook(merchantId, connector, event).chain(stored -> {
+            if (stored.applied()) {
+                return Uni.createFrom().voidItem();
+            }
+            return store.findForWebhook(merchantId, connector, event.merchantRefundId(), event.connectorRefundId())
+                    .chain(refund -> {
+                        if (refund == null) {
+                            LOG.infof("%s webhook %s is for a refund Refract does not know; kept for reconciliation",
+                                    connector, event.eventId());
+                            return Uni.createFrom().voidItem();
+                        }
+                        Uni<Refund> applied = event.outcome() == null ? Uni.createFrom().item(refund)
+                                : applyOutcome(refund.id(), event.outcome(), Cause.WEBHOOK, false);
+                        return applied.chain(r -> store.markWebhookApplied(stored.id(), r.id()));
+                    });
+        });
+    }
+
     public Uni<RefundStore.RefundPage> list(Merchant merchant, RefundStore.RefundFilter filter) {
         return store.list(merchant.id(), filter);
     }

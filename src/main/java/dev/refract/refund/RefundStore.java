@@ -46,6 +46,20 @@ public interface RefundStore {
     /** The merchant's connector accounts, credentials decrypted. */
     Uni<List<ConnectorAccount>> accounts(String merchantId);
 
+    /**
+     * Stores a verified PSP webhook event before anything is applied. Answers its id and whether it was
+     * already applied (a redelivery); an event stored but not applied (a crash in between) is applied again.
+     */
+    Uni<StoredWebhook> recordWebhook(String merchantId, String connector, WebhookEvent event);
+
+    /** The refund a webhook event is about: by the merchant's reference, else by the PSP's refund id; or null. */
+    Uni<Refund> findForWebhook(String merchantId, String connector, String merchantRefundId, String connectorRefundId);
+
+    Uni<Void> markWebhookApplied(long webhookId, long refundId);
+
+    record StoredWebhook(long id, boolean applied) {
+    }
+
     record RecordedPayment(String connector, PaymentLedger ledger) {
     }
 

@@ -9,6 +9,7 @@ import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStore;
+import dev.refract.refund.WebhookEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -229,6 +230,60 @@ public class SqlRefundStore implements RefundStore {
             boolean hasMore = data.size() > filter.limit();
             return new RefundPage(hasMore ? data.subList(0, filter.limit()) : data, hasMore);
         });
+    }
+
+    @Override
+    public Uni<StoredWebhook> recordWebhook(String merchantId, String connector, WebhookEvent event) {
+        Tuple args = Tuple.tuple()
+                .addString(merchantId)
+                .addString(connector)
+                .addString(event.eventId())
+                .addString(event.type())
+                .addString(event.connectorRefundId())
+                .addString(event.merchantRefundId())
+                .addValue(payloadJson(event.payload()));
+        return pool.preparedQuery("insert into webhook_events (merchant_id, connector, event_id, event_type, "
+                        + "connector_refund_id, merchant_refund_id, payload) values ($1, $2, $3, $4, $5, $6, $7) "
+                        + "on conflict (merchant_id, connector, event_id) do nothing returning id")
+                .execute(args)
+                .chain(inserted -> inserted.size() > 0
+                        ? Uni.createFrom().item(new StoredWebhook(inserted.iterator().next().getLong("id"), false))
+                        : pool.preparedQuery("select id, applied_at from webhook_events where merchant_id = $1 "
+                                        + "and connector = $2 and event_id = $3")
+                                .execute(Tuple.of(merchantId, connector, event.eventId()))
+                                .map(rows -> {
+                                    Row row = rows.iterator().next();
+                                    return new StoredWebhook(row.getLong("id"), row.getValue("applied_at") != null);
+                                }));
+    }
+
+    @Override
+    public Uni<Refund> findForWebhook(String merchantId, String connector, String merchantRefundId,
+                                      String connectorRefundId) {
+        return pool.preparedQuery("select * from refunds where merchant_id = $1 and connector = $2 and "
+                        + "(merchant_refund_id = $3 or ($3 is null and connector_refund_id = $4)) limit 1")
+                .execute(Tuple.of(merchantId, connector, merchantRefundId, connectorRefundId))
+                .chain(rows -> rows.size() > 0 || merchantRefundId == null || connectorRefundId == null
+                        ? Uni.createFrom().item(firstRefund(rows))
+                        // the echoed reference matched nothing: try the PSP's refund id
+                        : pool.preparedQuery("select * from refunds where merchant_id = $1 and connector = $2 "
+                                        + "and connector_refund_id = $3 limit 1")
+                                .execute(Tuple.of(merchantId, connector, connectorRefundId))
+                                .map(SqlRefundStore::firstRefund));
+    }
+
+    @Override
+    public Uni<Void> markWebhookApplied(long webhookId, long refundId) {
+        return pool.preparedQuery("update webhook_events set applied_at = now(), refund_id = $2 where id = $1")
+                .execute(Tuple.of(webhookId, refundId)).replaceWithVoid();
+    }
+
+    private static Object payloadJson(String payload) {
+        try {
+            return new io.vertx.core.json.JsonObject(payload);
+        } catch (RuntimeException e) {
+            return new io.vertx.core.json.JsonObject().put("raw", payload);
+        }
     }
 
     @Override

@@ -75,6 +75,23 @@ public class AdyenConnector implements Connector {
     }
 
     @Override
+    public boolean receivesWebhooks() {
+        return true;
+    }
+
+    /** The merchant's webhook_secret is the HMAC key from Adyen's Customer Area, in hex. */
+    @Override
+    public java.util.List<dev.refract.refund.WebhookEvent> verifyWebhook(String secret, Map<String, String> headers,
+                                                                        byte[] body, java.time.Instant now) {
+        return AdyenWebhooks.verify(secret, body);
+    }
+
+    @Override
+    public String webhookAcknowledgement() {
+        return "[accepted]";
+    }
+
+    @Override
     public boolean canSync() {
         return false;
     }

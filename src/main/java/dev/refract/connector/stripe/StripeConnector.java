@@ -107,6 +107,17 @@ public class StripeConnector implements Connector {
                         : new Outcome.NotSent("Stripe refused to cancel: " + StripeMapping.error(answer, false)));
     }
 
+    @Override
+    public boolean receivesWebhooks() {
+        return true;
+    }
+
+    @Override
+    public java.util.List<dev.refract.refund.WebhookEvent> verifyWebhook(String secret, Map<String, String> headers,
+                                                                        byte[] body, java.time.Instant now) {
+        return StripeWebhooks.verify(secret, headers.get("stripe-signature"), body, now);
+    }
+
     private static Outcome refundOutcome(String body) {
         StripeModels.Refund r = WireJson.read(body, StripeModels.Refund.class);
         return r == null || r.id() == null ? new Outcome.Unknown("unreadable Stripe answer") : StripeMapping.refund(r);

@@ -1,0 +1,96 @@
+package dev.refract.connector.adyen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.refract.connector.Hmac;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.WebhookEvent;
+import dev.refract.refund.WebhookRejected;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Verifies and reads Adyen standard notifications
+ * (https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures): every NotificationRequestItem
+ * carries, in additionalData.hmacSignature, the base64 HMAC-SHA256 under the hex-decoded HMAC key of
+ * {@code pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success}.
+ * One bad item refuses the whole delivery. Pure: no I/O.
+ */
+final class AdyenWebhooks {
+
+    private AdyenWebhooks() {
+    }
+
+    static List<WebhookEvent> verify(String hexKey, byte[] body) {
+        byte[] key;
+        try {
+            key = HexFormat.of().parseHex(hexKey);
+        } catch (IllegalArgumentException e) {
+            throw new WebhookRejected("the Adyen HMAC key configured for this merchant is not hex");
+        }
+        JsonNode root = WireJson.tree(new String(body, StandardCharsets.UTF_8));
+        JsonNode items = root.path("notificationItems");
+        if (!items.isArray() || items.isEmpty()) {
+            throw new WebhookRejected("no notificationItems");
+        }
+        List<WebhookEvent> events = new ArrayList<>();
+        for (JsonNode wrapper : items) {
+            JsonNode item = wrapper.path("NotificationRequestItem");
+            byte[] expected = Hmac.sha256(key, signedData(item).getBytes(StandardCharsets.UTF_8));
+            byte[] given;
+            try {
+                given = Base64.getDecoder().decode(text(item.path("additionalData"), "hmacSignature"));
+            } catch (IllegalArgumentException e) {
+                given = null;
+            }
+            if (!Hmac.same(expected, given)) {
+                throw new WebhookRejected("a notification item's hmacSignature does not match");
+            }
+            events.add(event(item));
+        }
+        return events;
+    }
+
+    /** The signed string, fields in Adyen's order, absent ones empty. */
+    static String signedData(JsonNode item) {
+        JsonNode amount = item.path("amount");
+        return String.join(":", text(item, "pspReference"), text(item, "originalReference"),
+                text(item, "merchantAccountCode"), text(item, "merchantReference"), text(amount, "value"),
+                text(amount, "currency"), text(item, "eventCode"), text(item, "success"));
+    }
+
+    /**
+     * REFUND success true → succeeded, false → failed with Adyen's reason; REFUND_FAILED and REFUNDED_REVERSED
+     * fail a refund even after success (the money came back); CANCEL_OR_REFUND true → succeeded.
+     * https://docs.adyen.com/online-payments/refund#refund-webhook
+     */
+    static WebhookEvent event(JsonNode item) {
+        String psp = text(item, "pspReference");
+        String code = text(item, "eventCode");
+        boolean success = "true".equals(text(item, "success"));
+        String reason = text(item, "reason");
+        Outcome outcome = switch (code) {
+            case "REFUND", "CANCEL_OR_REFUND" -> success
+                    ? new Outcome.Succeeded(psp, code, Map.of())
+                    : new Outcome.Declined("refund_failed", reason.isEmpty() ? "Adyen refused the refund" : reason,
+                            code, reason, psp, code, false, Map.of());
+            case "REFUND_FAILED" -> new Outcome.Declined("refund_failed", "the refund failed after Adyen accepted it",
+                    code, reason, psp, code, true, Map.of());
+            case "REFUNDED_REVERSED" -> new Outcome.Declined("refund_returned", "the refunded money came back",
+                    code, reason, psp, code, true, Map.of());
+            default -> null;
+        };
+        String merchantReference = text(item, "merchantReference");
+        return new WebhookEvent(psp + ":" + code, code, merchantReference.isEmpty() ? null : merchantReference,
+                psp, outcome, item.toString());
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isMissingNode() || v.isNull() ? "" : v.asText();
+    }
+}

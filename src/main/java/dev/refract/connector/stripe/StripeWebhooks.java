@@ -1,0 +1,114 @@
+package dev.refract.connector.stripe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.refract.connector.Hmac;
+import dev.refract.connector.WireJson;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.WebhookEvent;
+import dev.refract.refund.WebhookRejected;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies and reads Stripe webhooks (https://docs.stripe.com/webhooks#verify-manually): the
+ * {@code Stripe-Signature} header carries {@code t} and one or more {@code v1} (several during secret rotation);
+ * {@code v1} is the hex HMAC-SHA256 of {@code "{t}.{raw body}"} under the endpoint secret. Deliveries older or
+ * newer than five minutes are refused, so a captured delivery cannot be replayed later. Pure: no I/O.
+ */
+final class StripeWebhooks {
+
+    static final Duration TOLERANCE = Duration.ofSeconds(300);
+    /** Events whose object is a refund, or a charge carrying its refunds. */
+    static final Set<String> REFUND_EVENTS = Set.of("refund.created", "refund.updated", "refund.failed",
+            "charge.refund.updated", "charge.refunded");
+
+    private StripeWebhooks() {
+    }
+
+    static List<WebhookEvent> verify(String secret, String signatureHeader, byte[] body, Instant now) {
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            throw new WebhookRejected("no Stripe-Signature header");
+        }
+        Long timestamp = null;
+        List<byte[]> signatures = new ArrayList<>();
+        for (String part : signatureHeader.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String key = part.substring(0, eq).trim();
+            String value = part.substring(eq + 1).trim();
+            try {
+                if (key.equals("t")) {
+                    timestamp = Long.parseLong(value);
+                } else if (key.equals("v1")) {
+                    signatures.add(HexFormat.of().parseHex(value));
+                }
+            } catch (IllegalArgumentException e) {
+                // a malformed element matches nothing
+            }
+        }
+        if (timestamp == null || signatures.isEmpty()) {
+            throw new WebhookRejected("Stripe-Signature has no timestamp or no v1 signature");
+        }
+        if (Math.abs(now.getEpochSecond() - timestamp) > TOLERANCE.toSeconds()) {
+            throw new WebhookRejected("Stripe-Signature timestamp is outside the 300 s tolerance");
+        }
+        byte[] signedPayload = concat((timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
+        byte[] expected = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), signedPayload);
+        boolean match = false;
+        for (byte[] candidate : signatures) {
+            match |= Hmac.same(expected, candidate); // every candidate compared, whatever matched before
+        }
+        if (!match) {
+            throw new WebhookRejected("no v1 signature matches");
+        }
+        return read(new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** The events of a verified delivery: a Stripe delivery carries one event. */
+    static List<WebhookEvent> read(String json) {
+        JsonNode event = WireJson.tree(json);
+        String id = WireJson.text(event, "id");
+        String type = WireJson.text(event, "type");
+        if (id == null || type == null) {
+            throw new WebhookRejected("not a Stripe event");
+        }
+        JsonNode object = event.path("data").path("object");
+        List<WebhookEvent> events = new ArrayList<>();
+        if (!REFUND_EVENTS.contains(type)) {
+            events.add(new WebhookEvent(id, type, null, null, null, json));
+        } else if ("refund".equals(WireJson.text(object, "object"))) {
+            events.add(refundEvent(id, type, object, json));
+        } else {
+            // charge.refunded: older API versions list the charge's refunds in the event
+            int i = 0;
+            for (JsonNode refund : object.path("refunds").path("data")) {
+                events.add(refundEvent(i++ == 0 ? id : id + "#" + i, type, refund, json));
+            }
+            if (events.isEmpty()) {
+                events.add(new WebhookEvent(id, type, null, null, null, json));
+            }
+        }
+        return events;
+    }
+
+    private static WebhookEvent refundEvent(String id, String type, JsonNode refund, String json) {
+        StripeModels.Refund r = WireJson.MAPPER.convertValue(refund, StripeModels.Refund.class);
+        Outcome outcome = StripeMapping.refund(r);
+        return new WebhookEvent(id, type, WireJson.text(refund.path("metadata"), "merchant_refund_id"), r.id(),
+                outcome, json);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = new byte[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

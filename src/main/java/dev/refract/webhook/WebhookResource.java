@@ -1,0 +1,81 @@
+package dev.refract.webhook;
+
+import dev.refract.api.ApiException;
+import dev.refract.refund.Connector;
+import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.ConnectorRegistry;
+import dev.refract.refund.RefundService;
+import dev.refract.refund.WebhookEvent;
+import dev.refract.refund.WebhookRejected;
+import dev.refract.store.AccountStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * The URL a merchant registers at its PSP: {@code POST /webhooks/{merchant_id}/{connector}}. No bearer token: the
+ * raw body is verified with the connector's own scheme and the merchant's webhook secret for that PSP. Nothing
+ * PSP-specific happens here.
+ */
+@Path("/webhooks/{merchant_id}/{connector}")
+public class WebhookResource {
+
+    private static final Logger LOG = Logger.getLogger(WebhookResource.class);
+
+    private final ConnectorRegistry connectors;
+    private final AccountStore accounts;
+    private final RefundService refunds;
+
+    WebhookResource(ConnectorRegistry connectors, AccountStore accounts, RefundService refunds) {
+        this.connectors = connectors;
+        this.accounts = accounts;
+        this.refunds = refunds;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Uni<RestResponse<String>> receive(@RestPath("merchant_id") String merchantId,
+                                             @RestPath("connector") String connectorName, byte[] body,
+                                             @Context HttpServerRequest request) {
+        Connector connector = connectors.find(connectorName).filter(Connector::receivesWebhooks).orElse(null);
+        if (connector == null) {
+            return Uni.createFrom().failure(new ApiException(404, "invalid_request_error", "resource_not_found",
+                    "no webhooks are received for connector " + connectorName, null));
+        }
+        Map<String, String> headers = new HashMap<>();
+        request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        return accounts.forMerchant(merchantId).chain(list -> {
+            ConnectorAccount account = list.stream().filter(a -> a.connector().equals(connector.name()))
+                    .findFirst().orElse(null);
+            List<WebhookEvent> events;
+            try {
+                if (account == null || account.webhookSecret() == null) {
+                    // answered like a bad signature: whether a merchant exists is nobody's business
+                    throw new WebhookRejected("no webhook secret configured");
+                }
+                events = connector.verifyWebhook(account.webhookSecret(), headers, body == null ? new byte[0] : body,
+                        Instant.now());
+            } catch (WebhookRejected e) {
+                LOG.warnf("refused a %s webhook for merchant %s: %s", connector.name(), merchantId, e.getMessage());
+                throw new ApiException(401, "authentication_error", "invalid_signature",
+                        "the webhook signature could not be verified", null);
+            }
+            return refunds.applyWebhook(merchantId, connector.name(), events)
+                    .map(done -> RestResponse.ResponseBuilder.<String>ok(connector.webhookAcknowledgement(),
+                            connector.webhookAcknowledgement().startsWith("{") ? MediaType.APPLICATION_JSON
+                                    : MediaType.TEXT_PLAIN).build());
+        });
+    }
+}

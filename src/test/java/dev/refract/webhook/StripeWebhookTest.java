@@ -1,0 +1,198 @@
+package dev.refract.webhook;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.stripe.net.Webhook;
+import dev.refract.support.Api;
+import dev.refract.support.Db;
+import dev.refract.support.PostgresResource;
+import dev.refract.support.PspStandIn;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Stripe webhooks, signed the way Stripe's own SDK signs them. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(PspStandIn.class)
+class StripeWebhookTest {
+
+    static final String SECRET = "whsec_test_refract_endpoint";
+
+    Api.TestMerchant merchant;
+
+    @BeforeEach
+    void stripeMerchant() {
+        merchant = Api.newMerchant();
+        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_hooks\"},\"webhook_secret\":\"" + SECRET + "\"}")
+                .put("/admin/v1/merchants/" + merchant.id() + "/connectors/stripe").then().statusCode(200);
+    }
+
+    /** A pending Stripe refund; answers its merchant_refund_id and Stripe refund id. */
+    String[] pendingRefund() {
+        String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String reId = "re_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing(payment))
+                .willReturn(okJson(refund(reId, payment, "pending", null))));
+        String id = Api.refundId();
+        merchant.create(Api.body(id, payment, 500L, "USD", "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                .then().statusCode(200).body("status", equalTo("PENDING"));
+        return new String[] {id, reId, payment};
+    }
+
+    static String refund(String reId, String payment, String status, String merchantRefundId) {
+        return """
+                {"id": "%s", "object": "refund", "amount": 500, "currency": "usd", "payment_intent": "%s",
+                 "status": "%s", "metadata": {%s}}""".formatted(reId, payment, status,
+                merchantRefundId == null ? "" : "\"merchant_refund_id\": \"" + merchantRefundId + "\"");
+    }
+
+    static String event(String eventId, String type, String refundObject) {
+        return """
+                {"id": "%s", "object": "event", "api_version": "2024-06-20", "created": %d, "livemode": false,
+                 "type": "%s", "data": {"object": %s}}""".formatted(eventId, Instant.now().getEpochSecond(), type,
+                refundObject);
+    }
+
+    Response deliver(String body, String signatureHeader) {
+        var request = RestAssured.given().contentType("application/json").body(body);
+        if (signatureHeader != null) {
+            request.header("Stripe-Signature", signatureHeader);
+        }
+        return request.post("/webhooks/" + merchant.id() + "/stripe");
+    }
+
+    static String sign(String body, String secret) throws Exception {
+        return Webhook.Signature.generateSignatureHeader(body, secret);
+    }
+
+    static String evtId() {
+        return "evt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+    }
+
+    @Test
+    void verifiedDeliveryIsStoredAndApplied() throws Exception {
+        String[] r = pendingRefund();
+        String body = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        deliver(body, sign(body, SECRET)).then().statusCode(200).body("received", equalTo(true));
+        merchant.get(r[0]).then().body("status", equalTo("SUCCEEDED"));
+        assertEquals(1, Db.count("select count(*) from webhook_events where merchant_id = ? and applied_at is not null",
+                merchant.id()));
+        Db.assertLedgerConsistent(merchant.id(), r[2]);
+    }
+
+    @Test
+    void tamperedBodyWrongSecretStaleOrMissingSignatureAre401AndChangeNothing() throws Exception {
+        String[] r = pendingRefund();
+        String body = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        deliver(body.replace("\"amount\": 500", "\"amount\": 50"), sign(body, SECRET))
+                .then().statusCode(401).body("error.code", equalTo("invalid_signature"));
+        deliver(body, sign(body, "whsec_someone_else")).then().statusCode(401);
+        long stale = Instant.now().getEpochSecond() - 301;
+        deliver(body, Webhook.Signature.generateSignatureHeader(body, SECRET, stale)).then().statusCode(401);
+        deliver(body, null).then().statusCode(401);
+        deliver(body, "t=" + Instant.now().getEpochSecond() + ",v1=zz").then().statusCode(401);
+        merchant.get(r[0]).then().body("status", equalTo("PENDING"));
+        assertEquals(0, Db.count("select count(*) from webhook_events where merchant_id = ?", merchant.id()));
+    }
+
+    @Test
+    void anyOfSeveralV1SignaturesMayMatchDuringSecretRotation() throws Exception {
+        String[] r = pendingRefund();
+        String body = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        long t = Instant.now().getEpochSecond();
+        String oldSig = Webhook.Signature.generateSignatureHeader(body, "whsec_old_secret", t).split("v1=")[1];
+        String newSig = Webhook.Signature.generateSignatureHeader(body, SECRET, t).split("v1=")[1];
+        deliver(body, "t=" + t + ",v1=" + oldSig + ",v1=" + newSig).then().statusCode(200);
+        merchant.get(r[0]).then().body("status", equalTo("SUCCEEDED"));
+    }
+
+    @Test
+    void duplicateDeliveryChangesNothingTwice() throws Exception {
+        String[] r = pendingRefund();
+        String body = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        deliver(body, sign(body, SECRET)).then().statusCode(200);
+        deliver(body, sign(body, SECRET)).then().statusCode(200);
+        assertEquals(1, Db.count("select count(*) from webhook_events where merchant_id = ?", merchant.id()));
+        assertEquals(1, Db.count("select count(*) from refund_events e join refunds r on r.id = e.refund_id "
+                + "where r.merchant_id = ? and e.cause = 'WEBHOOK'", merchant.id()));
+    }
+
+    @Test
+    void outOfOrderDeliveriesEndInTheLatestState() throws Exception {
+        String[] r = pendingRefund();
+        String succeeded = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        String pending = event(evtId(), "refund.created", refund(r[1], r[2], "pending", r[0]));
+        String failed = event(evtId(), "refund.failed", refund(r[1], r[2], "failed", r[0]));
+        deliver(succeeded, sign(succeeded, SECRET)).then().statusCode(200);
+        deliver(pending, sign(pending, SECRET)).then().statusCode(200); // late: must not move it back
+        merchant.get(r[0]).then().body("status", equalTo("SUCCEEDED"));
+        deliver(failed, sign(failed, SECRET)).then().statusCode(200); // Stripe may fail a refund after success
+        merchant.get(r[0]).then().body("status", equalTo("FAILED"));
+        Db.assertLedgerConsistent(merchant.id(), r[2]);
+    }
+
+    @Test
+    void eventForAnUnknownRefundIsKeptAndAnswered200() throws Exception {
+        String body = event(evtId(), "refund.updated", refund("re_nobody", "pi_nobody", "succeeded", "not_ours"));
+        deliver(body, sign(body, SECRET)).then().statusCode(200);
+        assertEquals(1, Db.count("select count(*) from webhook_events where merchant_id = ? and applied_at is null "
+                + "and connector_refund_id = 're_nobody'", merchant.id()));
+    }
+
+    @Test
+    void webhookArrivingBeforeTheCreateAnswerIsWrittenEndsConsistent() throws Exception {
+        String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String reId = "re_race_" + UUID.randomUUID().toString().substring(0, 8);
+        String id = Api.refundId();
+        PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing(payment))
+                .willReturn(okJson(refund(reId, payment, "pending", id)).withFixedDelay(700)));
+        CompletableFuture<Response> create = CompletableFuture.supplyAsync(() -> merchant.create(Api.body(id, payment,
+                500L, "USD", "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}")));
+        Thread.sleep(300);
+        String body = event(evtId(), "refund.updated", refund(reId, payment, "succeeded", id));
+        deliver(body, sign(body, SECRET)).then().statusCode(200);
+        create.get().then().statusCode(200);
+        merchant.get(id).then().body("status", equalTo("SUCCEEDED")).body("connector_refund_id", equalTo(reId));
+        Db.assertLedgerConsistent(merchant.id(), payment);
+    }
+
+    @Test
+    void timedOutCreateGetsItsStripeIdFromTheWebhook() throws Exception {
+        String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String reId = "re_late_" + UUID.randomUUID().toString().substring(0, 8);
+        String id = Api.refundId();
+        PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing(payment))
+                .willReturn(okJson(refund(reId, payment, "pending", id)).withFixedDelay(3_000)));
+        merchant.create(Api.body(id, payment, 500L, "USD", "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                .then().statusCode(200).body("connector_refund_id", equalTo(null));
+        String body = event(evtId(), "refund.created", refund(reId, payment, "pending", id));
+        deliver(body, sign(body, SECRET)).then().statusCode(200);
+        merchant.get(id).then().body("status", equalTo("PENDING")).body("connector_refund_id", equalTo(reId));
+        assertEquals("PENDING", Db.one("select state from refunds where merchant_id = ? and merchant_refund_id = ?",
+                merchant.id(), id).get("state"), "known to the PSP now: synced, not resent blindly");
+    }
+
+    @Test
+    void webhooksOfAnotherMerchantCannotTouchThisMerchantsRefunds() throws Exception {
+        String[] r = pendingRefund();
+        Api.TestMerchant intruder = Api.newMerchant();
+        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_x\"},\"webhook_secret\":\"whsec_intruder\"}")
+                .put("/admin/v1/merchants/" + intruder.id() + "/connectors/stripe").then().statusCode(200);
+        String body = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        RestAssured.given().contentType("application/json").body(body).header("Stripe-Signature", sign(body, "whsec_intruder"))
+                .post("/webhooks/" + intruder.id() + "/stripe").then().statusCode(200);
+        merchant.get(r[0]).then().body("status", equalTo("PENDING"));
+    }
+}

@@ -2,7 +2,7 @@ package dev.refract.admin;
 
 import dev.refract.api.ApiException;
 import dev.refract.api.StrictJson;
-import dev.refract.refund.Connector;
+import dev.refract.refund.AccountKind;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
 import dev.refract.store.AccountStore;
@@ -123,7 +123,7 @@ public class AdminResource {
                                                          @RestPath("merchant_id") String merchantId,
                                                          @RestPath("connector") String connectorName, String body) {
         auth.check(authorization);
-        Connector connector = connectors.find(connectorName).orElseThrow(() -> new ApiException(404,
+        AccountKind connector = connectors.findAccountKind(connectorName).orElseThrow(() -> new ApiException(404,
                 "invalid_request_error", "connector_not_found", "unknown connector " + connectorName, "connector"));
         AdminRequests.PutConnector request = read(body, AdminRequests.PutConnector.class);
         Map<String, String> credentials = request.credentials() == null ? Map.of() : request.credentials();

@@ -8,9 +8,10 @@ import java.util.Map;
  * nothing; every method completes on the caller's Vert.x context, and never fails for a PSP answer: failures
  * are {@link Outcome}s. Implementations are CDI beans found by the {@link ConnectorRegistry}.
  */
-public interface Connector {
+public interface Connector extends AccountKind {
 
     /** The connector's name in the API ({@code stripe}, {@code sandbox} …). */
+    @Override
     String name();
 
     /** Whether the connector may be used in this deployment (the sandbox can be switched off). */
@@ -35,9 +36,6 @@ public interface Connector {
      */
     default void validateAmount(Money amount) {
     }
-
-    /** Refuses missing or unknown credentials and settings with {@link RefundError.InvalidRequest}. */
-    void validateAccount(Map<String, String> credentials, Map<String, String> settings);
 
     /** The payment's captured amount, when the PSP can tell it. */
     Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId);

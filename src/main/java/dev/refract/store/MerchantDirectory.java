@@ -91,6 +91,20 @@ public class MerchantDirectory {
         }));
     }
 
+    /** Where a merchant's notifications go, with the secret they are signed with; null when none is set. */
+    public record WebhookTarget(String url, String secret) {
+        @Override
+        public String toString() {
+            return "WebhookTarget[url=" + url + ", secret=" + (secret == null ? "none" : "set") + "]";
+        }
+    }
+
+    public Uni<WebhookTarget> webhookTarget(String merchantId) {
+        return get(merchantId).map(m -> m == null || m.webhookUrl == null ? null : new WebhookTarget(m.webhookUrl,
+                m.webhookSecretEnc == null ? null
+                        : secrets.open(m.webhookSecretEnc, "merchants/" + merchantId + "/webhook_secret")));
+    }
+
     public static Merchant toMerchant(MerchantEntity m) {
         return new Merchant(m.id, m.name, m.defaultConnector);
     }

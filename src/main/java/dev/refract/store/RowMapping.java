@@ -43,6 +43,36 @@ final class RowMapping {
                 instant(row.getOffsetDateTime("updated_at")));
     }
 
+    /** A refund from its row as {@code to_jsonb(refunds.*)} wrote it into the outbox. */
+    static Refund fromSnapshot(JsonObject r) {
+        return new Refund(
+                r.getLong("id"),
+                r.getString("merchant_id"),
+                r.getString("merchant_refund_id"),
+                r.getString("connector"),
+                r.getString("connector_transaction_id"),
+                r.getString("connector_refund_id"),
+                RefundState.valueOf(r.getString("state")),
+                r.getString("connector_status"),
+                Money.of(r.getLong("amount_minor"), r.getString("currency").trim()),
+                r.getString("reason"),
+                strings(r.getJsonObject("metadata")),
+                objects(r.getJsonObject("connector_options")),
+                strings(r.getJsonObject("connector_details")),
+                failure(r.getJsonObject("error")),
+                r.getString("fingerprint"),
+                r.getString("psp_reference"),
+                r.getInteger("attempts"),
+                snapshotTime(r.getString("next_action_at")),
+                r.getLong("version"),
+                snapshotTime(r.getString("created_at")),
+                snapshotTime(r.getString("updated_at")));
+    }
+
+    private static Instant snapshotTime(String text) {
+        return text == null ? null : OffsetDateTime.parse(text).toInstant();
+    }
+
     static JsonObject json(Map<String, ?> map) {
         return new JsonObject(new LinkedHashMap<>(map));
     }

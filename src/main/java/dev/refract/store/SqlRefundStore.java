@@ -121,8 +121,11 @@ public class SqlRefundStore implements RefundStore {
                         + "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp(), clock_timestamp()) returning *")
                 .execute(refund)
                 .map(SqlRefundStore::firstRefund)
-                .call(r -> appendEvent(conn, new Refund.Event(null, RefundState.RECEIVED, Cause.API,
-                        null, "recorded " + r.amount()), r.id()))
+                .call(r -> {
+                    Refund.Event created = new Refund.Event(null, RefundState.RECEIVED, Cause.API, null,
+                            "recorded " + r.amount());
+                    return appendEvent(conn, created, r.id()).chain(() -> OutboxWrites.afterChange(conn, r, created));
+                })
                 .call(() -> conn.preparedQuery("update payment_ledger set currency = $2, captured_minor = $3, "
                                 + "in_flight_minor = $4, updated_at = now() where id = $1")
                         .execute(Tuple.of(ledgerId, reserved.currency(), reserved.capturedMinor(),
@@ -156,7 +159,8 @@ public class SqlRefundStore implements RefundStore {
                     return firstRefund(rows);
                 })
                 .call(saved -> applied.event() == null ? Uni.createFrom().voidItem()
-                        : appendEvent(conn, applied.event(), saved.id()))
+                        : appendEvent(conn, applied.event(), saved.id())
+                                .chain(() -> OutboxWrites.afterChange(conn, saved, applied.event())))
                 .call(saved -> applied.ledger().isZero() ? Uni.createFrom().voidItem()
                         : conn.preparedQuery("update payment_ledger set in_flight_minor = in_flight_minor + $2, "
                                         + "refunded_minor = refunded_minor + $3, updated_at = now() "

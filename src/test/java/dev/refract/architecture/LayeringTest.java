@@ -34,8 +34,9 @@ class LayeringTest {
 
     @Test
     void noConnectorIsImportedOutsideItsOwnPackage() {
+        // the shared support in dev.refract.connector itself may be used by other adapters (the Credyt sink)
         noClasses().that().resideOutsideOfPackage("dev.refract.connector..")
-                .should().dependOnClassesThat().resideInAPackage("dev.refract.connector..")
+                .should().dependOnClassesThat().resideInAPackage("dev.refract.connector.*..")
                 .check(MAIN);
     }
 

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public class PspStandIn implements QuarkusTestResourceLifecycleManager {
 
-    public static final String[] PSPS = {"stripe", "adyen", "exodus", "charges", "marqeta"};
+    public static final String[] PSPS = {"stripe", "adyen", "exodus", "charges", "marqeta", "credyt"};
     private static WireMockServer server;
 
     @Override

@@ -1,0 +1,83 @@
+package dev.refract.notify;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.refract.api.RefundView;
+import dev.refract.connector.Hmac;
+import dev.refract.connector.WireJson;
+import dev.refract.store.MerchantDirectory;
+import dev.refract.store.OutboxStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * POSTs a refund's status change to the merchant's webhook_url as {@code {"id", "type", "created_at", "data"}},
+ * signed {@code Refract-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">} with the merchant's webhook_secret,
+ * the scheme merchants already know from Stripe.
+ */
+@ApplicationScoped
+public class MerchantNotifier {
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Notification(String id, String type, Instant createdAt, RefundView data) {
+    }
+
+    private final MerchantDirectory merchants;
+    private final HttpClient http;
+    private final OutboxSettings settings;
+
+    MerchantNotifier(MerchantDirectory merchants, Vertx vertx, OutboxSettings settings) {
+        this.merchants = merchants;
+        this.settings = settings;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) settings.deliveryTimeout().toMillis())
+                .setMaxPoolSize(20));
+    }
+
+    /** What came of one delivery: done (2xx, or nowhere to deliver) or to be retried. */
+    record Result(boolean done, String note) {
+    }
+
+    Uni<Result> deliver(OutboxStore.Item item) {
+        return merchants.webhookTarget(item.merchantId()).chain(target -> {
+            if (target == null) {
+                return Uni.createFrom().item(new Result(true, "the merchant has no webhook_url any more"));
+            }
+            String body = WireJson.write(new Notification(item.eventId(), item.eventType(), item.createdAt(),
+                    RefundView.of(item.refund(), 200)));
+            RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.url())
+                    .setIdleTimeout(settings.deliveryTimeout().toMillis())
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("User-Agent", "Refract-Webhooks/1");
+            if (target.secret() != null) {
+                request.putHeader("Refract-Signature", signature(target.secret(), body, Instant.now()));
+            }
+            return http.request(request)
+                    .chain(req -> req.send(Buffer.buffer(body)))
+                    .chain(resp -> resp.body().map(ignored -> resp.statusCode()))
+                    .ifNoItem().after(settings.deliveryTimeout()).fail()
+                    .map(status -> status >= 200 && status < 300
+                            ? new Result(true, null)
+                            : new Result(false, "the merchant's endpoint answered " + status))
+                    .onFailure().recoverWithItem(e -> new Result(false, "delivery failed: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+        });
+    }
+
+    /** {@code t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}. */
+    static String signature(String secret, String body, Instant now) {
+        long t = now.getEpochSecond();
+        byte[] mac = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8),
+                (t + "." + body).getBytes(StandardCharsets.UTF_8));
+        return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.refract.notify;
+
+import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.RetryPolicy;
+import dev.refract.store.AccountStore;
+import dev.refract.store.OutboxStore;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
+
+/**
+ * Delivers the outbox: at least once, retried with backoff until the receiver answers 2xx, in order per refund,
+ * and claimable by several replicas at once without double delivery (SKIP LOCKED with a lease).
+ */
+@ApplicationScoped
+public class OutboxWorker {
+
+    private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
+
+    private final OutboxStore outbox;
+    private final MerchantNotifier notifier;
+    private final CredytSink credyt;
+    private final AccountStore accounts;
+    private final OutboxSettings settings;
+    private final RetryPolicy backoff;
+
+    OutboxWorker(OutboxStore outbox, MerchantNotifier notifier, CredytSink credyt, AccountStore accounts,
+                 OutboxSettings settings) {
+        this.outbox = outbox;
+        this.notifier = notifier;
+        this.credyt = credyt;
+        this.accounts = accounts;
+        this.settings = settings;
+        this.backoff = new RetryPolicy(settings.backoffBase(), settings.backoffMax(), Integer.MAX_VALUE, Duration.ZERO,
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    @Scheduled(identity = "outbox-worker", every = "${refract.outbox.interval}",
+            delayed = "${refract.outbox.start-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        if (!settings.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return runOnce()
+                .onFailure().invoke(e -> LOG.warnf("outbox run failed, next run retries: %s", e.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** One pass; answers how many items it delivered. */
+    public Uni<Integer> runOnce() {
+        return outbox.claimDue(Instant.now(), settings.batchSize(), settings.lease())
+                .chain(items -> Multi.createFrom().iterable(items)
+                        .onItem().transformToUniAndConcatenate(item -> deliver(item)
+                                .chain(result -> result.done()
+                                        ? outbox.delivered(item.id(), result.note()).replaceWith(1)
+                                        : outbox.retryLater(item.id(), backoff.nextAction(item.attempts() + 1, Instant.now()),
+                                                result.note()).replaceWith(0)))
+                        .collect().asList()
+                        .map(done -> done.stream().mapToInt(Integer::intValue).sum()));
+    }
+
+    private Uni<MerchantNotifier.Result> deliver(OutboxStore.Item item) {
+        if (!item.isCredyt()) {
+            return notifier.deliver(item);
+        }
+        return accounts.forMerchant(item.merchantId()).chain(list -> {
+            ConnectorAccount account = list.stream()
+                    .filter(a -> a.connector().equals(credyt.name()) && a.enabled()).findFirst().orElse(null);
+            if (account == null) {
+                // the merchant switched Credyt off after the refund: retrying would not help, an operator might
+                return Uni.createFrom().item(new MerchantNotifier.Result(false, "Credyt is not enabled for the merchant"));
+            }
+            return credyt.send(account, item.refund(), item.isReversal());
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package dev.refract.store;
+
+import dev.refract.refund.Refund;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The outbox as its delivery worker sees it. */
+@ApplicationScoped
+public class OutboxStore {
+
+    private final Pool pool;
+
+    OutboxStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** One thing to deliver, with the refund as it was when the change happened. */
+    public record Item(long id, String merchantId, String kind, String eventId, String eventType, Refund refund,
+                       int attempts, Instant createdAt) {
+        public boolean isCredyt() {
+            return OutboxWrites.CREDYT.equals(kind);
+        }
+
+        public boolean isReversal() {
+            return OutboxWrites.CREDYT_REVERSAL.equals(eventType);
+        }
+    }
+
+    /**
+     * Claims due items, skipping rows another replica holds and, to keep each refund's items in order, any item
+     * with an earlier undelivered one of the same kind for the same refund. A claim pushes the item's next attempt
+     * {@code lease} ahead, so a replica that dies mid-delivery only delays it.
+     */
+    public Uni<List<Item>> claimDue(Instant now, int limit, Duration lease) {
+        return pool.preparedQuery("update outbox set next_attempt_at = $3 where id in (select o.id from outbox o "
+                        + "where o.delivered_at is null and o.next_attempt_at <= $1 and not exists (select 1 from outbox p "
+                        + "where p.refund_id = o.refund_id and p.kind = o.kind and p.delivered_at is null and p.id < o.id) "
+                        + "order by o.id limit $2 for update skip locked) returning *")
+                .execute(Tuple.of(RowMapping.time(now), limit, RowMapping.time(now.plus(lease))))
+                .map(rows -> {
+                    List<Item> items = new ArrayList<>();
+                    for (Row row : rows) {
+                        items.add(new Item(row.getLong("id"), row.getString("merchant_id"), row.getString("kind"),
+                                row.getString("event_id"), row.getString("event_type"),
+                                RowMapping.fromSnapshot(row.getJsonObject("payload")), row.getInteger("attempts"),
+                                row.getOffsetDateTime("created_at").toInstant()));
+                    }
+                    items.sort(java.util.Comparator.comparingLong(Item::id));
+                    return items;
+                });
+    }
+
+    public Uni<Void> delivered(long id, String note) {
+        return pool.preparedQuery("update outbox set delivered_at = now(), attempts = attempts + 1, last_error = $2 "
+                + "where id = $1").execute(Tuple.of(id, note)).replaceWithVoid();
+    }
+
+    public Uni<Void> retryLater(long id, Instant next, String error) {
+        String shortError = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
+        return pool.preparedQuery("update outbox set attempts = attempts + 1, next_attempt_at = $2, last_error = $3 "
+                + "where id = $1").execute(Tuple.of(id, RowMapping.time(next), shortError)).replaceWithVoid();
+    }
+}

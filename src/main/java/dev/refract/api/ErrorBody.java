@@ -1,10 +1,13 @@
 package dev.refract.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** {@code {"error": {"type", "code", "message", "param"}}}: every error answer that is not a refund. */
+@RegisterForReflection
 public record ErrorBody(Detail error) {
 
+    @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Detail(String type, String code, String message, String param) {
     }

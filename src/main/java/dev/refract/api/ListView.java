@@ -2,9 +2,11 @@ package dev.refract.api;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /** One page of refunds, newest first. */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ListView(List<RefundView> data, boolean hasMore, String nextCursor) {
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.refract.refund.CreateRefund;
 import dev.refract.refund.Money;
 import dev.refract.refund.RefundError;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.Map;
 
 /** The create request's wire shape, and its translation into the core's self-validating command. */
@@ -14,10 +15,12 @@ public final class RefundRequests {
     }
 
     /** Money in minor units of an ISO 4217 currency. */
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record MoneyBody(Long minorAmount, String currency) {
     }
 
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record CreateRefundBody(String merchantRefundId, String connectorTransactionId, String connector,
                             MoneyBody amount, MoneyBody paymentAmount, String reason,

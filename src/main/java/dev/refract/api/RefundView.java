@@ -6,10 +6,12 @@ import dev.refract.refund.Refund;
 import dev.refract.refund.RefundFailure;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStatus;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Map;
 
 /** A refund as every endpoint answers it. {@code status_code} is the HTTP status of the answer carrying it. */
+@RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RefundView(
         String merchantRefundId,
@@ -27,10 +29,12 @@ public record RefundView(
         Instant createdAt,
         Instant updatedAt) {
 
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record MoneyView(long minorAmount, String currency) {
     }
 
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ErrorView(String type, String code, String message, String connectorCode, String connectorMessage) {
     }

@@ -9,8 +9,9 @@ import dev.refract.connector.WireJson;
 import dev.refract.refund.AccountKind;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Refund;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ public class CredytSink implements AccountKind {
 
     static final String CUSTOMER_KEY = "credyt_customer_id";
 
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Adjustment(String transactionId, String accountName, String asset, BigDecimal amount, String description,
                       String reason, Map<String, String> metadata) {

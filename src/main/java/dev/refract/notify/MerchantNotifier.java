@@ -7,6 +7,7 @@ import dev.refract.connector.Hmac;
 import dev.refract.connector.WireJson;
 import dev.refract.store.MerchantDirectory;
 import dev.refract.store.OutboxStore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -27,6 +28,7 @@ import java.util.HexFormat;
 @ApplicationScoped
 public class MerchantNotifier {
 
+    @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Notification(String id, String type, Instant createdAt, RefundView data) {
     }
@@ -44,6 +46,7 @@ public class MerchantNotifier {
     }
 
     /** What came of one delivery: done (2xx, or nowhere to deliver) or to be retried. */
+    @RegisterForReflection
     record Result(boolean done, String note) {
     }
 

@@ -4,12 +4,17 @@ import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.RetryPolicy;
 import dev.refract.store.AccountStore;
 import dev.refract.store.OutboxStore;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -20,6 +25,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OutboxWorker {
 
+    private volatile CompletionStage<Void> running = CompletableFuture.completedFuture(null);
     private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
 
     private final OutboxStore outbox;
@@ -46,10 +52,26 @@ public class OutboxWorker {
         if (!settings.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        return runOnce()
+        Uni<Void> run = runOnce()
                 .onFailure().invoke(e -> LOG.warnf("outbox run failed, next run retries: %s", e.toString()))
                 .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .memoize().indefinitely();
+        running = run.subscribeAsCompletionStage();
+        return run;
+    }
+
+    /**
+     * On SIGTERM, lets the batch in progress finish (up to the shutdown timeout) rather than abandoning claimed
+     * work to its lease; an abandoned item is still not lost, only delayed until the lease ends.
+     */
+    void finishBatch(@Observes ShutdownEvent event) {
+        try {
+            running.toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("the last %s batch did not finish before shutdown; its items are taken up after their lease",
+                    "outbox");
+        }
     }
 
     /** One pass; answers how many items it delivered. */

@@ -4,11 +4,16 @@ import dev.refract.refund.JanitorSettings;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundStore;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +25,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Janitor {
 
+    private volatile CompletionStage<Void> running = CompletableFuture.completedFuture(null);
     private static final Logger LOG = Logger.getLogger(Janitor.class);
 
     private final RefundStore store;
@@ -39,10 +45,26 @@ public class Janitor {
         if (!settings.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        return runOnce()
+        Uni<Void> run = runOnce()
                 .onFailure().invoke(e -> LOG.warnf("janitor run failed, next run retries: %s", e.toString()))
                 .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .replaceWithVoid()
+                .memoize().indefinitely();
+        running = run.subscribeAsCompletionStage();
+        return run;
+    }
+
+    /**
+     * On SIGTERM, lets the batch in progress finish (up to the shutdown timeout) rather than abandoning claimed
+     * work to its lease; an abandoned item is still not lost, only delayed until the lease ends.
+     */
+    void finishBatch(@Observes ShutdownEvent event) {
+        try {
+            running.toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warnf("the last %s batch did not finish before shutdown; its items are taken up after their lease",
+                    "janitor");
+        }
     }
 
     /** One pass over due work; answers how many refunds it worked. */

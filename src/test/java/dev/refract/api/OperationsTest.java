@@ -32,6 +32,15 @@ class OperationsTest {
     }
 
     @Test
+    void everyAnswerCarriesARequestIdAndAGivenOneIsKept() {
+        given().get("/q/health/live").then().header("X-Request-Id", org.hamcrest.Matchers.startsWith("req_"));
+        Api.newMerchant().request().header("X-Request-Id", "support-ticket-42").get("/v1/refunds")
+                .then().statusCode(200).header("X-Request-Id", equalTo("support-ticket-42"));
+        Api.newMerchant().request().header("X-Request-Id", "bad id\twith tab").get("/v1/refunds")
+                .then().header("X-Request-Id", org.hamcrest.Matchers.startsWith("req_"));
+    }
+
+    @Test
     void openApiDescribesTheContract() {
         given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                 .body(containsString("/v1/refunds"))

@@ -1,0 +1,7 @@
+package dev.refract.api;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class TenancyIT extends TenancyTest {
+}

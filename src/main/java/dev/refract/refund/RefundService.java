@@ -90,7 +90,7 @@ public class RefundService {
 
     private Uni<Created> submit(Connector connector, ConnectorAccount account, Refund refund) {
         return callPsp(() -> connector.submit(account, refund))
-                .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.PSP, true))
+                .chain(outcome -> applyOutcomeTo(refund, outcome, Cause.PSP))
                 .onFailure().recoverWithItem(failure -> {
                     // The refund is recorded and scheduled: the janitor resends it with the same PSP
                     // idempotency key, so answering PENDING now loses nothing.
@@ -220,6 +220,16 @@ public class RefundService {
                 .chain(account -> callPsp(() -> resend ? connector.submit(account, refund)
                         : connector.sync(account, refund)))
                 .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.JANITOR, true));
+    }
+
+    /**
+     * Applies the answer to a submission to the refund as it was recorded, without reading it again; only when a
+     * webhook or the janitor changed it meanwhile (its version moved) is it read again and the answer re-applied.
+     */
+    private Uni<Refund> applyOutcomeTo(Refund recorded, Outcome outcome, Cause cause) {
+        return store.save(recorded.apply(outcome, cause, true, policy, Instant.now()))
+                .onFailure(RefundStore.StaleRefund.class)
+                .recoverWithUni(() -> applyOutcome(recorded.id(), outcome, cause, true));
     }
 
     /** Applies an outcome to the refund as it is now, re-reading it when a concurrent writer got there first. */

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.refract.refund.ConnectorAccount;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,15 +22,23 @@ public class AccountStore {
 
     private final SecretBox secrets;
     private final ObjectMapper json;
+    private final Cache accountsByMerchant;
 
-    AccountStore(SecretBox secrets, ObjectMapper json) {
+    AccountStore(SecretBox secrets, ObjectMapper json, @CacheName("accounts-by-merchant") Cache accountsByMerchant) {
         this.secrets = secrets;
         this.json = json;
+        this.accountsByMerchant = accountsByMerchant;
     }
 
+    /**
+     * The merchant's accounts, decrypted, cached per replica
+     * ({@code quarkus.cache.caffeine."accounts-by-merchant".expire-after-write}, 10 s): every create and webhook
+     * needs them. A change through this replica takes effect at once, through another within that time.
+     */
     public Uni<List<ConnectorAccount>> forMerchant(String merchantId) {
-        return Panache.withSession(() -> ConnectorAccountEntity.<ConnectorAccountEntity>list("merchantId", merchantId))
-                .map(entities -> entities.stream().map(this::open).toList());
+        return accountsByMerchant.getAsync(merchantId, id -> Panache.withSession(
+                        () -> ConnectorAccountEntity.<ConnectorAccountEntity>list("merchantId", id))
+                .map(entities -> entities.stream().map(this::open).toList()));
     }
 
     /** Creates or replaces the merchant's account at a connector. */
@@ -51,7 +61,8 @@ public class AccountStore {
                     e.updatedAt = now;
                     return e.<ConnectorAccountEntity>persist();
                 }))
-                .map(this::open);
+                .map(this::open)
+                .call(() -> accountsByMerchant.invalidate(account.merchantId()));
     }
 
     private ConnectorAccount open(ConnectorAccountEntity e) {

@@ -1,6 +1,7 @@
 package dev.refract.admin;
 
 import dev.refract.api.ApiException;
+import dev.refract.api.Limits;
 import dev.refract.api.StrictJson;
 import dev.refract.refund.AccountKind;
 import dev.refract.refund.ConnectorAccount;
@@ -86,7 +87,7 @@ public class AdminResource {
     public Uni<AdminRequests.MerchantView> get(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                                @RestPath("merchant_id") String merchantId) {
         auth.check(authorization);
-        return merchants.get(merchantId).map(m -> view(found(m, merchantId)));
+        return merchants.get(existingShape(merchantId)).map(m -> view(found(m, merchantId)));
     }
 
     @PUT
@@ -96,6 +97,7 @@ public class AdminResource {
     public Uni<AdminRequests.MerchantView> update(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                                   @RestPath("merchant_id") String merchantId, String body) {
         auth.check(authorization);
+        existingShape(merchantId);
         AdminRequests.UpdateMerchant request = read(body, AdminRequests.UpdateMerchant.class);
         if (request.name() != null) {
             requireName(request.name());
@@ -123,6 +125,7 @@ public class AdminResource {
                                                          @RestPath("merchant_id") String merchantId,
                                                          @RestPath("connector") String connectorName, String body) {
         auth.check(authorization);
+        existingShape(merchantId);
         AccountKind connector = connectors.findAccountKind(connectorName).orElseThrow(() -> new ApiException(404,
                 "invalid_request_error", "connector_not_found", "unknown connector " + connectorName, "connector"));
         AdminRequests.PutConnector request = read(body, AdminRequests.PutConnector.class);
@@ -145,11 +148,20 @@ public class AdminResource {
     }
 
     private static <T> T read(String body, Class<T> type) {
+        Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
         try {
             return StrictJson.read(body, type);
         } catch (StrictJson.BadBody e) {
             throw ApiException.invalid(e.path.isEmpty() ? null : e.path, e.getMessage());
         }
+    }
+
+    /** A merchant id that cannot exist is not looked up: the same 404 as an unknown one. */
+    private static String existingShape(String merchantId) {
+        if (!Limits.isId(merchantId)) {
+            throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
+        }
+        return merchantId;
     }
 
     private static MerchantEntity found(MerchantEntity m, String merchantId) {

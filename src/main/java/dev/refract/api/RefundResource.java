@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.refund.CreateRefund;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStatus;
@@ -80,6 +81,7 @@ public class RefundResource {
     public Uni<RestResponse<RefundView>> create(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                                 String body) {
         return auth.authenticate(authorization)
+                .invoke(() -> Limits.requireBodyAtMost(body, Limits.MAX_API_BODY))
                 .chain(merchant -> refunds.create(merchant, RefundRequests.parse(body)))
                 .map(created -> {
                     int status = RefundView.createStatus(created.refund());
@@ -142,6 +144,13 @@ public class RefundResource {
                               @RestQuery("cursor") String cursor) {
         return auth.authenticate(authorization).chain(merchant -> {
             int pageSize = limit(limit);
+            if (connectorTransactionId != null && !CreateRefund.isConnectorTransactionId(connectorTransactionId)) {
+                throw ApiException.invalid("connector_transaction_id",
+                        "connector_transaction_id must be 1 to 128 characters of A-Z a-z 0-9 _ . : -");
+            }
+            if (connector != null && !connector.matches("[a-z][a-z0-9_]{0,31}")) {
+                throw ApiException.invalid("connector", "connector is not a connector name");
+            }
             RefundStore.RefundFilter filter = new RefundStore.RefundFilter(states(status), connector,
                     connectorTransactionId, time("created_from", createdFrom), time("created_to", createdTo),
                     pageSize, cursor == null ? null : Cursors.decode(cursor));

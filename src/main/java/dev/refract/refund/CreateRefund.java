@@ -28,6 +28,16 @@ public record CreateRefund(
     public static final int MAX_REASON_LENGTH = 255;
 
     private static final Pattern MERCHANT_REFUND_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    /** Whether {@code id} can be a merchant_refund_id at all (lookups of anything else are answered not found). */
+    public static boolean isMerchantRefundId(String id) {
+        return id != null && MERCHANT_REFUND_ID.matcher(id).matches();
+    }
+
+    /** Whether {@code id} can be a connector_transaction_id at all. */
+    public static boolean isConnectorTransactionId(String id) {
+        return id != null && TRANSACTION_ID.matcher(id).matches();
+    }
     // PSP ids are letters, digits and a few separators; anything else (slashes, spaces, control characters)
     // would end up in a PSP URL path, so it is refused here.
     private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -59,6 +69,9 @@ public record CreateRefund(
         if (reason != null && reason.length() > MAX_REASON_LENGTH) {
             throw invalid("reason", "reason is longer than " + MAX_REASON_LENGTH + " characters");
         }
+        if (reason != null && reason.indexOf('\u0000') >= 0) {
+            throw invalid("reason", "reason contains a NUL character");
+        }
         metadata = validMetadata(metadata);
         connectorOptions = connectorOptions == null ? Map.of() : Map.copyOf(connectorOptions);
     }
@@ -87,6 +100,9 @@ public record CreateRefund(
             if (key.isEmpty() || key.length() > MAX_METADATA_KEY_LENGTH) {
                 throw invalid("metadata", "metadata keys must be 1 to " + MAX_METADATA_KEY_LENGTH
                         + " characters");
+            }
+            if (key.indexOf('\u0000') >= 0 || (e.getValue() != null && e.getValue().indexOf('\u0000') >= 0)) {
+                throw invalid("metadata", "metadata contains a NUL character");
             }
             if (e.getValue() == null || e.getValue().length() > MAX_METADATA_VALUE_LENGTH) {
                 throw invalid("metadata." + key, "metadata values must be strings of at most "

@@ -45,7 +45,8 @@ public abstract sealed class RefundError extends RuntimeException {
     /** 404: no such refund for this merchant (another merchant's refund is answered the same way). */
     public static final class RefundNotFound extends RefundError {
         public RefundNotFound(String merchantRefundId) {
-            super("refund_not_found", null, "no refund with merchant_refund_id " + merchantRefundId);
+            super("refund_not_found", null, CreateRefund.isMerchantRefundId(merchantRefundId)
+                    ? "no refund with merchant_refund_id " + merchantRefundId : "no such refund");
         }
     }
 

@@ -109,6 +109,10 @@ public class RefundService {
     }
 
     public Uni<Refund> get(Merchant merchant, String merchantRefundId) {
+        if (!CreateRefund.isMerchantRefundId(merchantRefundId)) {
+            // no refund can have such an id: answered without asking the database
+            return Uni.createFrom().failure(new RefundError.RefundNotFound(merchantRefundId));
+        }
         return store.find(merchant.id(), merchantRefundId).map(r -> {
             if (r == null) {
                 throw new RefundError.RefundNotFound(merchantRefundId);

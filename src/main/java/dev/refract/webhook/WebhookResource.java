@@ -1,6 +1,7 @@
 package dev.refract.webhook;
 
 import dev.refract.api.ApiException;
+import dev.refract.api.Limits;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
@@ -50,7 +51,7 @@ public class WebhookResource {
                                              @RestPath("connector") String connectorName, byte[] body,
                                              @Context HttpServerRequest request) {
         Connector connector = connectors.find(connectorName).filter(Connector::receivesWebhooks).orElse(null);
-        if (connector == null) {
+        if (connector == null || !Limits.isId(merchantId)) {
             return Uni.createFrom().failure(new ApiException(404, "invalid_request_error", "resource_not_found",
                     "no webhooks are received for connector " + connectorName, null));
         }

@@ -1,0 +1,31 @@
+package dev.refract.api;
+
+import java.util.regex.Pattern;
+
+/**
+ * Request size limits. The HTTP layer refuses anything over {@code quarkus.http.limits.max-body-size} (1 MiB,
+ * webhook batches included) before it is read; API bodies must be far smaller, and are refused here so the
+ * answer is the API's error shape.
+ */
+public final class Limits {
+
+    /** A create or admin body: a few hundred bytes in practice, 64 KiB at most. */
+    public static final int MAX_API_BODY = 64 * 1024;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
+    private Limits() {
+    }
+
+    public static void requireBodyAtMost(String body, int maxBytes) {
+        if (body != null && body.length() > maxBytes) {
+            throw new ApiException(413, "invalid_request_error", "request_too_large",
+                    "the request body is larger than " + maxBytes + " bytes", null);
+        }
+    }
+
+    /** Whether a path segment can be a merchant id at all (anything else is not found, without a query). */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+}

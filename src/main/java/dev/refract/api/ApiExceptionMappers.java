@@ -25,7 +25,7 @@ public class ApiExceptionMappers {
         } else if (e instanceof RefundError.IdempotencyConflict) {
             status = 409;
             type = "idempotency_error";
-        } else if (e instanceof RefundError.NotCancellable) {
+        } else if (e instanceof RefundError.NotCancellable || e instanceof RefundError.NotResolvable) {
             status = 409;
             type = "invalid_request_error";
         } else {

@@ -36,7 +36,7 @@ public class CircuitBreakersHealth implements HealthCheck {
     }
 
     /** The breaker's state; a PSP not called yet has no breaker registered, and a breaker starts closed. */
-    static CircuitBreakerState stateOf(String connector) {
+    public static CircuitBreakerState stateOf(String connector) {
         try {
             return CircuitBreakerMaintenance.get().currentState(connector);
         } catch (IllegalArgumentException e) {

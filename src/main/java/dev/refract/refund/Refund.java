@@ -128,6 +128,22 @@ public record Refund(
                 LedgerDelta.between(state, t.to(), amount.minorAmount()));
     }
 
+    /**
+     * An operator settles a refund in MANUAL_REVIEW after checking the PSP by hand: SUCCEEDED or FAILED, with the
+     * reason recorded in the event log. Nothing else can be resolved this way.
+     */
+    public Applied resolve(RefundState to, String reason, Instant now) {
+        if (state != RefundState.MANUAL_REVIEW || !to.isFinal()) {
+            throw new RefundError.NotResolvable("only a MANUAL_REVIEW refund can be resolved, and only to SUCCEEDED "
+                    + "or FAILED; refund " + merchantRefundId + " is " + state.status());
+        }
+        RefundFailure newFailure = to == RefundState.FAILED
+                ? new RefundFailure("refund_error", "resolved_as_failed", reason, null, null) : null;
+        Refund updated = with(to, connectorRefundId, connectorStatus, connectorDetails, newFailure, attempts, null, now);
+        return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, "operator: " + reason),
+                LedgerDelta.between(state, to, amount.minorAmount()));
+    }
+
     private static Instant schedule(RefundState state, int attempts, RetryPolicy policy, Instant now) {
         return state.inFlight() ? policy.nextAction(attempts, now) : null;
     }

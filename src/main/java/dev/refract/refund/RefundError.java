@@ -65,6 +65,13 @@ public abstract sealed class RefundError extends RuntimeException {
         }
     }
 
+    /** 409: an operator tried to resolve a refund that is not waiting for one. */
+    public static final class NotResolvable extends RefundError {
+        public NotResolvable(String message) {
+            super("not_resolvable", "status", message);
+        }
+    }
+
     /** 422: more than what remains refundable. */
     public static final class AmountExceedsRefundable extends RefundError {
         public AmountExceedsRefundable(Money requested, Money refundable) {

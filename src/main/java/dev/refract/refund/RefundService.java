@@ -194,6 +194,17 @@ public class RefundService {
         });
     }
 
+    /** An operator's decision on a MANUAL_REVIEW refund, recorded with its reason. */
+    public Uni<Refund> resolve(Merchant merchant, String merchantRefundId, RefundState to, String reason) {
+        return get(merchant, merchantRefundId).chain(refund -> saveWithRetry(refund.id(),
+                r -> r.resolve(to, reason, Instant.now())));
+    }
+
+    /** Refunds an operator should look at: in MANUAL_REVIEW, or still unsettled after several attempts. */
+    public Uni<java.util.List<Refund>> stuck(int minAttempts, int limit) {
+        return store.stuck(minAttempts, limit);
+    }
+
     public Uni<RefundStore.RefundPage> list(Merchant merchant, RefundStore.RefundFilter filter) {
         return store.list(merchant.id(), filter);
     }

@@ -43,6 +43,9 @@ public interface RefundStore {
 
     Uni<RefundPage> list(String merchantId, RefundFilter filter);
 
+    /** Across merchants: MANUAL_REVIEW refunds, and in-flight ones with at least {@code minAttempts}; oldest first. */
+    Uni<List<Refund>> stuck(int minAttempts, int limit);
+
     /** The merchant's connector accounts, credentials decrypted. */
     Uni<List<ConnectorAccount>> accounts(String merchantId);
 

@@ -291,6 +291,20 @@ public class SqlRefundStore implements RefundStore {
     }
 
     @Override
+    public Uni<List<Refund>> stuck(int minAttempts, int limit) {
+        return pool.preparedQuery("select * from refunds where state = 'MANUAL_REVIEW' or (state = any($1) and "
+                        + "attempts >= $2) order by updated_at limit $3")
+                .execute(Tuple.tuple()
+                        .addArrayOfString(RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new))
+                        .addInteger(minAttempts).addInteger(limit))
+                .map(rows -> {
+                    List<Refund> refunds = new ArrayList<>();
+                    rows.forEach(row -> refunds.add(RowMapping.refund(row)));
+                    return refunds;
+                });
+    }
+
+    @Override
     public Uni<List<ConnectorAccount>> accounts(String merchantId) {
         return accounts.forMerchant(merchantId);
     }

@@ -1,0 +1,83 @@
+package dev.refract.admin;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.refract.api.ApiException;
+import dev.refract.api.Limits;
+import dev.refract.api.RefundView;
+import dev.refract.api.StrictJson;
+import dev.refract.refund.RefundService;
+import dev.refract.refund.RefundState;
+import dev.refract.store.MerchantDirectory;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+
+/** An operator settles a MANUAL_REVIEW refund after checking the PSP by hand; the reason goes to the event log. */
+@Path("/admin/v1/merchants/{merchant_id}/refunds/{merchant_refund_id}/resolve")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+@Tag(name = "Operations")
+public class ResolveResource {
+
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Resolve(String status, String reason) {
+    }
+
+    private final AdminAuth auth;
+    private final MerchantDirectory merchants;
+    private final RefundService refunds;
+
+    ResolveResource(AdminAuth auth, MerchantDirectory merchants, RefundService refunds) {
+        this.auth = auth;
+        this.merchants = merchants;
+        this.refunds = refunds;
+    }
+
+    @POST
+    @Operation(summary = "Settle a MANUAL_REVIEW refund as SUCCEEDED or FAILED, with the reason for the event log")
+    public Uni<RefundView> resolve(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+                                   @RestPath("merchant_id") String merchantId,
+                                   @RestPath("merchant_refund_id") String merchantRefundId, String body) {
+        auth.check(authorization);
+        Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
+        Resolve request;
+        try {
+            request = StrictJson.read(body, Resolve.class);
+        } catch (StrictJson.BadBody e) {
+            throw ApiException.invalid(e.path.isEmpty() ? null : e.path, e.getMessage());
+        }
+        RefundState to;
+        if ("SUCCEEDED".equals(request.status())) {
+            to = RefundState.SUCCEEDED;
+        } else if ("FAILED".equals(request.status())) {
+            to = RefundState.FAILED;
+        } else {
+            throw ApiException.invalid("status", "status must be SUCCEEDED or FAILED");
+        }
+        if (request.reason() == null || request.reason().isBlank() || request.reason().length() > 500
+                || request.reason().indexOf('\u0000') >= 0) {
+            throw ApiException.invalid("reason", "reason is required: 1 to 500 characters, for the event log");
+        }
+        if (!Limits.isId(merchantId)) {
+            throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
+        }
+        return merchants.get(merchantId).chain(m -> {
+            if (m == null) {
+                throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
+            }
+            return refunds.resolve(MerchantDirectory.toMerchant(m), merchantRefundId, to, request.reason());
+        }).map(r -> RefundView.of(r, 200));
+    }
+
+}

@@ -7,6 +7,7 @@ public class ApiException extends RuntimeException {
     private final String type;
     private final String code;
     private final String param;
+    private long retryAfterSeconds;
 
     public ApiException(int status, String type, String code, String message, String param) {
         super(message, null, false, false);
@@ -23,6 +24,16 @@ public class ApiException extends RuntimeException {
 
     public static ApiException invalid(String param, String message) {
         return new ApiException(400, "invalid_request_error", "invalid_request", message, param);
+    }
+
+    /** Adds a Retry-After to the answer. */
+    public ApiException retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -37,7 +37,12 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public RestResponse<ErrorBody> apiError(ApiException e) {
-        return respond(e.status(), ErrorBody.of(e.type(), e.code(), e.getMessage(), e.param()));
+        RestResponse.ResponseBuilder<ErrorBody> response = RestResponse.ResponseBuilder.<ErrorBody>create(e.status())
+                .entity(ErrorBody.of(e.type(), e.code(), e.getMessage(), e.param()));
+        if (e.retryAfterSeconds() > 0) {
+            response.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        return response.build();
     }
 
     /** Unknown paths, wrong methods and media types get the error shape too, not an HTML page. */

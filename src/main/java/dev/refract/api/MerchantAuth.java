@@ -12,15 +12,22 @@ public class MerchantAuth {
     private static final int MAX_KEY_LENGTH = 200;
 
     private final MerchantDirectory merchants;
+    private final RateLimiter limiter;
 
-    MerchantAuth(MerchantDirectory merchants) {
+    MerchantAuth(MerchantDirectory merchants, RateLimiter limiter) {
         this.merchants = merchants;
+        this.limiter = limiter;
     }
 
     public Uni<Merchant> authenticate(String authorization) {
         String key = bearer(authorization);
         if (key == null) {
             return Uni.createFrom().failure(ApiException.authenticationRequired());
+        }
+        try {
+            limiter.acquire(MerchantDirectory.hash(key));
+        } catch (ApiException e) {
+            return Uni.createFrom().failure(e);
         }
         return merchants.byApiKey(key).map(m -> {
             if (m == null) {

@@ -1,0 +1,59 @@
+package dev.refract.security;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.refract.support.Api;
+import dev.refract.support.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secrets never reach a log line: API keys, PSP credentials, webhook secrets, the admin token. This test uses some
+ * (including in failing requests, where a careless log would print them), then searches the log file of the whole
+ * test JVM, which holds every test class that ran before it too, for those and for the fixed secrets of the other
+ * tests.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class NoSecretsInLogsTest {
+
+    static final List<String> OTHER_TESTS_SECRETS = List.of("sk_test_51contract", "whsec_test_refract_endpoint",
+            "whsec_merchant_receiver", "AQEyhmfxcontract", "admin_token_contract", "44782DEF547AAA06C910C43932B1EB0C",
+            "credyt_key", "whsec_credyt", "key_charges_contract", Api.ADMIN_TOKEN);
+
+    @Test
+    void noSecretAppearsInAnyLogLine() throws Exception {
+        Api.TestMerchant m = Api.newMerchant();
+        String pspKey = "sk_test_LOGCANARY_7f3a9c";
+        String hookSecret = "whsec_LOGCANARY_51d2e8";
+        Api.admin().body("{\"credentials\":{\"api_key\":\"" + pspKey + "\"},\"webhook_secret\":\"" + hookSecret + "\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
+        // failures that a careless implementation would log with their inputs
+        RestAssured.given().header("Authorization", "Bearer rk_LOGCANARY_wrongkey").get("/v1/refunds").then().statusCode(401);
+        RestAssured.given().header("Authorization", "Bearer admin_LOGCANARY_wrong").get("/admin/v1/merchants/" + m.id())
+                .then().statusCode(401);
+        RestAssured.given().body("{\"id\":\"evt_1\",\"type\":\"refund.updated\"}")
+                .header("Stripe-Signature", "t=1,v1=" + "ab".repeat(32))
+                .post("/webhooks/" + m.id() + "/stripe").then().statusCode(401);
+        // a real PSP call with the credentials (the stand-in knows no such payment and declines)
+        m.create(Api.body(Api.refundId(), "pi_LOGCANARY", 100L, "USD",
+                "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}")).then().statusCode(402);
+
+        Path log = Path.of("target", "refract-test.log");
+        assertTrue(Files.exists(log), "the test profile writes a log file");
+        String text = Files.readString(log);
+        assertTrue(text.contains("refused a stripe webhook"), "the log did record the refused webhook");
+        for (String secret : List.of(m.apiKey(), pspKey, hookSecret, "rk_LOGCANARY_wrongkey", "admin_LOGCANARY_wrong")) {
+            assertFalse(text.contains(secret), "a secret is in the log: " + secret.substring(0, 6) + "…");
+        }
+        for (String secret : OTHER_TESTS_SECRETS) {
+            assertFalse(text.contains(secret), "a test secret is in the log: " + secret.substring(0, 6) + "…");
+        }
+    }
+}

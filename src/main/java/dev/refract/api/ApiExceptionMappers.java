@@ -71,6 +71,13 @@ public class ApiExceptionMappers {
     /** Anything else is our fault: logged with a correlation id that the answer carries, no class or trace. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> unexpected(Throwable e) {
+        if (Unavailable.isDatabaseDown(e)) {
+            LOG.warnf("database unavailable: %s", e.toString());
+            return RestResponse.ResponseBuilder.<ErrorBody>create(503)
+                    .entity(ErrorBody.of("api_error", "service_unavailable",
+                            "Refract cannot reach its database; nothing was done, retry later", null))
+                    .header("Retry-After", "5").build();
+        }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);
         return respond(500, ErrorBody.of("api_error", "internal_error", "an unexpected error occurred; reference " + id, null));

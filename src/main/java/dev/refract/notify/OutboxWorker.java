@@ -1,5 +1,6 @@
 package dev.refract.notify;
 
+import dev.refract.reconcile.BackgroundBatches;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.RetryPolicy;
 import dev.refract.store.AccountStore;
@@ -12,11 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
-import org.jboss.logging.Logger;
 
 /**
  * Delivers the outbox: at least once, retried with backoff until the receiver answers 2xx, in order per refund,
@@ -25,8 +22,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OutboxWorker {
 
-    private volatile CompletionStage<Void> running = CompletableFuture.completedFuture(null);
-    private static final Logger LOG = Logger.getLogger(OutboxWorker.class);
+    private final BackgroundBatches batches = new BackgroundBatches("outbox");
 
     private final OutboxStore outbox;
     private final MerchantNotifier notifier;
@@ -49,29 +45,12 @@ public class OutboxWorker {
     @Scheduled(identity = "outbox-worker", every = "${refract.outbox.interval}",
             delayed = "${refract.outbox.start-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!settings.enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        Uni<Void> run = runOnce()
-                .onFailure().invoke(e -> LOG.warnf("outbox run failed, next run retries: %s", e.toString()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid()
-                .memoize().indefinitely();
-        running = run.subscribeAsCompletionStage();
-        return run;
+        return batches.run(settings.enabled(), this::runOnce);
     }
 
-    /**
-     * On SIGTERM, lets the batch in progress finish (up to the shutdown timeout) rather than abandoning claimed
-     * work to its lease; an abandoned item is still not lost, only delayed until the lease ends.
-     */
+    /** On SIGTERM, lets the batch in progress finish within the shutdown timeout. */
     void finishBatch(@Observes ShutdownEvent event) {
-        try {
-            running.toCompletableFuture().get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warnf("the last %s batch did not finish before shutdown; its items are taken up after their lease",
-                    "outbox");
-        }
+        batches.finish(20);
     }
 
     /** One pass; answers how many items it delivered. */

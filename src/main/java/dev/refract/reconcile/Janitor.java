@@ -11,9 +11,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,7 +22,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Janitor {
 
-    private volatile CompletionStage<Void> running = CompletableFuture.completedFuture(null);
+    private final BackgroundBatches batches = new BackgroundBatches("janitor");
     private static final Logger LOG = Logger.getLogger(Janitor.class);
 
     private final RefundStore store;
@@ -42,29 +39,12 @@ public class Janitor {
             delayed = "${refract.janitor.start-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!settings.enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        Uni<Void> run = runOnce()
-                .onFailure().invoke(e -> LOG.warnf("janitor run failed, next run retries: %s", e.toString()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid()
-                .memoize().indefinitely();
-        running = run.subscribeAsCompletionStage();
-        return run;
+        return batches.run(settings.enabled(), this::runOnce);
     }
 
-    /**
-     * On SIGTERM, lets the batch in progress finish (up to the shutdown timeout) rather than abandoning claimed
-     * work to its lease; an abandoned item is still not lost, only delayed until the lease ends.
-     */
+    /** On SIGTERM, lets the batch in progress finish within the shutdown timeout. */
     void finishBatch(@Observes ShutdownEvent event) {
-        try {
-            running.toCompletableFuture().get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warnf("the last %s batch did not finish before shutdown; its items are taken up after their lease",
-                    "janitor");
-        }
+        batches.finish(20);
     }
 
     /** One pass over due work; answers how many refunds it worked. */

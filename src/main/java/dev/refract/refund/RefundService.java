@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 public class RefundService {
 
     private static final Logger LOG = Logger.getLogger(RefundService.class);
-    private static final int SAVE_ATTEMPTS = 5;
+    private static final int SAVE_ATTEMPTS = 12;
 
     private final RefundStore store;
     private final ConnectorRegistry registry;
@@ -253,8 +253,11 @@ public class RefundService {
     }
 
     private Uni<Refund> saveWithRetry(long refundId, java.util.function.Function<Refund, Refund.Applied> change) {
+        // writers that collided retry after a short random pause, so that they do not collide again
         return Uni.createFrom().deferred(() -> store.findById(refundId).chain(r -> store.save(change.apply(r))))
-                .onFailure(RefundStore.StaleRefund.class).retry().atMost(SAVE_ATTEMPTS);
+                .onFailure(RefundStore.StaleRefund.class).retry()
+                .withBackOff(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(200)).withJitter(0.5)
+                .atMost(SAVE_ATTEMPTS);
     }
 
     /** A connector that fails instead of answering an outcome has a bug; the refund must not be lost to it. */

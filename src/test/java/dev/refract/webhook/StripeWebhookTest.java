@@ -144,6 +144,34 @@ class StripeWebhookTest {
     }
 
     @Test
+    void concurrentDeliveriesOfTheSameAndOfLaterEventsApplyOnceAndEndSucceeded() throws Exception {
+        String[] r = pendingRefund();
+        String succeeded = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        String pending = event(evtId(), "refund.updated", refund(r[1], r[2], "pending", r[0]));
+        String signedSucceeded = sign(succeeded, SECRET);
+        String signedPending = sign(pending, SECRET);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                boolean late = i % 3 == 0;
+                answers.add(pool.submit(() -> late ? deliver(pending, signedPending).statusCode()
+                        : deliver(succeeded, signedSucceeded).statusCode()));
+            }
+            for (var answer : answers) {
+                assertEquals(200, answer.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        merchant.get(r[0]).then().body("status", equalTo("SUCCEEDED"));
+        assertEquals(2, Db.count("select count(*) from webhook_events where merchant_id = ?", merchant.id()));
+        assertEquals(1, Db.count("select count(*) from refund_events e join refunds x on x.id = e.refund_id "
+                + "where x.merchant_id = ? and e.to_state = 'SUCCEEDED'", merchant.id()));
+        Db.assertLedgerConsistent(merchant.id(), r[2]);
+    }
+
+    @Test
     void eventForAnUnknownRefundIsKeptAndAnswered200() throws Exception {
         String body = event(evtId(), "refund.updated", refund("re_nobody", "pi_nobody", "succeeded", "not_ours"));
         deliver(body, sign(body, SECRET)).then().statusCode(200);

@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -44,7 +43,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Tag(name = "Admin")
 public class AdminResource {
 
-    private static final Pattern MERCHANT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final int MAX_NAME = 200;
     private static final int MAX_URL = 2048;
     private static final int MAX_SECRET = 256;
@@ -68,7 +66,7 @@ public class AdminResource {
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, String body) {
         auth.check(authorization);
         AdminRequests.CreateMerchant request = read(body, AdminRequests.CreateMerchant.class);
-        if (request.merchantId() == null || !MERCHANT_ID.matcher(request.merchantId()).matches()) {
+        if (!Limits.isId(request.merchantId())) {
             throw ApiException.invalid("merchant_id", "merchant_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
         }
         requireName(request.name());

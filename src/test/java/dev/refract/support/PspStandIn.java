@@ -18,8 +18,10 @@ public class PspStandIn implements QuarkusTestResourceLifecycleManager {
     @Override
     public synchronized Map<String, String> start() {
         if (server == null) {
-            server = new WireMockServer(WireMockConfiguration.options().dynamicPort().asynchronousResponseEnabled(true));
+            server = new WireMockServer(WireMockConfiguration.options().dynamicPort().asynchronousResponseEnabled(true)
+                    .extensions(StripeStandIn.INSTANCE));
             server.start();
+            StripeStandIn.install(server);
         }
         Map<String, String> config = new HashMap<>();
         for (String psp : PSPS) {

@@ -20,17 +20,26 @@ import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import com.stripe.net.Webhook;
+import dev.refract.support.AppInstance;
+import dev.refract.support.StripeStandIn;
 import io.restassured.RestAssured;
-import java.io.File;
+import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +48,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two instances of the packaged application on one database: the one this test class runs against, and a second
  * one the test starts. Both run the janitor and the outbox worker; every refund must be settled, every
- * notification delivered, and none of either worked twice.
+ * notification delivered, and none of either worked twice. Merchants and PSPs also send to both at once: the
+ * same create, partial refunds of one payment, the same webhooks.
  */
 @QuarkusIntegrationTest
 @QuarkusTestResource(PostgresResource.class)
@@ -47,43 +57,19 @@ import org.junit.jupiter.api.Test;
 class TwoReplicasIT {
 
     static final int REFUNDS = 40;
-    static Process second;
-    static Path secondLog;
+    static AppInstance second;
 
     @BeforeAll
-    static void startSecondInstance() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+    static void startSecondInstance() {
         Map<String, String> config = new HashMap<>(new PostgresResource().start());
         config.putAll(new PspStandIn().start());
-        // the same artifact the integration tests run: the native binary where one was built, else the jar
-        String nativeBinary = System.getProperty("native.image.path");
-        boolean isNative = nativeBinary != null && new File(nativeBinary).canExecute();
-        List<String> command = new ArrayList<>();
-        if (isNative) {
-            command.add(new File(nativeBinary).getAbsolutePath());
-        } else {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        }
-        command.addAll(List.of("-Dquarkus.profile=test", "-Dquarkus.http.port=" + port));
-        config.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        if (!isNative) {
-            command.add("-jar");
-            command.add(new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath());
-        }
-        secondLog = Path.of("target", "second-replica.log");
-        second = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(secondLog.toFile()).start();
-        int secondPort = port;
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> RestAssured.given()
-                .port(secondPort).get("/q/health/ready").statusCode() == 200);
+        second = AppInstance.start("second-replica", config);
     }
 
     @AfterAll
-    static void stopSecondInstance() {
+    static void stopSecondInstance() throws InterruptedException {
         if (second != null) {
-            second.destroy();
+            second.close();
         }
     }
 
@@ -129,8 +115,115 @@ class TwoReplicasIT {
         perEvent.forEach((event, count) -> assertEquals(1L, count, "event " + event + " delivered " + count + " times"));
 
         // the second instance ran beside the first throughout (which of them worked which item is up to the claims)
-        String secondOutput = java.nio.file.Files.readString(secondLog);
+        String secondOutput = second.output();
         assertTrue(second.isAlive(), "the second instance is still up");
         assertTrue(secondOutput.contains("started in"), secondOutput);
+    }
+
+    static final String SECRET = "whsec_replicas_race";
+    static final String PAID_1000 = "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}";
+
+    @Test
+    void identicalCreatesOnBothInstancesMakeOneRefundAndPartialOnesNeverOverRefund() throws Exception {
+        Api.TestMerchant m = stripeMerchant();
+        String payment = paymentIntent();
+        StripeStandIn.capture(payment, 1_000);
+        String same = Api.body("twice", payment, 400L, "USD", PAID_1000);
+        List<Integer> statuses = race(20, i -> on(i, m).body(same).post("/v1/refunds").statusCode());
+        assertEquals(Collections.nCopies(20, 200), statuses, "one refund, the others its replays");
+        assertEquals(1, StripeStandIn.refundsMade(payment), "Stripe was asked to refund it once");
+        assertEquals(1, Db.count("select count(*) from refunds where merchant_id = ?", m.id()));
+
+        String shared = paymentIntent();
+        StripeStandIn.capture(shared, 1_000);
+        statuses = race(10, i -> on(i, m).body(Api.body("part_" + i, shared, 200L, "USD", PAID_1000))
+                .post("/v1/refunds").statusCode());
+        assertEquals(5, Collections.frequency(statuses, 200), statuses.toString());
+        assertEquals(5, Collections.frequency(statuses, 422), statuses.toString());
+        assertEquals(5, StripeStandIn.refundsMade(shared));
+        assertEquals(1_000, StripeStandIn.refunded(shared), "refunded in full at Stripe, never beyond");
+        Db.assertLedgerConsistent(m.id(), payment);
+        Db.assertLedgerConsistent(m.id(), shared);
+    }
+
+    @Test
+    void theSameWebhooksDeliveredToBothInstancesAtOnceApplyOnceAndNotifyOnce() throws Exception {
+        Api.TestMerchant m = stripeMerchant();
+        String hooks = "/merchant-hooks/race-" + System.nanoTime();
+        PspStandIn.server().stubFor(post(urlEqualTo(hooks)).willReturn(aResponse().withStatus(200)));
+        Api.admin().body("{\"webhook_url\":\"http://localhost:" + PspStandIn.server().port() + hooks + "\","
+                + "\"webhook_secret\":\"whsec_merchant_race\"}").put("/admin/v1/merchants/" + m.id()).then().statusCode(200);
+        String payment = paymentIntent();
+        StripeStandIn.capture(payment, 1_000);
+        m.create(Api.body("hooked", payment, 500L, "USD", PAID_1000)).then().statusCode(200);
+        String reId = (String) Db.one("select connector_refund_id from refunds where merchant_id = ?", m.id())
+                .get("connector_refund_id");
+        String first = event("evt_race_a_" + System.nanoTime(), reId, payment);
+        String second = event("evt_race_b_" + System.nanoTime(), reId, payment);
+        String firstSignature = Webhook.Signature.generateSignatureHeader(first, SECRET);
+        String secondSignature = Webhook.Signature.generateSignatureHeader(second, SECRET);
+
+        List<Integer> statuses = race(12, i -> (i % 2 == 0 ? RestAssured.given() : TwoReplicasIT.second.given())
+                .contentType("application/json")
+                .header("Stripe-Signature", i % 3 == 0 ? secondSignature : firstSignature)
+                .body(i % 3 == 0 ? second : first).post("/webhooks/" + m.id() + "/stripe").statusCode());
+        assertEquals(Collections.nCopies(12, 200), statuses);
+        assertEquals(2, Db.count("select count(*) from webhook_events where merchant_id = ?", m.id()));
+        assertEquals(1, Db.count("select count(*) from refund_events e join refunds r on r.id = e.refund_id "
+                + "where r.merchant_id = ? and e.to_state = 'SUCCEEDED'", m.id()), "applied once");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(0, Db.count(
+                "select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id())));
+        assertEquals(1, Db.count("select count(*) from outbox where merchant_id = ? and event_type = 'refund.succeeded'",
+                m.id()), "the merchant is told once");
+        List<LoggedRequest> told = PspStandIn.server().findAll(postRequestedFor(urlEqualTo(hooks)));
+        assertEquals(1, told.stream().filter(r -> r.getBodyAsString().contains("refund.succeeded")).count());
+        Db.assertLedgerConsistent(m.id(), payment);
+    }
+
+    static Api.TestMerchant stripeMerchant() {
+        Api.TestMerchant m = Api.newMerchant();
+        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_race\"},\"webhook_secret\":\"" + SECRET + "\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
+        return m;
+    }
+
+    static String paymentIntent() {
+        return "pi_race" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** Even calls go to the instance the test class runs against, odd ones to the second. */
+    static RequestSpecification on(int call, Api.TestMerchant m) {
+        return call % 2 == 0 ? m.request() : second.as(m.apiKey());
+    }
+
+    static String event(String eventId, String reId, String payment) {
+        return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"api_version\":\"2024-06-20\",\"created\":"
+                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"type\":\"refund.updated\",\"data\":{\"object\":"
+                + "{\"id\":\"" + reId + "\",\"object\":\"refund\",\"amount\":500,\"currency\":\"usd\","
+                + "\"payment_intent\":\"" + payment + "\",\"status\":\"succeeded\",\"metadata\":{}}}}";
+    }
+
+    /** {@code n} calls released at the same moment; their answers in call order. */
+    static List<Integer> race(int n, IntFunction<Integer> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int c = i;
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return call.apply(c);
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -10,6 +10,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -60,6 +66,38 @@ class HostileInputTest {
         Response r = m.request().body(huge).post("/v1/refunds");
         assertEquals(413, r.statusCode());
         assertEquals("request_too_large", r.jsonPath().getString("error.code"));
+    }
+
+    @Test
+    void bodiesPastTheHttpLimitAre413InTheErrorShapeWithOrWithoutALength() throws Exception {
+        Api.TestMerchant m = Api.newMerchant();
+        String huge = "{\"merchant_refund_id\":\"r\",\"reason\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+        for (String path : new String[] {"/v1/refunds", "/admin/v1/merchants", "/webhooks/" + m.id() + "/stripe"}) {
+            Response declared = m.request().body(huge).post(path);
+            assertEquals(413, declared.statusCode(), path);
+            assertEquals("request_too_large", declared.jsonPath().getString("error.code"), path);
+        }
+        // streamed without a Content-Length (chunked): refused past the limit, read as usual within it. A client that
+        // asks for HTTP/2 is kept to HTTP/1.1 (no h2c upgrade on the pod)
+        for (HttpClient.Version version : HttpClient.Version.values()) {
+            HttpClient client = HttpClient.newBuilder().version(version).build();
+            HttpResponse<String> streamed = client.send(stream(m, huge), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, streamed.statusCode(), version.name());
+            assertTrue(streamed.body().contains("\"request_too_large\""), version + ": " + streamed.body());
+            String fine = Api.body("streamed_" + version, Api.payment(1_000, "USD"), 100L, "USD", null);
+            HttpResponse<String> accepted = client.send(stream(m, fine), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, accepted.statusCode(), version + ": " + accepted.body());
+            assertEquals(HttpClient.Version.HTTP_1_1, accepted.version());
+        }
+        assertEquals(2, Db.count("select count(*) from refunds where merchant_id = ?", m.id()), "only the fine ones");
+    }
+
+    /** A create whose body is sent as a stream of unknown length. */
+    static HttpRequest stream(Api.TestMerchant m, String body) {
+        return HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/v1/refunds"))
+                .header("Authorization", "Bearer " + m.apiKey()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(
+                        body.getBytes(StandardCharsets.UTF_8)))).build();
     }
 
     @Test

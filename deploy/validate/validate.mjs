@@ -1,7 +1,54 @@
-// Validates Kubernetes manifests against the Kubernetes API's own schemas (the kubernetes-models package is
-// generated from them): unknown fields, wrong types and missing required fields fail. Usage: node validate.mjs FILE...
+// Validates Kubernetes manifests against the Kubernetes API's own OpenAPI definitions, in two passes:
+// - types, formats and required fields: the JSON-schema validators of kubernetes-models;
+// - unknown fields (a misspelt key that the API server would drop or refuse): every key is looked up in the
+//   field lists of the official JavaScript client's models (@kubernetes/client-node), recursively.
+// Usage: node validate.mjs FILE...
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
+import * as k8s from "@kubernetes/client-node/dist/gen/models/all.js";
+
+/** The client's model class for an apiVersion and kind: apps/v1 Deployment -> V1Deployment. */
+function modelName(apiVersion, kind) {
+  const version = apiVersion.split("/").pop();
+  return version.charAt(0).toUpperCase() + version.slice(1) + kind;
+}
+
+const SCALARS = new Set(["string", "number", "boolean", "Date", "IntOrString", "any", "object"]);
+
+/** Every key of value that the type does not define, as JSON paths. */
+export function unknownFields(value, type, path = "") {
+  if (value === null || value === undefined || SCALARS.has(type)) return [];
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array) {
+    return Array.isArray(value) ? value.flatMap((item, i) => unknownFields(item, array[1], `${path}[${i}]`)) : [];
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map) {
+    return typeof value === "object"
+      ? Object.entries(value).flatMap(([k, v]) => unknownFields(v, map[1], `${path}.${k}`)) : [];
+  }
+  const model = k8s[type];
+  if (!model || typeof model.getAttributeTypeMap !== "function") {
+    throw new Error(`no definition for type ${type} at ${path || "/"}`);
+  }
+  if (typeof value !== "object" || Array.isArray(value)) return []; // a type error, reported by the first pass
+  const fields = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
+  return Object.entries(value).flatMap(([k, v]) =>
+    fields.has(k) ? unknownFields(v, fields.get(k), `${path}.${k}`) : [`${path}.${k}`]);
+}
+
+// The check must be able to fail: misspelt keys at three depths are found, correct ones are not.
+const probe = unknownFields({
+  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "p", labels: { any: "label" } },
+  spec: { replicaz: 2, selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [
+    { name: "c", image: "i", imagePullPolicy: "Always", resources: { limits: { memory: "1Gi" } }, envFrom: [],
+      readinessProbe: { httpGet: { path: "/", port: "http", schema: "HTTP" } } }] } } },
+}, "V1Deployment");
+const expected = [".spec.replicaz", ".spec.template.spec.containers[0].readinessProbe.httpGet.schema"];
+if (JSON.stringify(probe) !== JSON.stringify(expected)) {
+  console.error(`FAIL the unknown-field check itself: found ${JSON.stringify(probe)}, expected ${JSON.stringify(expected)}`);
+  process.exit(1);
+}
 
 let failures = 0;
 let checked = 0;
@@ -10,12 +57,13 @@ for (const file of process.argv.slice(2)) {
     const manifest = doc.toJSON();
     if (!manifest) continue;
     const { apiVersion, kind } = manifest;
-    const modulePath = "kubernetes-models/" + (apiVersion.includes("/") ? apiVersion : apiVersion);
     try {
-      const models = await import(modulePath);
+      const models = await import("kubernetes-models/" + apiVersion);
       const Model = models[kind];
       if (!Model) throw new Error(`no model for ${apiVersion} ${kind}`);
       new Model(manifest).validate();
+      const unknown = unknownFields(manifest, modelName(apiVersion, kind));
+      if (unknown.length > 0) throw new Error(`unknown fields: ${unknown.join(", ")}`);
       checked++;
       console.log(`ok   ${file}: ${kind} ${manifest.metadata?.name}`);
     } catch (e) {

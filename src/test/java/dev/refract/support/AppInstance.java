@@ -98,14 +98,17 @@ public final class AppInstance implements AutoCloseable {
         }
     }
 
-    /** SIGKILL: no shutdown hook, no finishing touches. */
+    /** SIGKILL: no shutdown hook, no finishing touches. Its output must hold no secret. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
+        Secrets.assertNoneIn(output(), log.toString(), List.of());
     }
 
+    /** Stops it as Kubernetes would (SIGTERM); its output must hold no secret. */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
         process.waitFor();
+        Secrets.assertNoneIn(output(), log.toString(), List.of());
     }
 }

@@ -23,7 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * and each latency is measured from the moment the request was due (not sent), so a slow server cannot hide its
  * queueing ("coordinated omission"). Rates rise step by step until p99 or errors break the limits.
  *
- * java [-Dwarmup=SECONDS] bench/LoadGen.java URL ADMIN_TOKEN SCENARIO RATES STEP_SECONDS
+ * java [-Dwarmup=SECONDS] [-Dwarmup-rate=PER_SECOND] bench/LoadGen.java URL ADMIN_TOKEN SCENARIO RATES STEP_SECONDS
  *   SCENARIO: create | mix | get | list | webhook
  *   RATES: comma-separated requests per second, e.g. 100,200,400
  *
@@ -57,9 +57,10 @@ public class LoadGen {
 
         // JIT warm-up of server and generator alike (on 2 cores they compete), at a modest rate, not recorded
         int warmup = Integer.parseInt(System.getProperty("warmup", "20"));
+        int warmupRate = Integer.parseInt(System.getProperty("warmup-rate", "100"));
         if (warmup > 0) {
-            Step w = run(next, 100, warmup);
-            System.out.printf("warm-up: %d s at 100/s, p99 %.1f ms (not counted)%n", warmup, w.p(99));
+            Step w = run(next, warmupRate, warmup);
+            System.out.printf("warm-up: %d s at %d/s, p99 %.1f ms (not counted)%n", warmup, warmupRate, w.p(99));
         }
         System.out.printf("scenario %s, %d s per step%n", scenario, seconds);
         System.out.printf("%8s %10s %8s %8s %8s %8s %8s%n", "target", "achieved", "p50 ms", "p90 ms", "p99 ms",

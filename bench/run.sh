@@ -6,6 +6,8 @@
 #   bench/run.sh create 100,200,400,800,1600 10 0ms 16
 #
 # SCENARIO: create | mix | get | list | webhook. Results go to stdout; docs/benchmarks.md records them.
+# BENCH_WARMUP (seconds, default 20) and BENCH_WARMUP_RATE (per second, default 100) set the uncounted warm-up;
+# BENCH_JAVA_OPTS is passed to the server's JVM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCENARIO=${1:-create}
@@ -52,7 +54,7 @@ echo "startup to first 200 (/q/health/ready): $(( ($(date +%s%N) - START) / 1000
 sleep 3
 echo "RSS idle: $(( $(ps -o rss= -p $APP_PID) / 1024 )) MB"
 
-java bench/LoadGen.java "http://localhost:$HTTP_PORT" bench-admin "$SCENARIO" "$RATES" "$STEP" | tee "$WORK/load.txt"
+java -Dwarmup="${BENCH_WARMUP:-20}" -Dwarmup-rate="${BENCH_WARMUP_RATE:-100}" bench/LoadGen.java "http://localhost:$HTTP_PORT" bench-admin "$SCENARIO" "$RATES" "$STEP" | tee "$WORK/load.txt"
 echo "RSS after load: $(( $(ps -o rss= -p $APP_PID) / 1024 )) MB"
 
 # after the run: every accepted refund is in the database exactly once, and every ledger row balances

@@ -2,9 +2,6 @@ package dev.refract.store;
 
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundState;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -22,28 +19,36 @@ final class OutboxWrites {
     private OutboxWrites() {
     }
 
-    /** Everything a change of state owes: a merchant notification, and Credyt adjustments. */
-    static Uni<Void> afterChange(SqlConnection conn, Refund refund, Refund.Event event) {
-        Uni<Void> writes = Uni.createFrom().voidItem();
+    /**
+     * Everything a change of state owes, as sub-statements of {@code statement} on the changed refund in
+     * {@code source} (a sub-statement's {@code RETURNING} rows): a merchant notification, and Credyt adjustments.
+     */
+    static void afterChange(Statement statement, String source, String pspReference, Refund.Event event) {
         if (event.from() == null || event.from().status() != event.to().status()) {
-            writes = writes.chain(() -> notification(conn, refund.id(), event.to()));
+            statement.with("notified", notificationInsert(source, statement.parameter(newEventId()),
+                    statement.parameter(notificationType(event.to()))));
         }
         if (event.to() == RefundState.SUCCEEDED) {
-            writes = writes.chain(() -> credyt(conn, refund, CREDYT_ADJUSTMENT));
+            credyt(statement, source, pspReference, CREDYT_ADJUSTMENT);
         } else if (event.from() == RefundState.SUCCEEDED && event.to() == RefundState.FAILED) {
-            writes = writes.chain(() -> credyt(conn, refund, CREDYT_REVERSAL));
+            credyt(statement, source, pspReference, CREDYT_REVERSAL);
         }
-        return writes;
     }
 
-    /** {@code refund.<status>} for merchants that registered a webhook_url. */
-    private static Uni<Void> notification(SqlConnection conn, long refundId, RefundState state) {
-        String type = "refund." + state.status().name().toLowerCase(Locale.ROOT);
-        String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
-        return conn.preparedQuery("insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload) "
-                        + "select r.merchant_id, r.id, 'notification', $2, $3, to_jsonb(r) from refunds r "
-                        + "join merchants m on m.id = r.merchant_id where r.id = $1 and m.webhook_url is not null")
-                .execute(Tuple.of(refundId, eventId, type)).replaceWithVoid();
+    /** {@code refund.<status>} for merchants that registered a webhook_url; nothing for the others. */
+    private static String notificationInsert(String source, String eventId, String type) {
+        return "insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload) "
+                + "select r.merchant_id, r.id, '" + NOTIFICATION + "', " + eventId + ", " + type
+                + ", to_jsonb(r) from " + source + " r join merchants m on m.id = r.merchant_id "
+                + "where m.webhook_url is not null";
+    }
+
+    private static String notificationType(RefundState state) {
+        return "refund." + state.status().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String newEventId() {
+        return "evt_" + UUID.randomUUID().toString().replace("-", "");
     }
 
     /**
@@ -51,16 +56,17 @@ final class OutboxWrites {
      * has Credyt enabled. The event id is derived from the refund, so each adjustment is queued at most once; a
      * reversal only follows an adjustment.
      */
-    private static Uni<Void> credyt(SqlConnection conn, Refund refund, String type) {
-        String eventId = "credyt:" + refund.pspReference() + (type.equals(CREDYT_REVERSAL) ? ":reversal" : "");
+    private static void credyt(Statement statement, String source, String pspReference, String type) {
+        String eventId = "credyt:" + pspReference + (type.equals(CREDYT_REVERSAL) ? ":reversal" : "");
         String guard = type.equals(CREDYT_REVERSAL)
-                ? " and exists (select 1 from outbox o where o.refund_id = r.id and o.event_type = 'credyt.adjustment')"
+                ? " and exists (select 1 from outbox o where o.refund_id = r.id and o.event_type = '"
+                        + CREDYT_ADJUSTMENT + "')"
                 : "";
-        return conn.preparedQuery("insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload) "
-                        + "select r.merchant_id, r.id, 'credyt', $2, $3, to_jsonb(r) from refunds r "
-                        + "where r.id = $1 and r.metadata ? 'credyt_customer_id' and exists (select 1 from "
-                        + "connector_accounts a where a.merchant_id = r.merchant_id and a.connector = 'credyt' "
-                        + "and a.enabled)" + guard + " on conflict (event_id) do nothing")
-                .execute(Tuple.of(refund.id(), eventId, type)).replaceWithVoid();
+        statement.with("credyt_" + type.replace('.', '_'), "insert into outbox (merchant_id, refund_id, kind, "
+                + "event_id, event_type, payload) select r.merchant_id, r.id, '" + CREDYT + "', "
+                + statement.parameter(eventId) + ", " + statement.parameter(type) + ", to_jsonb(r) from " + source
+                + " r where r.metadata ? 'credyt_customer_id' and exists (select 1 from connector_accounts a "
+                + "where a.merchant_id = r.merchant_id and a.connector = 'credyt' and a.enabled)" + guard
+                + " on conflict (event_id) do nothing");
     }
 }

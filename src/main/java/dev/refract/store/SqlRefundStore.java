@@ -61,29 +61,30 @@ public class SqlRefundStore implements RefundStore {
                 .map(rows -> rows.size() == 0 ? null : recordedPayment(rows.iterator().next()));
     }
 
+    /**
+     * Records a new refund in three statements: lock (or create) the payment's ledger row; then, in one statement,
+     * the refund, its first event, its notification and the ledger's reservation. A refund that already exists
+     * under this merchant_refund_id is the answer instead, and nothing is written.
+     */
     @Override
     public Uni<Recorded> record(String merchantId, CreateRefund command, String connector, Money captured,
                                 Instant firstAction) {
         return pool.withTransaction(conn -> lockLedger(conn, merchantId, command.connectorTransactionId(), connector)
-                        .chain(ledgerRow -> conn
-                                .preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
-                                .execute(Tuple.of(merchantId, command.merchantRefundId()))
-                                .chain(existing -> existing.size() > 0
-                                        ? Uni.createFrom().item(new Recorded(firstRefund(existing), false))
-                                        : insert(conn, merchantId, command, connector, captured, firstAction, ledgerRow))))
+                        .chain(ledgerRow -> insert(conn, merchantId, command, connector, captured, firstAction, ledgerRow)))
                 .onFailure(SqlRefundStore::isUniqueViolation)
-                // The same merchant_refund_id was created concurrently for another payment (same payment
-                // waits on the ledger lock instead): the winner's refund is the answer.
+                // belt and braces: the insert yields to an existing merchant_refund_id by itself
                 .recoverWithUni(() -> find(merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
     }
 
+    /**
+     * The payment's ledger row, created if new, locked until the transaction ends (an upsert locks the row it
+     * meets, as {@code FOR UPDATE} would): concurrent refunds of one payment are recorded one at a time.
+     */
     private Uni<Row> lockLedger(SqlConnection conn, String merchantId, String transactionId, String connector) {
         return conn.preparedQuery("insert into payment_ledger (merchant_id, connector, connector_transaction_id) "
-                        + "values ($1, $2, $3) on conflict (merchant_id, connector_transaction_id) do nothing")
+                        + "values ($1, $2, $3) on conflict (merchant_id, connector_transaction_id) "
+                        + "do update set merchant_id = excluded.merchant_id returning *")
                 .execute(Tuple.of(merchantId, connector, transactionId))
-                .chain(() -> conn.preparedQuery("select * from payment_ledger where merchant_id = $1 "
-                                + "and connector_transaction_id = $2 for update")
-                        .execute(Tuple.of(merchantId, transactionId)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     String recorded = row.getString("connector");
@@ -100,84 +101,83 @@ public class SqlRefundStore implements RefundStore {
         long ledgerId = ledgerRow.getLong("id");
         PaymentLedger.Reservation reservation = ledgerOf(ledgerRow).reserve(command.amount(), captured);
         PaymentLedger reserved = reservation.ledger();
-        Tuple refund = Tuple.tuple()
-                .addString(merchantId)
-                .addString(command.merchantRefundId())
-                .addLong(ledgerId)
-                .addString(connector)
-                .addString(command.connectorTransactionId())
-                .addString(RefundState.RECEIVED.name())
-                .addLong(reservation.amount().minorAmount())
-                .addString(reservation.amount().currency())
-                .addString(command.reason())
-                .addValue(RowMapping.json(command.metadata()))
-                .addValue(RowMapping.json(command.connectorOptions()))
-                .addString(command.fingerprint())
-                .addString(Refund.pspReferenceFor(merchantId, command.merchantRefundId()))
-                .addValue(RowMapping.time(firstAction));
-        return conn.preparedQuery("insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, "
-                        + "connector_transaction_id, state, amount_minor, currency, reason, metadata, connector_options, "
-                        + "fingerprint, psp_reference, next_action_at, created_at, updated_at) values ($1, $2, $3, $4, "
-                        + "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp(), clock_timestamp()) returning *")
-                .execute(refund)
-                .map(SqlRefundStore::firstRefund)
-                .call(r -> {
-                    Refund.Event created = new Refund.Event(null, RefundState.RECEIVED, Cause.API, null,
-                            "recorded " + r.amount());
-                    return appendEvent(conn, created, r.id()).chain(() -> OutboxWrites.afterChange(conn, r, created));
-                })
-                .call(() -> conn.preparedQuery("update payment_ledger set currency = $2, captured_minor = $3, "
-                                + "in_flight_minor = $4, updated_at = now() where id = $1")
-                        .execute(Tuple.of(ledgerId, reserved.currency(), reserved.capturedMinor(),
-                                reserved.inFlightMinor())))
-                .map(r -> new Recorded(r, true));
+        String pspReference = Refund.pspReferenceFor(merchantId, command.merchantRefundId());
+        Statement statement = new Statement();
+        String ledger = statement.parameter(ledgerId);
+        statement.with("r", "insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, "
+                + "connector_transaction_id, state, amount_minor, currency, reason, metadata, connector_options, "
+                + "fingerprint, psp_reference, next_action_at, created_at, updated_at) values ("
+                + String.join(", ", statement.parameter(merchantId), statement.parameter(command.merchantRefundId()),
+                        ledger, statement.parameter(connector), statement.parameter(command.connectorTransactionId()),
+                        statement.parameter(RefundState.RECEIVED.name()),
+                        statement.parameter(reservation.amount().minorAmount()),
+                        statement.parameter(reservation.amount().currency()), statement.parameter(command.reason()),
+                        statement.parameter(RowMapping.json(command.metadata())),
+                        statement.parameter(RowMapping.json(command.connectorOptions())),
+                        statement.parameter(command.fingerprint()),
+                        statement.parameter(pspReference),
+                        statement.parameter(RowMapping.time(firstAction)))
+                + ", clock_timestamp(), clock_timestamp()) on conflict (merchant_id, merchant_refund_id) do nothing "
+                + "returning *");
+        Refund.Event created = new Refund.Event(null, RefundState.RECEIVED, Cause.API, null,
+                "recorded " + reservation.amount());
+        appendEvent(statement, "r", created);
+        OutboxWrites.afterChange(statement, "r", pspReference, created);
+        statement.with("reserved", "update payment_ledger set currency = " + statement.parameter(reserved.currency())
+                + ", captured_minor = " + statement.parameter(reserved.capturedMinor())
+                + ", in_flight_minor = " + statement.parameter(reserved.inFlightMinor())
+                + ", updated_at = now() where id = " + ledger + " and exists (select 1 from r)");
+        return conn.preparedQuery(statement.sql("r")).execute(statement.parameters())
+                .chain(rows -> rows.size() > 0
+                        ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
+                        // the merchant_refund_id exists already (committed since the caller looked): it is the answer
+                        : conn.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
+                                .execute(Tuple.of(merchantId, command.merchantRefundId()))
+                                .map(existing -> new Recorded(firstRefund(existing), false)));
     }
 
+    /**
+     * Saves an applied change in one statement: the refund under its version check, and with it the event, what
+     * the change owes the outbox and the ledger's movement. A stale version writes nothing.
+     */
     @Override
     public Uni<Refund> save(Refund.Applied applied) {
         Refund r = applied.refund();
-        Tuple update = Tuple.tuple()
-                .addLong(r.id())
-                .addLong(r.version())
-                .addString(r.state().name())
-                .addString(r.connectorRefundId())
-                .addString(r.connectorStatus())
-                .addValue(RowMapping.json(r.connectorDetails()))
-                .addValue(RowMapping.json(r.failure()))
-                .addInteger(r.attempts())
-                .addValue(RowMapping.time(r.nextActionAt()));
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("update refunds set state = $3, connector_refund_id = $4, connector_status = $5, "
-                        + "connector_details = $6, error = $7, attempts = $8, next_action_at = $9, "
-                        + "version = version + 1, updated_at = clock_timestamp() "
-                        + "where id = $1 and version = $2 returning *")
-                .execute(update)
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw new StaleRefund(r.id());
-                    }
-                    return firstRefund(rows);
-                })
-                .call(saved -> applied.event() == null ? Uni.createFrom().voidItem()
-                        : appendEvent(conn, applied.event(), saved.id())
-                                .chain(() -> OutboxWrites.afterChange(conn, saved, applied.event())))
-                .call(saved -> applied.ledger().isZero() ? Uni.createFrom().voidItem()
-                        : conn.preparedQuery("update payment_ledger set in_flight_minor = in_flight_minor + $2, "
-                                        + "refunded_minor = refunded_minor + $3, updated_at = now() "
-                                        + "where id = (select ledger_id from refunds where id = $1)")
-                                .execute(Tuple.of(saved.id(), applied.ledger().inFlight(), applied.ledger().refunded()))));
+        Statement statement = new Statement();
+        statement.with("s", "update refunds set state = " + statement.parameter(r.state().name())
+                + ", connector_refund_id = " + statement.parameter(r.connectorRefundId())
+                + ", connector_status = " + statement.parameter(r.connectorStatus())
+                + ", connector_details = " + statement.parameter(RowMapping.json(r.connectorDetails()))
+                + ", error = " + statement.parameter(RowMapping.json(r.failure()))
+                + ", attempts = " + statement.parameter(r.attempts())
+                + ", next_action_at = " + statement.parameter(RowMapping.time(r.nextActionAt()))
+                + ", version = version + 1, updated_at = clock_timestamp() where id = " + statement.parameter(r.id())
+                + " and version = " + statement.parameter(r.version()) + " returning *");
+        if (applied.event() != null) {
+            appendEvent(statement, "s", applied.event());
+            OutboxWrites.afterChange(statement, "s", r.pspReference(), applied.event());
+        }
+        if (!applied.ledger().isZero()) {
+            statement.with("moved", "update payment_ledger set in_flight_minor = in_flight_minor + "
+                    + statement.parameter(applied.ledger().inFlight()) + ", refunded_minor = refunded_minor + "
+                    + statement.parameter(applied.ledger().refunded()) + ", updated_at = now() "
+                    + "where id = (select ledger_id from s)");
+        }
+        return pool.preparedQuery(statement.sql("s")).execute(statement.parameters()).map(rows -> {
+            if (rows.size() == 0) {
+                throw new StaleRefund(r.id());
+            }
+            return firstRefund(rows);
+        });
     }
 
-    private static Uni<RowSet<Row>> appendEvent(SqlConnection conn, Refund.Event event, long refundId) {
-        return conn.preparedQuery("insert into refund_events (refund_id, from_state, to_state, cause, "
-                        + "connector_status, detail) values ($1, $2, $3, $4, $5, $6)")
-                .execute(Tuple.tuple()
-                        .addLong(refundId)
-                        .addString(event.from() == null ? null : event.from().name())
-                        .addString(event.to().name())
-                        .addString(event.cause().name())
-                        .addString(event.connectorStatus())
-                        .addString(event.detail()));
+    private static void appendEvent(Statement statement, String source, Refund.Event event) {
+        statement.with("logged", "insert into refund_events (refund_id, from_state, to_state, cause, "
+                + "connector_status, detail) select id, "
+                + statement.parameter(event.from() == null ? null : event.from().name()) + ", "
+                + statement.parameter(event.to().name()) + ", " + statement.parameter(event.cause().name()) + ", "
+                + statement.parameter(event.connectorStatus()) + ", " + statement.parameter(event.detail())
+                + " from " + source);
     }
 
     @Override

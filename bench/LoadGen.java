@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -67,8 +69,8 @@ public class LoadGen {
                 "max ms", "errors");
         for (int rate : rates) {
             Step step = run(next, rate, seconds);
-            System.out.printf("%8d %10.1f %8.1f %8.1f %8.1f %8.1f %8d%n", rate, step.achieved, step.p(50), step.p(90),
-                    step.p(99), step.max(), step.errors);
+            System.out.printf("%8d %10.1f %8.1f %8.1f %8.1f %8.1f %8d%s%n", rate, step.achieved, step.p(50), step.p(90),
+                    step.p(99), step.max(), step.errors, step.errors == 0 ? "" : "  " + step.errorKinds);
             if (step.p(99) > P99_LIMIT_MS || step.errors > ERROR_LIMIT * step.total) {
                 System.out.println("stopped: p99 above " + P99_LIMIT_MS + " ms or errors above " + (ERROR_LIMIT * 100) + " %");
                 break;
@@ -136,12 +138,15 @@ public class LoadGen {
         final int total;
         final int errors;
         final double achieved;
+        /** Errors by kind: the HTTP status, the client's exception, or "not sent" (the in-flight cap). */
+        final Map<String, Integer> errorKinds;
 
-        Step(long[] latencies, int total, int errors, double achieved) {
+        Step(long[] latencies, int total, int errors, double achieved, Map<String, Integer> errorKinds) {
             this.latenciesNanos = latencies;
             this.total = total;
             this.errors = errors;
             this.achieved = achieved;
+            this.errorKinds = errorKinds;
         }
 
         double p(int percentile) {
@@ -162,6 +167,7 @@ public class LoadGen {
         long[] latencies = new long[total];
         AtomicInteger done = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        Map<String, Integer> errorKinds = new ConcurrentSkipListMap<>();
         AtomicInteger inFlight = new AtomicInteger();
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
@@ -174,6 +180,7 @@ public class LoadGen {
             }
             if (inFlight.get() >= MAX_IN_FLIGHT) {
                 errors.incrementAndGet();
+                errorKinds.merge("not sent", 1, Integer::sum);
                 latencies[i] = Long.MAX_VALUE;
                 continue;
             }
@@ -185,6 +192,9 @@ public class LoadGen {
                 if (failure != null || resp.statusCode() >= 500 || resp.statusCode() == 429
                         || (resp.statusCode() >= 400 && resp.statusCode() != 404)) {
                     errors.incrementAndGet();
+                    errorKinds.merge(failure != null
+                            ? (failure.getCause() != null ? failure.getCause() : failure).getClass().getSimpleName()
+                            : "HTTP " + resp.statusCode(), 1, Integer::sum);
                 } else if (resp.request().method().equals("POST") && resp.request().uri().getPath().equals("/v1/refunds")
                         && resp.headers().firstValue("Idempotent-Replayed").isEmpty()) {
                     accepted.incrementAndGet();
@@ -196,7 +206,7 @@ public class LoadGen {
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] sorted = Arrays.stream(latencies).filter(l -> l != Long.MAX_VALUE).sorted().toArray();
-        return new Step(sorted, total, errors.get(), done.get() / elapsed);
+        return new Step(sorted, total, errors.get(), done.get() / elapsed, errorKinds);
     }
 
     static HttpRequest create(String auth, String id, String payment, Long amount) {

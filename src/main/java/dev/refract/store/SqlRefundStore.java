@@ -99,26 +99,40 @@ public class SqlRefundStore implements RefundStore {
     private Uni<Recorded> insert(SqlConnection conn, String merchantId, CreateRefund command, String connector,
                                  Money captured, Instant firstAction, Row ledgerRow) {
         long ledgerId = ledgerRow.getLong("id");
-        PaymentLedger.Reservation reservation = ledgerOf(ledgerRow).reserve(command.amount(), captured);
+        PaymentLedger.Reservation reservation;
+        try {
+            reservation = ledgerOf(ledgerRow).reserve(command.amount(), captured);
+        } catch (RefundError refused) {
+            // an identical request recorded since the caller looked has taken the amount: it is the answer
+            return existing(conn, merchantId, command.merchantRefundId()).map(found -> {
+                if (found == null) {
+                    throw refused;
+                }
+                return new Recorded(found, false);
+            });
+        }
         PaymentLedger reserved = reservation.ledger();
         String pspReference = Refund.pspReferenceFor(merchantId, command.merchantRefundId());
         Statement statement = new Statement();
-        String ledger = statement.parameter(ledgerId);
+        String merchant = statement.parameter(merchantId);
+        String merchantRefundId = statement.parameter(command.merchantRefundId());
+        String ledger = statement.parameter(ledgerId, "bigint");
+        // inserted only if the merchant_refund_id is new; the check reads without waiting on anyone's row lock
         statement.with("r", "insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, "
                 + "connector_transaction_id, state, amount_minor, currency, reason, metadata, connector_options, "
-                + "fingerprint, psp_reference, next_action_at, created_at, updated_at) values ("
-                + String.join(", ", statement.parameter(merchantId), statement.parameter(command.merchantRefundId()),
-                        ledger, statement.parameter(connector), statement.parameter(command.connectorTransactionId()),
+                + "fingerprint, psp_reference, next_action_at, created_at, updated_at) select "
+                + String.join(", ", merchant, merchantRefundId, ledger, statement.parameter(connector),
+                        statement.parameter(command.connectorTransactionId()),
                         statement.parameter(RefundState.RECEIVED.name()),
-                        statement.parameter(reservation.amount().minorAmount()),
+                        statement.parameter(reservation.amount().minorAmount(), "bigint"),
                         statement.parameter(reservation.amount().currency()), statement.parameter(command.reason()),
-                        statement.parameter(RowMapping.json(command.metadata())),
-                        statement.parameter(RowMapping.json(command.connectorOptions())),
-                        statement.parameter(command.fingerprint()),
-                        statement.parameter(pspReference),
-                        statement.parameter(RowMapping.time(firstAction)))
-                + ", clock_timestamp(), clock_timestamp()) on conflict (merchant_id, merchant_refund_id) do nothing "
-                + "returning *");
+                        statement.parameter(RowMapping.json(command.metadata()), "jsonb"),
+                        statement.parameter(RowMapping.json(command.connectorOptions()), "jsonb"),
+                        statement.parameter(command.fingerprint()), statement.parameter(pspReference),
+                        statement.parameter(RowMapping.time(firstAction), "timestamptz"))
+                + ", clock_timestamp(), clock_timestamp() where not exists (select 1 from refunds where merchant_id = "
+                + merchant + " and merchant_refund_id = " + merchantRefundId + ") "
+                + "on conflict (merchant_id, merchant_refund_id) do nothing returning *");
         Refund.Event created = new Refund.Event(null, RefundState.RECEIVED, Cause.API, null,
                 "recorded " + reservation.amount());
         appendEvent(statement, "r", created);
@@ -130,10 +144,13 @@ public class SqlRefundStore implements RefundStore {
         return conn.preparedQuery(statement.sql("r")).execute(statement.parameters())
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
-                        // the merchant_refund_id exists already (committed since the caller looked): it is the answer
-                        : conn.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
-                                .execute(Tuple.of(merchantId, command.merchantRefundId()))
-                                .map(existing -> new Recorded(firstRefund(existing), false)));
+                        : existing(conn, merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
+    }
+
+    private static Uni<Refund> existing(SqlConnection conn, String merchantId, String merchantRefundId) {
+        return conn.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
+                .execute(Tuple.of(merchantId, merchantRefundId))
+                .map(SqlRefundStore::firstRefund);
     }
 
     /**

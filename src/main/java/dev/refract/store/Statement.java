@@ -20,6 +20,14 @@ final class Statement {
         return "$" + parameters.size();
     }
 
+    /**
+     * The same, cast to a type: where a parameter stands in a {@code SELECT} list rather than in {@code VALUES} or
+     * a comparison, PostgreSQL cannot infer its type from a column and would take it as text.
+     */
+    String parameter(Object value, String type) {
+        return parameter(value) + "::" + type;
+    }
+
     /** A sub-statement named {@code name}; later ones can select from it. */
     Statement with(String name, String sql) {
         parts.add(name + " as (" + sql + ")");

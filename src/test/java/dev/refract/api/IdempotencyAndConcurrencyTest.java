@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The promises under concurrency: one refund per merchant_refund_id, never more than was captured. */
 @QuarkusTest
@@ -29,12 +31,14 @@ class IdempotencyAndConcurrencyTest {
     @Inject
     SandboxConnector sandbox;
 
-    @Test
-    void twentyConcurrentIdenticalCreatesMakeOneRefundAndOnePspCall() throws Exception {
+    /** A part of the payment, all of it, and all of it by omitting the amount: the losers must get replays. */
+    @ParameterizedTest
+    @ValueSource(longs = {2_500L, 10_000L, -1L})
+    void twentyConcurrentIdenticalCreatesMakeOneRefundAndOnePspCall(long amount) throws Exception {
         Api.TestMerchant merchant = Api.newMerchant();
         String payment = Api.payment(10_000, "USD");
         String id = Api.refundId();
-        String body = Api.body(id, payment, 2_500L, "USD", null);
+        String body = Api.body(id, payment, amount < 0 ? null : amount, "USD", null);
 
         List<Response> responses = concurrently(20, () -> merchant.create(body));
 

@@ -36,16 +36,11 @@ public class RefundService {
     }
 
     public Uni<Created> create(Merchant merchant, CreateRefund command) {
-        return store.find(merchant.id(), command.merchantRefundId()).chain(existing -> existing != null
-                ? Uni.createFrom().item(replay(existing, command))
-                : route(merchant, command));
-    }
-
-    private Uni<Created> route(Merchant merchant, CreateRefund command) {
-        // One after the other: the store's reactive session belongs to this request's context.
-        return enabledAccounts(merchant.id()).chain(enabled -> store
-                .payment(merchant.id(), command.connectorTransactionId())
-                .chain(recorded -> routeAndRecord(merchant, command, enabled, recorded)));
+        return store.lookup(merchant.id(), command.merchantRefundId(), command.connectorTransactionId())
+                .chain(found -> found.existing() != null
+                        ? Uni.createFrom().item(replay(found.existing(), command))
+                        : enabledAccounts(merchant.id())
+                                .chain(enabled -> routeAndRecord(merchant, command, enabled, found.payment())));
     }
 
     private Uni<Created> routeAndRecord(Merchant merchant, CreateRefund command,

@@ -14,8 +14,11 @@ public interface RefundStore {
 
     Uni<Refund> findById(long id);
 
-    /** The connector that an earlier refund of this payment went through, with the payment's totals; or null. */
-    Uni<RecordedPayment> payment(String merchantId, String connectorTransactionId);
+    /**
+     * What a create must know first, in one read: the refund already under this merchant_refund_id, and the
+     * payment as earlier refunds recorded it (the connector they went through, its totals).
+     */
+    Uni<Lookup> lookup(String merchantId, String merchantRefundId, String connectorTransactionId);
 
     /**
      * Records a new refund, first step of every create: locks the payment's ledger row, asks
@@ -61,6 +64,10 @@ public interface RefundStore {
     Uni<Void> markWebhookApplied(long webhookId, long refundId);
 
     record StoredWebhook(long id, boolean applied) {
+    }
+
+    /** {@code existing} and {@code payment} are null when there is none. */
+    record Lookup(Refund existing, RecordedPayment payment) {
     }
 
     record RecordedPayment(String connector, PaymentLedger ledger) {

@@ -55,10 +55,22 @@ public class SqlRefundStore implements RefundStore {
     }
 
     @Override
-    public Uni<RecordedPayment> payment(String merchantId, String connectorTransactionId) {
-        return pool.preparedQuery("select * from payment_ledger where merchant_id = $1 and connector_transaction_id = $2")
-                .execute(Tuple.of(merchantId, connectorTransactionId))
-                .map(rows -> rows.size() == 0 ? null : recordedPayment(rows.iterator().next()));
+    public Uni<Lookup> lookup(String merchantId, String merchantRefundId, String connectorTransactionId) {
+        return pool.preparedQuery("select l.connector as ledger_connector, l.currency as ledger_currency, "
+                        + "l.captured_minor as ledger_captured_minor, l.in_flight_minor as ledger_in_flight_minor, "
+                        + "l.refunded_minor as ledger_refunded_minor, r.* from (select 1) as one "
+                        + "left join refunds r on r.merchant_id = $1 and r.merchant_refund_id = $2 "
+                        + "left join payment_ledger l on l.merchant_id = $1 and l.connector_transaction_id = $3")
+                .execute(Tuple.of(merchantId, merchantRefundId, connectorTransactionId))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Refund existing = row.getLong("id") == null ? null : RowMapping.refund(row);
+                    RecordedPayment payment = row.getString("ledger_connector") == null ? null
+                            : new RecordedPayment(row.getString("ledger_connector"), new PaymentLedger(
+                                    row.getString("ledger_currency"), row.getLong("ledger_captured_minor"),
+                                    row.getLong("ledger_in_flight_minor"), row.getLong("ledger_refunded_minor")));
+                    return new Lookup(existing, payment);
+                });
     }
 
     /**
@@ -328,10 +340,6 @@ public class SqlRefundStore implements RefundStore {
 
     private static Refund firstRefund(RowSet<Row> rows) {
         return rows.size() == 0 ? null : RowMapping.refund(rows.iterator().next());
-    }
-
-    private static RecordedPayment recordedPayment(Row row) {
-        return new RecordedPayment(row.getString("connector"), ledgerOf(row));
     }
 
     private static PaymentLedger ledgerOf(Row row) {

@@ -32,8 +32,9 @@ public class BodyLimit {
     BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize, ObjectMapper json)
             throws JsonProcessingException {
         this.maxBodyBytes = maxBodySize.asLongValue();
-        this.answer = json.writeValueAsString(ErrorBody.of("invalid_request_error", "request_too_large",
-                "the request body is larger than " + maxBodyBytes + " bytes", null));
+        ApiException tooLarge = Limits.tooLarge(maxBodyBytes);
+        this.answer = json.writeValueAsString(ErrorBody.of(tooLarge.type(), tooLarge.code(), tooLarge.getMessage(),
+                tooLarge.param()));
     }
 
     void install(@Observes Router router) {

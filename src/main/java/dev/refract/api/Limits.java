@@ -3,9 +3,9 @@ package dev.refract.api;
 import java.util.regex.Pattern;
 
 /**
- * Request size limits. The HTTP layer refuses anything over {@code quarkus.http.limits.max-body-size} (1 MiB,
- * webhook batches included) before it is read; API bodies must be far smaller, and are refused here so the
- * answer is the API's error shape.
+ * Request size limits. Anything over {@code quarkus.http.limits.max-body-size} (1 MiB, webhook batches included)
+ * is refused by {@link BodyLimit} before it reaches a resource; API bodies must be far smaller, and are refused
+ * here. Both answer in the API's error shape.
  */
 public final class Limits {
 
@@ -19,9 +19,14 @@ public final class Limits {
 
     public static void requireBodyAtMost(String body, int maxBytes) {
         if (body != null && body.length() > maxBytes) {
-            throw new ApiException(413, "invalid_request_error", "request_too_large",
-                    "the request body is larger than " + maxBytes + " bytes", null);
+            throw tooLarge(maxBytes);
         }
+    }
+
+    /** 413 {@code request_too_large}. */
+    static ApiException tooLarge(long maxBytes) {
+        return new ApiException(413, "invalid_request_error", "request_too_large",
+                "the request body is larger than " + maxBytes + " bytes", null);
     }
 
     /** Whether a path segment can be a merchant id at all (anything else is not found, without a query). */

@@ -1,6 +1,7 @@
 package dev.refract.api;
 
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 
 /**
@@ -15,8 +16,7 @@ final class Unavailable {
 
     static boolean isDatabaseDown(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException
-                    || t.getClass().getName().endsWith("ClosedConnectionException")) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null

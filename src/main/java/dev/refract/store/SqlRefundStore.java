@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
@@ -43,7 +44,12 @@ public class SqlRefundStore implements RefundStore {
 
     @Override
     public Uni<Refund> find(String merchantId, String merchantRefundId) {
-        return pool.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
+        return find(pool, merchantId, merchantRefundId);
+    }
+
+    /** On the pool, or inside a transaction on its connection. */
+    private static Uni<Refund> find(SqlClient client, String merchantId, String merchantRefundId) {
+        return client.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
                 .execute(Tuple.of(merchantId, merchantRefundId))
                 .map(SqlRefundStore::firstRefund);
     }
@@ -66,17 +72,15 @@ public class SqlRefundStore implements RefundStore {
                     Row row = rows.iterator().next();
                     Refund existing = row.getLong("id") == null ? null : RowMapping.refund(row);
                     RecordedPayment payment = row.getString("ledger_connector") == null ? null
-                            : new RecordedPayment(row.getString("ledger_connector"), new PaymentLedger(
-                                    row.getString("ledger_currency"), row.getLong("ledger_captured_minor"),
-                                    row.getLong("ledger_in_flight_minor"), row.getLong("ledger_refunded_minor")));
+                            : new RecordedPayment(row.getString("ledger_connector"), ledgerOf(row, "ledger_"));
                     return new Lookup(existing, payment);
                 });
     }
 
     /**
-     * Records a new refund in three statements: lock (or create) the payment's ledger row; then, in one statement,
-     * the refund, its first event, its notification and the ledger's reservation. A refund that already exists
-     * under this merchant_refund_id is the answer instead, and nothing is written.
+     * Records a new refund in one transaction of two statements: lock (or create) the payment's ledger row; then
+     * the refund, its first event, its notification and the ledger's reservation together. A refund that already
+     * exists under this merchant_refund_id is the answer instead (read by a third), and nothing is written.
      */
     @Override
     public Uni<Recorded> record(String merchantId, CreateRefund command, String connector, Money captured,
@@ -113,10 +117,10 @@ public class SqlRefundStore implements RefundStore {
         long ledgerId = ledgerRow.getLong("id");
         PaymentLedger.Reservation reservation;
         try {
-            reservation = ledgerOf(ledgerRow).reserve(command.amount(), captured);
+            reservation = ledgerOf(ledgerRow, "").reserve(command.amount(), captured);
         } catch (RefundError refused) {
             // an identical request recorded since the caller looked has taken the amount: it is the answer
-            return existing(conn, merchantId, command.merchantRefundId()).map(found -> {
+            return find(conn, merchantId, command.merchantRefundId()).map(found -> {
                 if (found == null) {
                     throw refused;
                 }
@@ -156,13 +160,7 @@ public class SqlRefundStore implements RefundStore {
         return conn.preparedQuery(statement.sql("r")).execute(statement.parameters())
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
-                        : existing(conn, merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
-    }
-
-    private static Uni<Refund> existing(SqlConnection conn, String merchantId, String merchantRefundId) {
-        return conn.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
-                .execute(Tuple.of(merchantId, merchantRefundId))
-                .map(SqlRefundStore::firstRefund);
+                        : find(conn, merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
     }
 
     /**
@@ -342,9 +340,10 @@ public class SqlRefundStore implements RefundStore {
         return rows.size() == 0 ? null : RowMapping.refund(rows.iterator().next());
     }
 
-    private static PaymentLedger ledgerOf(Row row) {
-        return new PaymentLedger(row.getString("currency"), row.getLong("captured_minor"),
-                row.getLong("in_flight_minor"), row.getLong("refunded_minor"));
+    /** The ledger's totals from a row, its columns named with {@code prefix} (empty for a payment_ledger row). */
+    private static PaymentLedger ledgerOf(Row row, String prefix) {
+        return new PaymentLedger(row.getString(prefix + "currency"), row.getLong(prefix + "captured_minor"),
+                row.getLong(prefix + "in_flight_minor"), row.getLong(prefix + "refunded_minor"));
     }
 
     private static boolean isUniqueViolation(Throwable t) {

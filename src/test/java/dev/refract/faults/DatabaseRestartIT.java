@@ -62,18 +62,13 @@ class DatabaseRestartIT {
         EmbeddedPostgres db = startDatabase(dataDirectory, dbPort);
         Db.Server sql = Db.at(dbPort);
         Map<String, String> config = new HashMap<>(new PspStandIn().start());
-        config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + dbPort + "/postgres");
-        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + dbPort + "/postgres");
-        config.put("quarkus.datasource.username", "postgres");
-        config.put("quarkus.datasource.password", "postgres");
+        config.putAll(PostgresResource.datasourceOn(dbPort));
 
         try (AppInstance app = AppInstance.start("restarted-db-instance", config)) {
-            String merchant = "m_restart_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-            String apiKey = app.given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).contentType("application/json")
-                    .body("{\"merchant_id\":\"" + merchant + "\",\"name\":\"Restart\"}").post("/admin/v1/merchants")
-                    .then().statusCode(201).extract().path("api_key");
-            app.given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).contentType("application/json")
-                    .body("{\"credentials\":{\"api_key\":\"sk_test_restart\"}}")
+            Api.TestMerchant m = Api.newMerchant(app::admin);
+            String merchant = m.id();
+            String apiKey = m.apiKey();
+            app.admin().body("{\"credentials\":{\"api_key\":\"sk_test_restart\"}}")
                     .put("/admin/v1/merchants/" + merchant + "/connectors/stripe").then().statusCode(200);
             String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 

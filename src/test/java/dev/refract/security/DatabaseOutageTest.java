@@ -53,9 +53,7 @@ class DatabaseOutageTest {
                     throw new IllegalStateException(e);
                 }
             }
-            int port = port();
-            return Map.of("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
-                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres");
+            return PostgresResource.datasourceOn(port());
         }
     }
 

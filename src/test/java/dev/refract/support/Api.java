@@ -6,6 +6,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Test helpers that speak the public HTTP API, as a merchant's app or an operator would. */
 public final class Api {
@@ -39,8 +40,13 @@ public final class Api {
     }
 
     public static TestMerchant newMerchant() {
+        return newMerchant(Api::admin);
+    }
+
+    /** The same through the admin API of another instance ({@code admin} gives its admin requests). */
+    public static TestMerchant newMerchant(Supplier<RequestSpecification> admin) {
         String id = "m_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String key = admin().body("{\"merchant_id\":\"" + id + "\",\"name\":\"Test " + id + "\"}")
+        String key = admin.get().body("{\"merchant_id\":\"" + id + "\",\"name\":\"Test " + id + "\"}")
                 .post("/admin/v1/merchants")
                 .then().statusCode(201)
                 .extract().path("api_key");

@@ -85,6 +85,11 @@ public final class AppInstance implements AutoCloseable {
         return RestAssured.given().port(port);
     }
 
+    /** An admin request to this instance. */
+    public RequestSpecification admin() {
+        return as(Api.ADMIN_TOKEN);
+    }
+
     /** A request to this instance as the merchant with this API key. */
     public RequestSpecification as(String apiKey) {
         return given().header("Authorization", "Bearer " + apiKey).contentType(ContentType.JSON);

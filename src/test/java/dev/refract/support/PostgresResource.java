@@ -23,7 +23,11 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
             }
         }
-        int port = postgres.getPort();
+        return datasourceOn(postgres.getPort());
+    }
+
+    /** The application's datasource settings for a test PostgreSQL server on this port. */
+    public static Map<String, String> datasourceOn(int port) {
         return Map.of(
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",

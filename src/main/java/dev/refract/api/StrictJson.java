@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.stream.Collectors;
 
@@ -34,7 +37,11 @@ public final class StrictJson {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .findAndAddModules()
+            // named, not discovered: module discovery is a ServiceLoader lookup the native image only answers for
+            // what was registered, so the mapper would differ between the JVM and the binary
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .addModule(new ParameterNamesModule())
             .build();
 
     static {

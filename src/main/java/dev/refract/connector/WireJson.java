@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
@@ -20,7 +23,11 @@ public final class WireJson {
             .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             // absent, not null: PSPs treat "field": null differently from no field
             .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            .findAndAddModules()
+            // named, not discovered: module discovery is a ServiceLoader lookup the native image only answers for
+            // what was registered, so the mapper would differ between the JVM and the binary
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .addModule(new ParameterNamesModule())
             .build();
 
     private WireJson() {

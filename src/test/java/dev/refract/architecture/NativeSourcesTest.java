@@ -1,0 +1,103 @@
+package dev.refract.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.tngtech.archunit.core.domain.JavaClass;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Reads what the sources-only native build generated ({@code target/native-sources}: the arguments and the
+ * registrations native-image would be given) and checks that what Refract needs at run time is in it. Run by
+ * {@code .ci/run} right after {@code ./mvnw package -Dnative -Dquarkus.native.sources-only=true}, with
+ * {@code -Drefract.native-sources=target/native-sources}; without that property there is nothing to read.
+ */
+@EnabledIfSystemProperty(named = "refract.native-sources", matches = ".+")
+class NativeSourcesTest {
+
+    private static String args;
+    private static final Map<String, JsonNode> REFLECTION = new HashMap<>();
+    private static final Set<String> RESOURCES = new TreeSet<>();
+
+    @BeforeAll
+    static void readTheGeneratedConfiguration() throws IOException {
+        Path dir = Path.of(System.getProperty("refract.native-sources"));
+        args = Files.readString(dir.resolve("native-image.args"));
+        Path runner;
+        try (Stream<Path> files = Files.list(dir)) {
+            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst().orElseThrow();
+        }
+        ObjectMapper json = new ObjectMapper();
+        try (ZipFile jar = new ZipFile(runner.toFile())) {
+            JsonNode reflect = json.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
+            reflect.forEach(entry -> REFLECTION.put(entry.path("name").asText(), entry));
+            JsonNode resources = json.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/resource-config.json")));
+            resources.path("resources").path("includes").forEach(r -> RESOURCES.add(r.path("pattern").asText()));
+        }
+        assertTrue(REFLECTION.size() > 100, () -> "a reflection configuration of " + REFLECTION.size() + " entries");
+    }
+
+    @Test
+    void everyClassWeRegisterForReflectionIsRegisteredWhole() {
+        Set<String> missing = new TreeSet<>();
+        for (JavaClass c : LayeringTest.MAIN) {
+            if (c.isAnnotatedWith(RegisterForReflection.class) && !registeredWhole(c.getName())) {
+                missing.add(c.getName());
+            }
+        }
+        assertEquals(Set.of(), missing, "constructors, methods and fields of these are not all registered");
+    }
+
+    @Test
+    void everyRecordOurMappersReadOrWriteIsInTheReflectionConfiguration() {
+        Set<String> missing = new TreeSet<>();
+        for (JavaClass mapped : NativeSafetyTest.mappedTypes()) {
+            NativeSafetyTest.withParts(mapped).stream().map(JavaClass::getName)
+                    .filter(name -> !registeredWhole(name)).forEach(missing::add);
+        }
+        assertTrue(NativeSafetyTest.mappedTypes().size() > 20, "the wire records were found");
+        assertEquals(Set.of(), missing);
+    }
+
+    @Test
+    void everyMigrationIsIncludedAsAResource() throws IOException {
+        Set<String> missing = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            files.map(p -> "db/migration/" + p.getFileName()).filter(r -> !RESOURCES.contains("\\Q" + r + "\\E"))
+                    .forEach(missing::add);
+        }
+        assertEquals(Set.of(), missing, "migrations the native binary could not apply");
+    }
+
+    @Test
+    void theCacheExtensionsNativeFeatureIsGivenToNativeImage() {
+        // CacheNativeRegistrationTest checks our caches against this feature's list of classes
+        assertTrue(args.contains("io.quarkus.caffeine.runtime.graal.CacheConstructorsFeature"));
+    }
+
+    @Test
+    void theServiceLoaderFeatureIsOffSoOnlyRegisteredServicesExist() {
+        // why NativeSafetyTest forbids ServiceLoader and module discovery in our code: this is what makes them differ
+        assertTrue(args.contains("-H:-UseServiceLoaderFeature"));
+    }
+
+    private static boolean registeredWhole(String name) {
+        JsonNode entry = REFLECTION.get(name);
+        return entry != null && entry.path("allDeclaredConstructors").asBoolean()
+                && entry.path("allDeclaredMethods").asBoolean() && entry.path("allDeclaredFields").asBoolean();
+    }
+}

@@ -41,7 +41,8 @@ public final class AppInstance implements AutoCloseable {
         return instance;
     }
 
-    private static AppInstance launch(String name, Map<String, String> config) {
+    /** Starts an instance, with these program arguments, without waiting for it to be ready. */
+    public static AppInstance launch(String name, Map<String, String> config, String... args) {
         int port = freePort();
         String nativeBinary = System.getProperty("native.image.path");
         boolean isNative = nativeBinary != null && new File(nativeBinary).canExecute();
@@ -55,6 +56,7 @@ public final class AppInstance implements AutoCloseable {
             command.add("-jar");
             command.add(new File("target/quarkus-app/quarkus-run.jar").getAbsolutePath());
         }
+        command.addAll(List.of(args));
         Path log = Path.of("target", name + ".log");
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -74,6 +76,14 @@ public final class AppInstance implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Waits for the process to end (a command such as {@code migrate}) and gives its exit code. */
+    public int exitCode(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("still running after " + within + ":\n" + output());
+        }
+        return process.exitValue();
     }
 
     public boolean isAlive() {

@@ -2,8 +2,11 @@
 // - types, formats and required fields: the JSON-schema validators of kubernetes-models;
 // - unknown fields (a misspelt key that the API server would drop or refuse): every key is looked up in the
 //   field lists of the official JavaScript client's models (@kubernetes/client-node), recursively.
-// Usage: node validate.mjs FILE...
-import { readFileSync } from "node:fs";
+// Usage: node validate.mjs FILE_OR_KUSTOMIZATION_DIR...   (a directory is rendered as kubectl apply -k would)
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { render } from "./kustomize.mjs";
 import { parseAllDocuments } from "yaml";
 import * as k8s from "@kubernetes/client-node/dist/gen/models/all.js";
 
@@ -50,12 +53,40 @@ if (JSON.stringify(probe) !== JSON.stringify(expected)) {
   process.exit(1);
 }
 
+// The renderer must be able to fail too: a kustomization field it does not apply, and a patch whose path is not
+// in the manifest, are both refused rather than ignored.
+{
+  const dir = mkdtempSync(join(tmpdir(), "kustomize-probe-"));
+  writeFileSync(join(dir, "cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p\n");
+  const refused = (kustomization) => {
+    writeFileSync(join(dir, "kustomization.yaml"), kustomization);
+    try { render(dir); return false; } catch { return true; }
+  };
+  const head = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\n";
+  const ok = !refused(head)
+    && refused(head + "namePrefix: x-\n")
+    && refused(head + "patches:\n  - target: {kind: ConfigMap, name: p}\n    patch: '[{op: replace, path: /data/x, value: y}]'\n");
+  rmSync(dir, { recursive: true });
+  if (!ok) {
+    console.error("FAIL the kustomization renderer itself: it accepted what it must refuse, or refused a plain one");
+    process.exit(1);
+  }
+}
+
 let failures = 0;
 let checked = 0;
-for (const file of process.argv.slice(2)) {
-  for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
-    const manifest = doc.toJSON();
-    if (!manifest) continue;
+for (const arg of process.argv.slice(2)) {
+  let manifests;
+  try {
+    manifests = statSync(arg).isDirectory() ? render(arg)
+      : parseAllDocuments(readFileSync(arg, "utf8")).map((d) => ({ source: arg, manifest: d.toJSON() }))
+        .filter((m) => m.manifest);
+  } catch (e) {
+    failures++;
+    console.error(`FAIL ${arg}: ${e.message}`);
+    continue;
+  }
+  for (const { source, manifest } of manifests) {
     const { apiVersion, kind } = manifest;
     try {
       const models = await import("kubernetes-models/" + apiVersion);
@@ -65,10 +96,10 @@ for (const file of process.argv.slice(2)) {
       const unknown = unknownFields(manifest, modelName(apiVersion, kind));
       if (unknown.length > 0) throw new Error(`unknown fields: ${unknown.join(", ")}`);
       checked++;
-      console.log(`ok   ${file}: ${kind} ${manifest.metadata?.name}`);
+      console.log(`ok   ${source}: ${kind} ${manifest.metadata?.name}`);
     } catch (e) {
       failures++;
-      console.error(`FAIL ${file}: ${kind} ${manifest.metadata?.name}: ${e.message}`);
+      console.error(`FAIL ${source}: ${kind} ${manifest.metadata?.name}: ${e.message}`);
     }
   }
 }

@@ -27,7 +27,7 @@ class SchemaReadinessIT {
     void aReplicaOnAnUnmigratedDatabaseIsUnreadyUntilMigrateHasRun() throws Exception {
         String database = "fresh_" + System.nanoTime();
         Db.execute("CREATE DATABASE " + database);
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(PostgresResource.datasourceOn(PostgresResource.port()));
         config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + PostgresResource.port() + "/" + database);
         config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + PostgresResource.port() + "/" + database);
         config.put("quarkus.flyway.migrate-at-start", "false");

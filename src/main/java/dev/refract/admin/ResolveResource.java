@@ -31,7 +31,7 @@ public class ResolveResource {
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Resolve(String status, String reason) {
+    record Resolve(String status, String reason, Long refundedMinorAmount) {
     }
 
     private final AdminAuth auth;
@@ -45,7 +45,10 @@ public class ResolveResource {
     }
 
     @POST
-    @Operation(summary = "Settle a MANUAL_REVIEW refund as SUCCEEDED or FAILED, with the reason for the event log")
+    @Operation(summary = "Settle a MANUAL_REVIEW refund as SUCCEEDED or FAILED, with the reason for the event log",
+            description = "For a refund whose PSP answer contradicted it (error code connector_mismatch), "
+                    + "refunded_minor_amount records what the PSP actually refunded: the refund's amount becomes "
+                    + "that and the payment's ledger counts it, releasing the rest.")
     public Uni<RefundView> resolve(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
                                    @RestPath("merchant_id") String merchantId,
                                    @RestPath("merchant_refund_id") String merchantRefundId, String body) {
@@ -69,6 +72,10 @@ public class ResolveResource {
                 || request.reason().indexOf('\u0000') >= 0) {
             throw ApiException.invalid("reason", "reason is required: 1 to 500 characters, for the event log");
         }
+        if (request.refundedMinorAmount() != null && (to != RefundState.SUCCEEDED || request.refundedMinorAmount() <= 0)) {
+            throw ApiException.invalid("refunded_minor_amount",
+                    "refunded_minor_amount is what the PSP refunded, a positive integer, and only with SUCCEEDED");
+        }
         if (!Limits.isId(merchantId)) {
             throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
         }
@@ -76,7 +83,8 @@ public class ResolveResource {
             if (m == null) {
                 throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
             }
-            return refunds.resolve(MerchantDirectory.toMerchant(m), merchantRefundId, to, request.reason());
+            return refunds.resolve(MerchantDirectory.toMerchant(m), merchantRefundId, to, request.reason(),
+                    request.refundedMinorAmount());
         }).map(r -> RefundView.of(r, 200));
     }
 

@@ -64,7 +64,9 @@ public class RefundResource {
             + "parameters returns the stored refund with Idempotent-Replayed: true; other parameters are a 409.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = RefundRequests.CreateRefundBody.class)))
-    @APIResponse(responseCode = "200", description = "Accepted (PENDING) or already SUCCEEDED",
+    @APIResponse(responseCode = "200", description = "Accepted (PENDING) or already SUCCEEDED; or MANUAL_REVIEW with "
+            + "error.code connector_mismatch when the PSP's answer contradicted the request (another amount, currency, "
+            + "payment or refund id): the amount stays reserved until an operator resolves it",
             content = @Content(schema = @Schema(implementation = RefundView.class)))
     @APIResponse(responseCode = "400", description = "invalid_request, invalid_currency, invalid_amount, "
             + "connector_required, connector_not_enabled", content = @Content(schema = @Schema(implementation = ErrorBody.class)))

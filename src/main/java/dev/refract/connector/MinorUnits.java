@@ -34,4 +34,20 @@ public final class MinorUnits {
                     + "-decimal units is not a whole number of ISO minor units");
         }
     }
+
+    /**
+     * A PSP's amount in a refund answer, in the ISO minor units of its currency, exactly (fractional when it is no
+     * whole number of them); null when the answer gave no amount. A currency Refract does not know is taken to have
+     * the PSP's exponent: it differs from the refund's currency anyway, and that is what gets reported.
+     */
+    public static BigDecimal reported(Long pspMinor, String currency, java.util.function.ToIntFunction<String> pspExponent) {
+        if (pspMinor == null) {
+            return null;
+        }
+        if (currency == null || !Money.isKnownCurrency(currency.toUpperCase(java.util.Locale.ROOT))) {
+            return BigDecimal.valueOf(pspMinor);
+        }
+        String iso = currency.toUpperCase(java.util.Locale.ROOT);
+        return BigDecimal.valueOf(pspMinor).movePointRight(Money.exponent(iso) - pspExponent.applyAsInt(iso));
+    }
 }

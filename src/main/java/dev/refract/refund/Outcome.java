@@ -1,5 +1,6 @@
 package dev.refract.refund;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,19 +22,51 @@ public sealed interface Outcome {
         return Map.of();
     }
 
+    /** What the PSP's answer says the refund is; checked against the refund before anything is believed. */
+    default Reported reported() {
+        return Reported.NOTHING;
+    }
+
+    /**
+     * The refund as the PSP described it in its answer, each part null (or empty) when the answer did not say.
+     * {@code minorAmount} is in ISO minor units, exact: a PSP amount that is no whole number of them (Stripe's ISK
+     * in hundredths) stays fractional, so it can never pass for the amount asked. {@code paymentIds}: every id of the
+     * refunded payment the answer names (Stripe names the charge and the PaymentIntent); the refund's own payment
+     * id must be among them.
+     */
+    record Reported(java.math.BigDecimal minorAmount, String currency, List<String> paymentIds) {
+        public static final Reported NOTHING = new Reported(null, null, List.of());
+
+        public Reported {
+            paymentIds = paymentIds.stream().filter(java.util.Objects::nonNull).toList();
+        }
+
+        public static Reported of(java.math.BigDecimal minorAmount, String currency, String... paymentIds) {
+            return new Reported(minorAmount, currency, java.util.Arrays.asList(paymentIds));
+        }
+    }
+
     /** The refund is done at the PSP. */
-    record Succeeded(String connectorRefundId, String connectorStatus, Map<String, String> details)
+    record Succeeded(String connectorRefundId, String connectorStatus, Map<String, String> details, Reported reported)
             implements Outcome {
         public Succeeded {
             details = Map.copyOf(details);
         }
+
+        public Succeeded(String connectorRefundId, String connectorStatus, Map<String, String> details) {
+            this(connectorRefundId, connectorStatus, details, Reported.NOTHING);
+        }
     }
 
     /** The PSP accepted the refund; the final answer comes later. */
-    record Pending(String connectorRefundId, String connectorStatus, Map<String, String> details)
+    record Pending(String connectorRefundId, String connectorStatus, Map<String, String> details, Reported reported)
             implements Outcome {
         public Pending {
             details = Map.copyOf(details);
+        }
+
+        public Pending(String connectorRefundId, String connectorStatus, Map<String, String> details) {
+            this(connectorRefundId, connectorStatus, details, Reported.NOTHING);
         }
     }
 

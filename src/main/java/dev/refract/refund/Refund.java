@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A refund as the core sees it. {@link #apply} is the only place its state changes; it returns the refund as
- * it is to be written, the event to append, and what the payment's ledger row must move by.
+ * A refund as the core sees it. Its state changes only through {@link #apply} (a PSP's answer), {@link #exhaust}
+ * (the janitor gives up) and {@link #resolve} (an operator settles it); each returns the refund as it is to be
+ * written, the event to append, and what the payment's ledger row must move by.
  */
 public record Refund(
         long id,
@@ -73,6 +74,9 @@ public record Refund(
             if (from == RefundState.SUCCEEDED && to == RefundState.FAILED) {
                 return new LedgerDelta(0, -amount);
             }
+            if (from == RefundState.SUCCEEDED && to == RefundState.MANUAL_REVIEW) {
+                return new LedgerDelta(amount, -amount); // counted as refunded, now in doubt: reserved again
+            }
             return NONE;
         }
     }
@@ -94,8 +98,14 @@ public record Refund(
      * @param attempted whether this outcome is the answer to a PSP call made for this refund (counts an attempt)
      */
     public Applied apply(Outcome outcome, Cause cause, boolean attempted, RetryPolicy policy, Instant now) {
-        RefundStateMachine.Transition t = RefundStateMachine.next(state, outcome);
         int newAttempts = attempted ? attempts + 1 : attempts;
+        String contradiction = state == RefundState.FAILED ? null : Contradiction.of(this, outcome);
+        if (contradiction != null) {
+            return contradicted(outcome, contradiction, cause, newAttempts, now);
+        }
+        RefundStateMachine.Transition t = awaitsOperator()
+                ? new RefundStateMachine.Transition(state, state, false)
+                : RefundStateMachine.next(state, outcome);
         if (!t.accepted()) {
             return new Applied(with(state, connectorRefundId, connectorStatus, connectorDetails, failure,
                     newAttempts, schedule(state, newAttempts, policy, now), now), null, LedgerDelta.NONE);
@@ -116,6 +126,35 @@ public record Refund(
         return new Applied(updated, event, LedgerDelta.between(state, t.to(), amount.minorAmount()));
     }
 
+    /**
+     * A refund the PSP's answer contradicted waits for an operator: no later answer settles it, since the PSP's
+     * books already disagree with the request.
+     */
+    private boolean awaitsOperator() {
+        return state == RefundState.MANUAL_REVIEW && failure != null && Contradiction.CODE.equals(failure.code());
+    }
+
+    /**
+     * To MANUAL_REVIEW, the amount kept reserved (or reserved again, when the refund had been counted as refunded),
+     * with the contradiction as the refund's error and in its event log. The PSP's refund id is recorded only when
+     * the refund had none: which of the two is right is for the operator to find out.
+     */
+    private Applied contradicted(Outcome outcome, String contradiction, Cause cause, int newAttempts, Instant now) {
+        if (awaitsOperator()) {
+            return new Applied(with(state, connectorRefundId, connectorStatus, connectorDetails, failure, newAttempts,
+                    null, now), null, LedgerDelta.NONE);
+        }
+        String newRefundId = connectorRefundId != null ? connectorRefundId : outcome.connectorRefundId();
+        String newStatus = outcome.connectorStatus() != null ? outcome.connectorStatus() : connectorStatus;
+        RefundFailure newFailure = new RefundFailure("refund_error", Contradiction.CODE, contradiction, null, newStatus);
+        Map<String, String> details = new LinkedHashMap<>(connectorDetails);
+        details.putAll(outcome.details());
+        Refund updated = with(RefundState.MANUAL_REVIEW, newRefundId, newStatus, Map.copyOf(details), newFailure,
+                newAttempts, null, now);
+        return new Applied(updated, new Event(state, RefundState.MANUAL_REVIEW, cause, newStatus, contradiction),
+                LedgerDelta.between(state, RefundState.MANUAL_REVIEW, amount.minorAmount()));
+    }
+
     /** The janitor gives up on a refund whose outcome it could not settle. */
     public Applied exhaust(Cause cause, Instant now) {
         RefundStateMachine.Transition t = RefundStateMachine.exhausted(state);
@@ -131,14 +170,32 @@ public record Refund(
     /**
      * An operator settles a refund in MANUAL_REVIEW after checking the PSP by hand: SUCCEEDED or FAILED, with the
      * reason recorded in the event log. Nothing else can be resolved this way.
+     *
+     * @param refundedMinor for SUCCEEDED, what the PSP actually refunded when it is not the amount asked (a
+     *     contradicting answer): the refund's amount becomes that, the ledger counts that as refunded and releases
+     *     the rest, and the event log keeps the amount asked. Null: the amount asked.
      */
-    public Applied resolve(RefundState to, String reason, Instant now) {
+    public Applied resolve(RefundState to, String reason, Long refundedMinor, Instant now) {
         if (state != RefundState.MANUAL_REVIEW || !to.isFinal()) {
             throw new RefundError.NotResolvable("only a MANUAL_REVIEW refund can be resolved, and only to SUCCEEDED "
                     + "or FAILED; refund " + merchantRefundId + " is " + state.status());
         }
+        if (refundedMinor != null && (to != RefundState.SUCCEEDED || refundedMinor <= 0
+                || refundedMinor > amount.minorAmount())) {
+            throw new RefundError.NotResolvable("refunded_minor_amount must be between 1 and the amount asked, "
+                    + amount.minorAmount() + ", and only for SUCCEEDED; it was " + refundedMinor);
+        }
         RefundFailure newFailure = to == RefundState.FAILED
                 ? new RefundFailure("refund_error", "resolved_as_failed", reason, null, null) : null;
+        if (refundedMinor != null && refundedMinor != amount.minorAmount()) {
+            Money refunded = new Money(refundedMinor, amount.currency());
+            Refund updated = new Refund(id, merchantId, merchantRefundId, connector, connectorTransactionId,
+                    connectorRefundId, to, connectorStatus, refunded, reason(), metadata, connectorOptions,
+                    connectorDetails, null, fingerprint, pspReference, attempts, null, version, createdAt, now);
+            return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, "operator: the PSP "
+                    + "refunded " + refundedMinor + " of the " + amount.minorAmount() + " asked (" + amount.currency()
+                    + " minor units): " + reason), new LedgerDelta(-amount.minorAmount(), refundedMinor));
+        }
         Refund updated = with(to, connectorRefundId, connectorStatus, connectorDetails, newFailure, attempts, null, now);
         return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, "operator: " + reason),
                 LedgerDelta.between(state, to, amount.minorAmount()));

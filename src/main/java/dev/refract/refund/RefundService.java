@@ -190,9 +190,10 @@ public class RefundService {
     }
 
     /** An operator's decision on a MANUAL_REVIEW refund, recorded with its reason. */
-    public Uni<Refund> resolve(Merchant merchant, String merchantRefundId, RefundState to, String reason) {
+    public Uni<Refund> resolve(Merchant merchant, String merchantRefundId, RefundState to, String reason,
+                               Long refundedMinor) {
         return get(merchant, merchantRefundId).chain(refund -> saveWithRetry(refund.id(),
-                r -> r.resolve(to, reason, Instant.now())));
+                r -> r.resolve(to, reason, refundedMinor, Instant.now())));
     }
 
     /** Refunds an operator should look at: in MANUAL_REVIEW, or still unsettled after several attempts. */

@@ -176,6 +176,7 @@ public class SqlRefundStore implements RefundStore {
                 + ", connector_status = " + statement.parameter(r.connectorStatus())
                 + ", connector_details = " + statement.parameter(RowMapping.json(r.connectorDetails()))
                 + ", error = " + statement.parameter(RowMapping.json(r.failure()))
+                + ", amount_minor = " + statement.parameter(r.amount().minorAmount(), "bigint")
                 + ", attempts = " + statement.parameter(r.attempts())
                 + ", next_action_at = " + statement.parameter(RowMapping.time(r.nextActionAt()))
                 + ", version = version + 1, updated_at = clock_timestamp() where id = " + statement.parameter(r.id())

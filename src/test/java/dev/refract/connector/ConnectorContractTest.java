@@ -87,6 +87,11 @@ public abstract class ConnectorContractTest {
     /** The amount as this PSP writes it in the request, for a request-body check. */
     protected abstract String amountInRequest(long minor, String currency);
 
+    /** Whether this PSP's refund answer names the refunded payment (Marqeta's names an account, not ours). */
+    protected boolean answerNamesThePayment() {
+        return true;
+    }
+
     /** The currency of payments in these tests (Marqeta refunds USD only). */
     protected String currency() {
         return "USD";
@@ -142,6 +147,44 @@ public abstract class ConnectorContractTest {
         create(Api.refundId(), payment, 2_501L, 5_000).then().statusCode(422)
                 .body("error.code", equalTo("amount_exceeds_refundable"));
         assertEquals(2, psp().findAll(createRequests(payment)).size());
+    }
+
+    @Test
+    void anAnswerForAnotherAmountIsManualReviewWithTheAmountStillReserved() {
+        String payment = newPaymentId();
+        psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, refundId(), 400, succeededWord())));
+        create(Api.refundId(), payment, 500L, 5_000)
+                .then().statusCode(200)
+                .body("status", equalTo("MANUAL_REVIEW"))
+                .body("amount.minor_amount", equalTo(500))
+                .body("error.code", equalTo("connector_mismatch"))
+                .body("error.message", equalTo("the PSP's answer contradicts the refund; amount: the PSP reported 400,"
+                        + " the refund is 500 (" + currency() + " minor units)"));
+        assertLedger(payment, 500, 0);
+    }
+
+    @Test
+    void anAnswerForAnotherPaymentIsManualReview() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(answerNamesThePayment(), "this PSP's answer names no payment");
+        String payment = newPaymentId();
+        String other = newPaymentId();
+        psp().stubFor(createRequest(payment).willReturn(refundAnswer(other, refundId(), 500, succeededWord())));
+        create(Api.refundId(), payment, 500L, 5_000)
+                .then().statusCode(200)
+                .body("status", equalTo("MANUAL_REVIEW"))
+                .body("error.code", equalTo("connector_mismatch"))
+                .body("error.message", org.hamcrest.Matchers.containsString("payment: the PSP reported "))
+                .body("error.message", org.hamcrest.Matchers.containsString(other))
+                .body("error.message", org.hamcrest.Matchers.endsWith("the refund is of " + payment));
+        assertLedger(payment, 500, 0);
+    }
+
+    /** The payment's ledger row: what is reserved and what is counted as refunded. */
+    protected void assertLedger(String payment, long inFlight, long refunded) {
+        var row = Db.one("select in_flight_minor, refunded_minor from payment_ledger where merchant_id = ? "
+                + "and connector_transaction_id = ?", merchant.id(), payment);
+        assertEquals(inFlight, ((Number) row.get("in_flight_minor")).longValue(), "in flight");
+        assertEquals(refunded, ((Number) row.get("refunded_minor")).longValue(), "refunded");
     }
 
     @Test

@@ -14,6 +14,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.stripe.net.Webhook;
 import dev.refract.connector.WireJson;
 import dev.refract.support.Api;
+import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -34,6 +35,29 @@ class CredytSinkTest {
     static final String SEED_EXAMPLE = """
             {"transaction_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "account_name": "default", "asset": "USD",
              "amount": -20, "description": "Technical failure", "reason": "external_refund"}""";
+
+    @Test
+    void aRefundWhoseStripeAnswerContradictsItMovesNoWalletAndIsNotifiedAsManualReview() {
+        String customer = "cust_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        Api.TestMerchant m = Api.newMerchant();
+        Api.admin().body("{\"credentials\":{\"api_key\":\"credyt_key\"},\"settings\":{\"account_name\":\"default\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/credyt").then().statusCode(200);
+        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_credyt\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
+        Api.admin().body("{\"webhook_url\":\"http://localhost:" + PspStandIn.server().port() + "/merchant/hooks\"}")
+                .put("/admin/v1/merchants/" + m.id()).then().statusCode(200);
+        String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String id = Api.refundId();
+        PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing(payment))
+                .willReturn(okJson("{\"id\":\"re_short\",\"object\":\"refund\",\"amount\":1500,"
+                        + "\"currency\":\"usd\",\"payment_intent\":\"" + payment + "\",\"status\":\"succeeded\"}")));
+        m.create(Api.body(id, payment, 2_000L, "USD", "\"metadata\":{\"credyt_customer_id\":\"" + customer + "\"},"
+                        + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
+                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("MANUAL_REVIEW"));
+        assertEquals(java.util.List.of("refund.pending", "refund.manual_review"), Db.query("select event_type from outbox o join refunds r "
+                        + "on r.id = o.refund_id where r.merchant_id = ? and r.merchant_refund_id = ? order by o.id",
+                m.id(), id).stream().map(row -> row.get("event_type")).toList());
+    }
 
     @Test
     void succeededRefundBecomesOneNegativeAdjustmentAndAFailureAfterSuccessTheOpposite() throws Exception {

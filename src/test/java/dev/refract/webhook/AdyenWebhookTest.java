@@ -103,6 +103,25 @@ class AdyenWebhookTest {
     }
 
     @Test
+    void aSignedSuccessForAnotherAmountIsManualReviewAndNeverSucceeded() throws Exception {
+        String[] r = acknowledgedRefund();
+        NotificationRequestItem item = item(r[2], r[1], r[0], "REFUND", true, null);
+        item.getAmount().setValue(1_400L);
+        deliver(notification(item, HMAC_KEY)).then().statusCode(200).body(equalTo("[accepted]"));
+        merchant.get(r[0]).then().body("status", equalTo("MANUAL_REVIEW"))
+                .body("amount.minor_amount", equalTo(1_500))
+                .body("error.code", equalTo("connector_mismatch"))
+                .body("error.message", equalTo("the PSP's answer contradicts the refund; amount: the PSP reported 1400,"
+                        + " the refund is 1500 (EUR minor units)"));
+        // a later, agreeing success does not settle it: the PSP's books already disagree; an operator decides
+        deliver(notification(item(r[2], r[1], r[0], "CANCEL_OR_REFUND", true, null), HMAC_KEY)).then().statusCode(200);
+        merchant.get(r[0]).then().body("status", equalTo("MANUAL_REVIEW"));
+        Db.assertLedgerConsistent(merchant.id(), r[1]);
+        assertEquals(1_500L, ((Number) Db.one("select in_flight_minor from payment_ledger where merchant_id = ? and "
+                + "connector_transaction_id = ?", merchant.id(), r[1]).get("in_flight_minor")).longValue());
+    }
+
+    @Test
     void refusedRefundFailsWithAdyensReason() throws Exception {
         String[] r = acknowledgedRefund();
         deliver(notification(item(r[2], r[1], r[0], "REFUND", false, "Insufficient balance on payment"), HMAC_KEY))

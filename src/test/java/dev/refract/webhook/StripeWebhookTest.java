@@ -93,6 +93,56 @@ class StripeWebhookTest {
     }
 
     @Test
+    void aSuccessForAnotherAmountIsManualReviewAndAnOperatorRecordsWhatStripeRefunded() throws Exception {
+        String[] r = pendingRefund();
+        String body = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]).replace("\"amount\": 500",
+                "\"amount\": 400"));
+        deliver(body, sign(body, SECRET)).then().statusCode(200);
+        merchant.get(r[0]).then().body("status", equalTo("MANUAL_REVIEW"))
+                .body("error.code", equalTo("connector_mismatch"))
+                .body("error.message", equalTo("the PSP's answer contradicts the refund; amount: the PSP reported 400,"
+                        + " the refund is 500 (USD minor units)"));
+        assertLedger(r[2], 500, 0);
+
+        Api.admin().body("{\"status\":\"SUCCEEDED\",\"reason\":\"Stripe dashboard shows 4.00 refunded\","
+                        + "\"refunded_minor_amount\":400}")
+                .post("/admin/v1/merchants/" + merchant.id() + "/refunds/" + r[0] + "/resolve")
+                .then().statusCode(200).body("status", equalTo("SUCCEEDED")).body("amount.minor_amount", equalTo(400));
+        assertLedger(r[2], 0, 400);
+        Db.assertLedgerConsistent(merchant.id(), r[2]);
+        assertEquals("operator: the PSP refunded 400 of the 500 asked (USD minor units): Stripe dashboard shows 4.00 "
+                + "refunded", Db.one("select detail from refund_events e join refunds f on f.id = e.refund_id where "
+                + "f.merchant_id = ? and f.merchant_refund_id = ? and e.cause = 'OPERATOR'", merchant.id(), r[0])
+                .get("detail"));
+        // what remains of the 1000 captured is 600, not 500
+        merchant.create(Api.body(Api.refundId(), r[2], 601L, "USD", null)).then().statusCode(422)
+                .body("error.code", equalTo("amount_exceeds_refundable"));
+    }
+
+    @Test
+    void aSucceededRefundThatStripeLaterReportsForAnotherAmountIsReservedAgain() throws Exception {
+        String[] r = pendingRefund();
+        String agreeing = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));
+        deliver(agreeing, sign(agreeing, SECRET)).then().statusCode(200);
+        merchant.get(r[0]).then().body("status", equalTo("SUCCEEDED"));
+        assertLedger(r[2], 0, 500);
+        String contradicting = event(evtId(), "charge.refund.updated", refund(r[1], r[2], "succeeded", r[0])
+                .replace("\"currency\": \"usd\"", "\"currency\": \"eur\""));
+        deliver(contradicting, sign(contradicting, SECRET)).then().statusCode(200);
+        merchant.get(r[0]).then().body("status", equalTo("MANUAL_REVIEW"))
+                .body("error.message", equalTo("the PSP's answer contradicts the refund; currency: the PSP reported EUR,"
+                        + " the refund is in USD"));
+        assertLedger(r[2], 500, 0);
+    }
+
+    private void assertLedger(String payment, long inFlight, long refunded) {
+        var row = Db.one("select in_flight_minor, refunded_minor from payment_ledger where merchant_id = ? "
+                + "and connector_transaction_id = ?", merchant.id(), payment);
+        assertEquals(inFlight, ((Number) row.get("in_flight_minor")).longValue(), "in flight");
+        assertEquals(refunded, ((Number) row.get("refunded_minor")).longValue(), "refunded");
+    }
+
+    @Test
     void tamperedBodyWrongSecretStaleOrMissingSignatureAre401AndChangeNothing() throws Exception {
         String[] r = pendingRefund();
         String body = event(evtId(), "refund.updated", refund(r[1], r[2], "succeeded", r[0]));

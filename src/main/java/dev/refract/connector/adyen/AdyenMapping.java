@@ -56,7 +56,16 @@ final class AdyenMapping {
         if (r == null || r.pspReference() == null) {
             return new Outcome.Unknown("unreadable Adyen answer");
         }
-        return new Outcome.Pending(r.pspReference(), r.status() == null ? "received" : r.status(), Map.of());
+        return new Outcome.Pending(r.pspReference(), r.status() == null ? "received" : r.status(), Map.of(),
+                reported(r.amount() == null ? null : r.amount().value(), r.amount() == null ? null : r.amount().currency(),
+                        r.paymentPspReference()));
+    }
+
+    /** An amount in Adyen's units, its currency and the payment's pspReference, as an answer reports them. */
+    static Outcome.Reported reported(Long value, String currency, String paymentPspReference) {
+        String iso = currency == null || currency.isEmpty() ? null : currency.toUpperCase(java.util.Locale.ROOT);
+        return Outcome.Reported.of(MinorUnits.reported(value, iso, AdyenMapping::exponent), iso,
+                paymentPspReference == null || paymentPspReference.isEmpty() ? null : paymentPspReference);
     }
 
     /** An Adyen error answer (https://docs.adyen.com/development-resources/response-handling). */

@@ -75,7 +75,7 @@ final class AdyenWebhooks {
         String reason = text(item, "reason");
         Outcome outcome = switch (code) {
             case "REFUND", "CANCEL_OR_REFUND" -> success
-                    ? new Outcome.Succeeded(psp, code, Map.of())
+                    ? new Outcome.Succeeded(psp, code, Map.of(), reported(item))
                     : new Outcome.Declined("refund_failed", reason.isEmpty() ? "Adyen refused the refund" : reason,
                             code, reason, psp, code, false, Map.of());
             case "REFUND_FAILED" -> new Outcome.Declined("refund_failed", "the refund failed after Adyen accepted it",
@@ -87,6 +87,13 @@ final class AdyenWebhooks {
         String merchantReference = text(item, "merchantReference");
         return new WebhookEvent(psp + ":" + code, code, merchantReference.isEmpty() ? null : merchantReference,
                 psp, outcome, item.toString());
+    }
+
+    /** The notification's amount (Adyen's units), currency and the refunded payment (originalReference). */
+    private static Outcome.Reported reported(JsonNode item) {
+        JsonNode value = item.path("amount").path("value");
+        return AdyenMapping.reported(value.canConvertToLong() ? value.asLong() : null,
+                text(item.path("amount"), "currency"), text(item, "originalReference"));
     }
 
     private static String text(JsonNode node, String field) {

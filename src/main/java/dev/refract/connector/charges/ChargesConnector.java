@@ -62,7 +62,7 @@ public class ChargesConnector implements Connector {
                         return ChargesMapping.error(answer);
                     }
                     ChargesModels.Refund r = WireJson.read(answer.body(), ChargesModels.Refund.class);
-                    return r == null || r.id() == null ? new Outcome.Unknown("unreadable answer") : ChargesMapping.refund(r);
+                    return r == null || r.id() == null ? new Outcome.Unknown("unreadable answer") : ChargesMapping.refund(r, refund.connectorTransactionId());
                 });
     }
 

@@ -24,17 +24,38 @@ final class ChargesMapping {
 
     /** A refund; its balance transaction (the ledger reversal) is kept in connector_details. */
     static Outcome refund(ChargesModels.Refund r) {
+        return refund(r, null);
+    }
+
+    /**
+     * @param paymentId the payment the refund was asked for, when known: a refund asked by {@code chargeId} must
+     *     name that charge; one asked by {@code paymentIntentId} names the intent's charge, which cannot be checked
+     */
+    static Outcome refund(ChargesModels.Refund r, String paymentId) {
         Map<String, String> details = r.balanceTransactionId() == null ? Map.of()
                 : Map.of("balanceTransactionId", r.balanceTransactionId());
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
-            case "succeeded" -> new Outcome.Succeeded(r.id(), status, details);
+            case "succeeded" -> new Outcome.Succeeded(r.id(), status, details, reported(r, paymentId));
             case "failed" -> new Outcome.Declined("refund_failed", "the refund failed", status, null, r.id(), status,
                     true, details);
             case "canceled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled", status, null,
                     r.id(), status, false, details);
-            default -> new Outcome.Pending(r.id(), status, details);
+            default -> new Outcome.Pending(r.id(), status, details, reported(r, paymentId));
         };
+    }
+
+    /** The amount is a string of ISO minor units; one that is not a number is reported as no amount. */
+    private static Outcome.Reported reported(ChargesModels.Refund r, String paymentId) {
+        java.math.BigDecimal amount;
+        try {
+            amount = r.amount() == null ? null : new java.math.BigDecimal(r.amount());
+        } catch (NumberFormatException e) {
+            amount = null;
+        }
+        String currency = r.currency() == null ? null : r.currency().toUpperCase(java.util.Locale.ROOT);
+        return Outcome.Reported.of(amount, currency,
+                paymentId != null && paymentId.startsWith("ch_") ? r.chargeId() : null);
     }
 
     static Outcome error(PspAnswer answer) {

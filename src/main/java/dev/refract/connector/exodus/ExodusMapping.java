@@ -41,13 +41,20 @@ final class ExodusMapping {
         put(details, "transaction_hash", r.transactionHash());
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
-            case "succeeded", "completed" -> new Outcome.Succeeded(r.id(), status, details);
+            case "succeeded", "completed" -> new Outcome.Succeeded(r.id(), status, details, reported(r));
             case "failed" -> new Outcome.Declined("refund_failed", "the on-chain refund failed", status, null, r.id(),
                     status, true, details);
             case "canceled", "cancelled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Exodus",
                     status, null, r.id(), status, false, details);
-            default -> new Outcome.Pending(r.id(), status, details);
+            default -> new Outcome.Pending(r.id(), status, details, reported(r));
         };
+    }
+
+    /** Exodus writes ISO minor units, and names the payment. */
+    private static Outcome.Reported reported(ExodusModels.Refund r) {
+        String currency = r.currency() == null ? null : r.currency().toUpperCase(java.util.Locale.ROOT);
+        return Outcome.Reported.of(r.amount() == null ? null : java.math.BigDecimal.valueOf(r.amount()), currency,
+                r.paymentId());
     }
 
     /** Exodus errors: {@code invalid_request} (not refundable) is a decline, {@code validation_error} on amount a 422. */

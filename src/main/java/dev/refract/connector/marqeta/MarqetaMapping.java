@@ -69,13 +69,22 @@ final class MarqetaMapping {
         }
         String status = r.status() == null ? "UNKNOWN" : r.status();
         return switch (status) {
-            case "COMPLETED" -> new Outcome.Succeeded(r.token(), status, details);
+            case "COMPLETED" -> new Outcome.Succeeded(r.token(), status, details, reported(r));
             case "CANCELLED" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Marqeta", status,
                     null, r.token(), status, false, details);
             case "RETURNED" -> new Outcome.Declined("refund_returned", "the refund was returned", status, null,
                     r.token(), status, true, details);
-            default -> new Outcome.Pending(r.token(), status, details);
+            default -> new Outcome.Pending(r.token(), status, details, reported(r));
         };
+    }
+
+    /** Marqeta writes decimal major units with {@code currency_code}; a refund names no payment id of ours. */
+    private static Outcome.Reported reported(MarqetaModels.Refund r) {
+        String currency = r.currencyCode() == null ? null : r.currencyCode().toUpperCase(java.util.Locale.ROOT);
+        java.math.BigDecimal minor = r.amount() == null ? null
+                : currency != null && Money.isKnownCurrency(currency)
+                        ? r.amount().movePointRight(Money.exponent(currency)) : r.amount();
+        return Outcome.Reported.of(minor, currency);
     }
 
     static Outcome error(PspAnswer answer, boolean creating) {

@@ -90,14 +90,21 @@ final class StripeMapping {
     static Outcome refund(StripeModels.Refund r) {
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
-            case "succeeded" -> new Outcome.Succeeded(r.id(), status, Map.of());
+            case "succeeded" -> new Outcome.Succeeded(r.id(), status, Map.of(), reported(r));
             case "failed" -> new Outcome.Declined("refund_failed", "Stripe could not complete the refund"
                     + (r.failureReason() != null ? ": " + r.failureReason() : ""), r.failureReason(), null, r.id(),
                     status, true, Map.of());
             case "canceled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Stripe", null,
                     null, r.id(), status, false, Map.of());
-            default -> new Outcome.Pending(r.id(), status, Map.of());
+            default -> new Outcome.Pending(r.id(), status, Map.of(), reported(r));
         };
+    }
+
+    /** The amount (in Stripe's units for the currency), currency and payment the refund object names. */
+    static Outcome.Reported reported(StripeModels.Refund r) {
+        String currency = r.currency() == null ? null : r.currency().toUpperCase(Locale.ROOT);
+        return Outcome.Reported.of(MinorUnits.reported(r.amount(), currency, StripeMapping::exponent), currency,
+                r.charge(), r.paymentIntent());
     }
 
     /**

@@ -73,6 +73,11 @@ class MarqetaConnectorTest extends ConnectorContractTest {
     }
 
     @Override
+    protected boolean answerNamesThePayment() {
+        return false;
+    }
+
+    @Override
     protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
         return okJson(refundObject(paymentId, refundId, BigDecimal.valueOf(minor, 2), status));
     }

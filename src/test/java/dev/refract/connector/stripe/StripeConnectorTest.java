@@ -198,6 +198,21 @@ class StripeConnectorTest extends ConnectorContractTest {
     }
 
     @Test
+    void aSyncAnswerForAnotherPaymentIsManualReview() {
+        String payment = newPaymentId();
+        String id = Api.refundId();
+        psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "re_mis_" + payment, 100, "pending")));
+        create(id, payment, 100L, 1_000).then().statusCode(200).body("status", equalTo("PENDING"));
+        psp().stubFor(get(urlEqualTo("/stripe/v1/refunds/re_mis_" + payment))
+                .willReturn(refundAnswer("pi_3someoneelse", "re_mis_" + payment, 100, "succeeded")));
+        merchant.sync(id).then().statusCode(200).body("status", equalTo("MANUAL_REVIEW"))
+                .body("error.code", equalTo("connector_mismatch"))
+                .body("error.message", equalTo("the PSP's answer contradicts the refund; payment: the PSP reported "
+                        + "ch_1NirD82eZvKYlo2CIvbtLWuY / pi_3someoneelse, the refund is of " + payment));
+        assertLedger(payment, 100, 0);
+    }
+
+    @Test
     void syncFollowsTheRefundToItsFinalStatusAndCancelWorksWhileItNeedsAction() {
         String payment = newPaymentId();
         String id = Api.refundId();

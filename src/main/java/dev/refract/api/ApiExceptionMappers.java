@@ -42,6 +42,10 @@ public class ApiExceptionMappers {
         if (e.retryAfterSeconds() > 0) {
             response.header("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
+        if (e.status() == 401) {
+            // RFC 9110 §11.6.1 / §15.5.2: a 401 names the scheme it expects (RFC 6750 for bearer tokens)
+            response.header("WWW-Authenticate", "Bearer realm=\"refract\"");
+        }
         return response.build();
     }
 

@@ -111,7 +111,8 @@ class CreateRefundApiTest {
     void missingOrUnknownApiKeyIs401() {
         String body = Api.body(Api.refundId(), Api.payment(1_000, "USD"), null, null, null);
         RestAssured.given().contentType(ContentType.JSON).body(body).post("/v1/refunds")
-                .then().statusCode(401).body("error.code", equalTo("authentication_required"));
+                .then().statusCode(401).body("error.code", equalTo("authentication_required"))
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"refract\""));
         RestAssured.given().contentType(ContentType.JSON).header("Authorization", "Bearer rk_not_a_key")
                 .body(body).post("/v1/refunds")
                 .then().statusCode(401).body("error.code", equalTo("authentication_required"));

@@ -55,6 +55,14 @@ public interface Connector extends AccountKind {
     }
 
     /**
+     * Whether the PSP would cancel a refund in this PSP status: a cancel it would refuse is answered 409 without
+     * calling it. By default, any refund still in flight.
+     */
+    default boolean cancellableIn(String connectorStatus) {
+        return canCancel();
+    }
+
+    /**
      * Asks the PSP to cancel the refund. A cancelled refund is {@link Outcome.Declined} with code
      * {@code refund_cancelled}; a PSP that refuses answers the refund's current status, or NotSent.
      */

@@ -143,6 +143,10 @@ public class RefundService {
                         + (refund.connectorRefundId() == null ? " and not yet known to the PSP" : "")
                         + "; only a refund the PSP holds in flight can be cancelled");
             }
+            if (!connector.cancellableIn(refund.connectorStatus())) {
+                throw new RefundError.NotCancellable("refund " + merchantRefundId + " is " + refund.connectorStatus()
+                        + " at " + refund.connector() + ", which cannot cancel it in that status");
+            }
             return account(refund).chain(account -> callPsp(() -> connector.cancel(account, refund)))
                     .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.API, false))
                     .map(updated -> {

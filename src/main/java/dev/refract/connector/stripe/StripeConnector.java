@@ -61,6 +61,15 @@ public class StripeConnector implements Connector {
         ConnectorSupport.settings(name(), settings, Set.of(), Set.of());
     }
 
+    /** Stripe's endpoint signing secrets start {@code whsec_} (Dashboard → Webhooks → Signing secret). */
+    @Override
+    public void validateWebhookSecret(String secret) {
+        if (!secret.startsWith("whsec_") || secret.length() < 12 || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new RefundError.InvalidRequest("invalid_request", "webhook_secret",
+                    "a Stripe webhook_secret is the endpoint's signing secret, whsec_…");
+        }
+    }
+
     @Override
     public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
         boolean charge = connectorTransactionId.startsWith("ch_");
@@ -99,6 +108,12 @@ public class StripeConnector implements Connector {
     }
 
     /** Only a refund in {@code requires_action} can be cancelled (https://docs.stripe.com/api/refunds/cancel). */
+    @Override
+    public boolean cancellableIn(String connectorStatus) {
+        return "requires_action".equals(connectorStatus);
+    }
+
+    /** Asks Stripe to cancel; the service calls it only for a refund in {@code requires_action}. */
     @Override
     public Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
         return ConnectorSupport.outcome(client.cancelRefund(auth(account), version, refund.pspReference() + "_cancel",

@@ -213,6 +213,21 @@ class StripeConnectorTest extends ConnectorContractTest {
     }
 
     @Test
+    void cancellingAPendingRefundIs409WithoutAskingStripe() {
+        String payment = newPaymentId();
+        String id = Api.refundId();
+        psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "re_pend_" + payment, 100, "pending")));
+        create(id, payment, 100L, 1_000).then().statusCode(200).body("status", equalTo("PENDING"));
+        merchant.request().post("/v1/refunds/" + id + "/cancel").then().statusCode(409)
+                .body("error.code", equalTo("not_cancellable"))
+                .body("error.message", equalTo("refund " + id + " is pending at stripe, which cannot cancel it in that "
+                        + "status"));
+        assertEquals(0, psp().findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds/re_pend_" + payment + "/cancel")))
+                .size());
+        merchant.get(id).then().body("status", equalTo("PENDING"));
+    }
+
+    @Test
     void syncFollowsTheRefundToItsFinalStatusAndCancelWorksWhileItNeedsAction() {
         String payment = newPaymentId();
         String id = Api.refundId();

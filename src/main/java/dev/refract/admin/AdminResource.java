@@ -133,6 +133,9 @@ public class AdminResource {
             throw ApiException.invalid("webhook_secret", "webhook_secret is longer than " + MAX_SECRET);
         }
         connector.validateAccount(credentials, settings);
+        if (request.webhookSecret() != null) {
+            connector.validateWebhookSecret(request.webhookSecret());
+        }
         ConnectorAccount account = new ConnectorAccount(merchantId, connector.name(),
                 request.enabled() == null || request.enabled(), credentials, settings, request.webhookSecret());
         return merchants.get(merchantId)

@@ -12,4 +12,11 @@ public interface AccountKind {
 
     /** Refuses missing or unknown credentials and settings with {@link RefundError.InvalidRequest}. */
     void validateAccount(Map<String, String> credentials, Map<String, String> settings);
+
+    /**
+     * Refuses a webhook secret this PSP could never have issued, with {@link RefundError.InvalidRequest} on
+     * {@code webhook_secret}: accepted, it would make every later webhook of the account fail its signature check.
+     */
+    default void validateWebhookSecret(String secret) {
+    }
 }

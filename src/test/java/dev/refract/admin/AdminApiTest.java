@@ -68,7 +68,7 @@ class AdminApiTest {
         RestAssured.given().body("{\"merchant_id\":\"m_x\",\"name\":\"x\"}").post("/admin/v1/merchants")
                 .then().statusCode(401).body("error.code", equalTo("authentication_required"));
         RestAssured.given().header("Authorization", "Bearer wrong").get("/admin/v1/merchants/m_x")
-                .then().statusCode(401);
+                .then().statusCode(401).header("WWW-Authenticate", equalTo("Bearer realm=\"refract\""));
     }
 
     @Test
@@ -155,5 +155,25 @@ class AdminApiTest {
                 .then().statusCode(200).body("credential_keys.size()", equalTo(0));
         Api.admin().get("/admin/v1/merchants/" + m.id()).then().statusCode(200)
                 .body("$", not(hasItems("credentials")));
+    }
+
+    @Test
+    void aWebhookSecretThePspCouldNotHaveIssuedIs400AndNothingIsStored() {
+        Api.TestMerchant m = Api.newMerchant();
+        for (String bad : new String[] {"not-hex-at-all-not-hex-at-all-not-hex", "ABC123", "44782DEF547AAA06C910C43932B1EB0"}) {
+            Api.admin().body("{\"credentials\":{\"api_key\":\"AQE_key\"},\"settings\":{\"merchant_account\":\"Acme\"},"
+                            + "\"webhook_secret\":\"" + bad + "\"}")
+                    .put("/admin/v1/merchants/" + m.id() + "/connectors/adyen")
+                    .then().statusCode(400).body("error.code", equalTo("invalid_request"))
+                    .body("error.param", equalTo("webhook_secret"))
+                    .body(not(containsString(bad)));
+        }
+        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_x\"},\"webhook_secret\":\"sk_test_not_a_signing_secret\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then().statusCode(400).body("error.param", equalTo("webhook_secret"));
+        assertEquals(0L, Db.count("select count(*) from connector_accounts where merchant_id = ?", m.id()));
+        Api.admin().body("{\"credentials\":{\"api_key\":\"AQE_key\"},\"settings\":{\"merchant_account\":\"Acme\"},"
+                        + "\"webhook_secret\":\"44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/adyen").then().statusCode(200);
     }
 }

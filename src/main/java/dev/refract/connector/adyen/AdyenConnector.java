@@ -60,6 +60,16 @@ public class AdyenConnector implements Connector {
         ConnectorSupport.settings(name(), settings, Set.of("merchant_account"), Set.of());
     }
 
+    /** Adyen's HMAC key is hex (Customer Area → Webhooks → HMAC key), 32 bytes in practice; decoded as such. */
+    @Override
+    public void validateWebhookSecret(String secret) {
+        if (secret.length() < 32 || secret.length() % 2 != 0 || !secret.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new RefundError.InvalidRequest("invalid_request", "webhook_secret",
+                    "an Adyen webhook_secret is the HMAC key as Adyen shows it: hexadecimal, an even number of at least"
+                            + " 32 digits");
+        }
+    }
+
     @Override
     public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
         return Uni.createFrom().item(new PaymentLookup.Unavailable("Adyen has no payment lookup for refunds"));

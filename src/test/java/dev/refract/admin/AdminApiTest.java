@@ -65,7 +65,7 @@ class AdminApiTest {
 
     @Test
     void adminEndpointsNeedTheAdminToken() {
-        RestAssured.given().body("{\"merchant_id\":\"m_x\",\"name\":\"x\"}").post("/admin/v1/merchants")
+        RestAssured.given().contentType("application/json").body("{\"merchant_id\":\"m_x\",\"name\":\"x\"}").post("/admin/v1/merchants")
                 .then().statusCode(401).body("error.code", equalTo("authentication_required"));
         RestAssured.given().header("Authorization", "Bearer wrong").get("/admin/v1/merchants/m_x")
                 .then().statusCode(401).header("WWW-Authenticate", equalTo("Bearer realm=\"refract\""));

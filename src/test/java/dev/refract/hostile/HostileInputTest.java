@@ -59,6 +59,48 @@ class HostileInputTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8Is400AndNothingIsStored() {
+        Api.TestMerchant m = Api.newMerchant();
+        String id = Api.refundId();
+        byte[] head = ("{\"merchant_refund_id\":\"" + id + "\",\"connector_transaction_id\":\"sbx_1000_USD\","
+                + "\"amount\":{\"minor_amount\":100,\"currency\":\"USD\"},\"reason\":\"caf").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
+        for (byte[] bad : new byte[][] {{(byte) 0xE9}, {(byte) 0xC3, (byte) 0x28}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+            byte[] body = new byte[head.length + bad.length + tail.length];
+            System.arraycopy(head, 0, body, 0, head.length);
+            System.arraycopy(bad, 0, body, head.length, bad.length);
+            System.arraycopy(tail, 0, body, head.length + bad.length, tail.length);
+            Response r = m.request().contentType("application/json; charset=utf-8").body(body).post("/v1/refunds");
+            assertEquals(400, r.statusCode());
+            assertEquals("invalid_request", r.jsonPath().getString("error.code"));
+            assertEquals("the request body is not valid UTF-8", r.jsonPath().getString("error.message"));
+        }
+        assertEquals(0L, Db.count("select count(*) from refunds where merchant_id = ?", m.id()));
+        Response admin = Api.admin().contentType("application/json").body(new byte[] {'{', '"', 'n', (byte) 0xFF, '"', '}'})
+                .post("/admin/v1/merchants");
+        assertEquals(400, admin.statusCode());
+        assertEquals("the request body is not valid UTF-8", admin.jsonPath().getString("error.message"));
+    }
+
+    @Test
+    void aDeclaredCharsetOtherThanUtf8Is415AndUtf8InAnySpellingIsAccepted() {
+        Api.TestMerchant m = Api.newMerchant();
+        String body = Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null);
+        Response latin1 = m.request().contentType("application/json; charset=ISO-8859-1").body(body.getBytes(
+                StandardCharsets.ISO_8859_1)).post("/v1/refunds");
+        assertEquals(415, latin1.statusCode());
+        assertEquals("unsupported_media_type", latin1.jsonPath().getString("error.code"));
+        assertEquals("request bodies are JSON in UTF-8; charset=iso-8859-1 is not accepted",
+                latin1.jsonPath().getString("error.message"));
+        assertEquals(0L, Db.count("select count(*) from refunds where merchant_id = ?", m.id()));
+        m.request().contentType("application/json; charset=\"UTF-8\"").body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/v1/refunds").then().statusCode(200);
+        m.request().contentType("application/json").body(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L,
+                "USD", "\"reason\":\"caf\u00e9 \u65e5\u672c\"").getBytes(StandardCharsets.UTF_8))
+                .post("/v1/refunds").then().statusCode(200).body("reason", org.hamcrest.Matchers.equalTo("caf\u00e9 \u65e5\u672c"));
+    }
+
+    @Test
     void oversizedBodiesAre413InTheErrorShape() {
         Api.TestMerchant m = Api.newMerchant();
         String huge = "{\"merchant_refund_id\":\"r\",\"connector_transaction_id\":\"sbx_1_USD\",\"reason\":\""

@@ -130,8 +130,7 @@ public abstract class ConnectorContractTest {
                 .body("connector_refund_id", notNullValue());
         List<LoggedRequest> sent = psp().findAll(createRequests(payment));
         assertEquals(1, sent.size());
-        assertTrue(sent.get(0).getBodyAsString().contains(amountInRequest(5_000, currency())),
-                () -> "amount as the PSP expects it in " + sent.get(0).getBodyAsString());
+        assertSentAmount(sent.get(0), 5_000);
     }
 
     @Test
@@ -177,6 +176,17 @@ public abstract class ConnectorContractTest {
                 .body("error.message", org.hamcrest.Matchers.containsString(other))
                 .body("error.message", org.hamcrest.Matchers.endsWith("the refund is of " + payment));
         assertLedger(payment, 500, 0);
+    }
+
+    /**
+     * The request carries exactly this amount as the PSP writes it: the fragment, not followed by another digit or
+     * a decimal point (so {@code amount=50000} or {@code 50.001} never pass for 5000 or 50.00).
+     */
+    protected void assertSentAmount(LoggedRequest request, long minor) {
+        String body = request.getBodyAsString();
+        String fragment = amountInRequest(minor, currency());
+        assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(fragment) + "(?![0-9.])").matcher(body)
+                .find(), () -> "exactly " + fragment + " in " + body);
     }
 
     /** The payment's ledger row: what is reserved and what is counted as refunded. */

@@ -31,6 +31,7 @@ class RefundStateMachineTest {
                 Arguments.of(RefundState.RECEIVED, NOT_FOUND, RefundState.FAILED, true),
                 Arguments.of(RefundState.RECEIVED, NOT_SENT, RefundState.RECEIVED, false),
                 Arguments.of(RefundState.RECEIVED, UNKNOWN, RefundState.UNKNOWN, true),
+                Arguments.of(RefundState.RECEIVED, REVERSAL, RefundState.FAILED, true),
 
                 Arguments.of(RefundState.UNKNOWN, SUCCEEDED, RefundState.SUCCEEDED, true),
                 Arguments.of(RefundState.UNKNOWN, PENDING, RefundState.PENDING, true),
@@ -38,6 +39,8 @@ class RefundStateMachineTest {
                 // a resend that did not get through says nothing about the first attempt
                 Arguments.of(RefundState.UNKNOWN, NOT_SENT, RefundState.UNKNOWN, false),
                 Arguments.of(RefundState.UNKNOWN, UNKNOWN, RefundState.UNKNOWN, false),
+                Arguments.of(RefundState.UNKNOWN, NOT_FOUND, RefundState.FAILED, true),
+                Arguments.of(RefundState.UNKNOWN, REVERSAL, RefundState.FAILED, true),
 
                 Arguments.of(RefundState.PENDING, SUCCEEDED, RefundState.SUCCEEDED, true),
                 Arguments.of(RefundState.PENDING, PENDING, RefundState.PENDING, true),
@@ -45,6 +48,8 @@ class RefundStateMachineTest {
                 // never backwards: a pending refund does not become "unknown" or "not sent"
                 Arguments.of(RefundState.PENDING, UNKNOWN, RefundState.PENDING, false),
                 Arguments.of(RefundState.PENDING, NOT_SENT, RefundState.PENDING, false),
+                Arguments.of(RefundState.PENDING, NOT_FOUND, RefundState.FAILED, true),
+                Arguments.of(RefundState.PENDING, REVERSAL, RefundState.FAILED, true),
 
                 // final states stay final, except a failure the PSP reports after success
                 Arguments.of(RefundState.SUCCEEDED, PENDING, RefundState.SUCCEEDED, false),
@@ -53,15 +58,39 @@ class RefundStateMachineTest {
                 Arguments.of(RefundState.SUCCEEDED, NOT_FOUND, RefundState.SUCCEEDED, false),
                 Arguments.of(RefundState.SUCCEEDED, UNKNOWN, RefundState.SUCCEEDED, false),
                 Arguments.of(RefundState.SUCCEEDED, REVERSAL, RefundState.FAILED, true),
+                Arguments.of(RefundState.SUCCEEDED, NOT_SENT, RefundState.SUCCEEDED, false),
                 Arguments.of(RefundState.FAILED, SUCCEEDED, RefundState.FAILED, false),
                 Arguments.of(RefundState.FAILED, PENDING, RefundState.FAILED, false),
                 Arguments.of(RefundState.FAILED, REVERSAL, RefundState.FAILED, false),
+                Arguments.of(RefundState.FAILED, DECLINED, RefundState.FAILED, false),
+                Arguments.of(RefundState.FAILED, NOT_FOUND, RefundState.FAILED, false),
+                Arguments.of(RefundState.FAILED, NOT_SENT, RefundState.FAILED, false),
+                Arguments.of(RefundState.FAILED, UNKNOWN, RefundState.FAILED, false),
 
                 // manual review is settled by a definite answer only
                 Arguments.of(RefundState.MANUAL_REVIEW, SUCCEEDED, RefundState.SUCCEEDED, true),
                 Arguments.of(RefundState.MANUAL_REVIEW, DECLINED, RefundState.FAILED, true),
                 Arguments.of(RefundState.MANUAL_REVIEW, PENDING, RefundState.MANUAL_REVIEW, false),
-                Arguments.of(RefundState.MANUAL_REVIEW, UNKNOWN, RefundState.MANUAL_REVIEW, false));
+                Arguments.of(RefundState.MANUAL_REVIEW, UNKNOWN, RefundState.MANUAL_REVIEW, false),
+                Arguments.of(RefundState.MANUAL_REVIEW, NOT_SENT, RefundState.MANUAL_REVIEW, false),
+                Arguments.of(RefundState.MANUAL_REVIEW, NOT_FOUND, RefundState.FAILED, true),
+                Arguments.of(RefundState.MANUAL_REVIEW, REVERSAL, RefundState.FAILED, true));
+    }
+
+    static final java.util.List<Outcome> OUTCOMES = java.util.List.of(SUCCEEDED, PENDING, DECLINED, REVERSAL, NOT_FOUND,
+            NOT_SENT, UNKNOWN);
+
+    @Test
+    void theTableHasEveryStateWithEveryKindOfOutcomeOnce() {
+        java.util.List<String> rows = table().map(a -> a.get()[0] + " + " + OUTCOMES.indexOf(a.get()[1])).toList();
+        java.util.Set<String> every = new java.util.TreeSet<>();
+        for (RefundState state : RefundState.values()) {
+            for (int i = 0; i < OUTCOMES.size(); i++) {
+                every.add(state + " + " + i);
+            }
+        }
+        assertEquals(every, new java.util.TreeSet<>(rows));
+        assertEquals(every.size(), rows.size(), "no pair twice");
     }
 
     @ParameterizedTest(name = "{0} + {1} → {2}")

@@ -71,10 +71,21 @@ class RefundStoreTest {
         assertEquals(List.of("null>RECEIVED:API", "RECEIVED>SUCCEEDED:PSP"),
                 Db.query("select from_state, to_state, cause from refund_events where refund_id = ? order by id", refundId)
                         .stream().map(e -> e.get("from_state") + ">" + e.get("to_state") + ":" + e.get("cause")).toList());
-        assertThrows(IllegalStateException.class,
+        // the trigger's RAISE EXCEPTION: SQLSTATE P0001 (raise_exception), with its own message
+        assertRefused("P0001", "refund_events is append-only",
                 () -> Db.execute("update refund_events set detail = 'rewritten' where refund_id = ?", refundId));
-        assertThrows(IllegalStateException.class,
+        assertRefused("P0001", "refund_events is append-only",
                 () -> Db.execute("delete from refund_events where refund_id = ?", refundId));
+        assertEquals(2L, Db.count("select count(*) from refund_events where refund_id = ? and detail is distinct from "
+                + "'rewritten'", refundId));
+    }
+
+    /** The statement fails in the database with this SQLSTATE, and its message says why. */
+    private static void assertRefused(String sqlState, String message, org.junit.jupiter.api.function.Executable sql) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, sql);
+        java.sql.SQLException cause = (java.sql.SQLException) e.getCause();
+        assertEquals(sqlState, cause.getSQLState(), cause.getMessage());
+        assertTrue(cause.getMessage().contains(message), cause.getMessage());
     }
 
     @Test
@@ -82,7 +93,10 @@ class RefundStoreTest {
         Api.TestMerchant merchant = Api.newMerchant();
         String payment = Api.payment(1_000, "USD");
         merchant.create(Api.body("cap_1", payment, 600L, "USD", null)).then().statusCode(200);
-        assertThrows(IllegalStateException.class, () -> Db.execute("update payment_ledger set refunded_minor = 1001 "
+        // 23514 check_violation, by the ledger's own constraint
+        assertRefused("23514", "ledger_within_captured", () -> Db.execute("update payment_ledger set refunded_minor = 1001 "
                 + "where merchant_id = ? and connector_transaction_id = ?", merchant.id(), payment));
+        assertEquals(600L, ((Number) Db.one("select refunded_minor from payment_ledger where merchant_id = ? and "
+                + "connector_transaction_id = ?", merchant.id(), payment).get("refunded_minor")).longValue());
     }
 }

@@ -1,0 +1,79 @@
+package dev.refract.connector.stripe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.stripe.net.Webhook;
+import dev.refract.refund.Outcome;
+import dev.refract.refund.WebhookEvent;
+import dev.refract.refund.WebhookRejected;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The Stripe-Signature check on its own, with headers made by Stripe's own library: plain JUnit, no Quarkus. */
+class StripeWebhooksTest {
+
+    static final String SECRET = "whsec_unit_test_secret";
+    static final Instant NOW = Instant.parse("2026-01-20T15:30:00Z");
+    static final String BODY = """
+            {"id": "evt_1", "object": "event", "type": "refund.updated", "data": {"object":
+             {"id": "re_1", "object": "refund", "amount": 500, "currency": "usd", "payment_intent": "pi_1",
+              "status": "succeeded", "metadata": {"merchant_refund_id": "r_1"}}}}""";
+
+    static String header(String body, String secret, Instant at) throws Exception {
+        return Webhook.Signature.generateSignatureHeader(body, secret, at.getEpochSecond());
+    }
+
+    static List<WebhookEvent> verify(String header, String body, Instant now) {
+        return StripeWebhooks.verify(SECRET, header, body.getBytes(StandardCharsets.UTF_8), now);
+    }
+
+    @Test
+    void aSignedEventIsReadIntoItsRefundAndOutcome() throws Exception {
+        List<WebhookEvent> events = verify(header(BODY, SECRET, NOW), BODY, NOW);
+        assertEquals(1, events.size());
+        WebhookEvent e = events.get(0);
+        assertEquals("evt_1", e.eventId());
+        assertEquals("refund.updated", e.type());
+        assertEquals("r_1", e.merchantRefundId());
+        assertEquals("re_1", e.connectorRefundId());
+        Outcome.Succeeded succeeded = (Outcome.Succeeded) e.outcome();
+        assertEquals(0, new BigDecimal("500").compareTo(succeeded.reported().minorAmount()));
+        assertEquals("USD", succeeded.reported().currency());
+        assertEquals(List.of("pi_1"), succeeded.reported().paymentIds());
+    }
+
+    @Test
+    void anyV1SignatureMayMatchWhileASecretIsRolled() throws Exception {
+        String good = header(BODY, SECRET, NOW);
+        String old = header(BODY, "whsec_the_old_secret", NOW);
+        String both = old + "," + good.substring(good.indexOf("v1="));
+        assertEquals(1, verify(both, BODY, NOW).size());
+    }
+
+    @Test
+    void aWrongSecretATamperedBodyOrAMissingSignatureIsRejected() throws Exception {
+        String signed = header(BODY, SECRET, NOW);
+        assertEquals("no v1 signature matches", assertThrows(WebhookRejected.class,
+                () -> verify(header(BODY, "whsec_someone_else", NOW), BODY, NOW)).getMessage());
+        assertEquals("no v1 signature matches", assertThrows(WebhookRejected.class,
+                () -> verify(signed, BODY.replace("500", "50000"), NOW)).getMessage());
+        assertEquals("no Stripe-Signature header", assertThrows(WebhookRejected.class,
+                () -> verify(null, BODY, NOW)).getMessage());
+        assertEquals("Stripe-Signature has no timestamp or no v1 signature", assertThrows(WebhookRejected.class,
+                () -> verify("t=" + NOW.getEpochSecond() + ",v0=abcd", BODY, NOW)).getMessage());
+    }
+
+    @Test
+    void theTimestampMustBeWithin300SecondsEitherWay() throws Exception {
+        assertEquals(1, verify(header(BODY, SECRET, NOW.minusSeconds(300)), BODY, NOW).size());
+        assertEquals(1, verify(header(BODY, SECRET, NOW.plusSeconds(300)), BODY, NOW).size());
+        assertEquals("Stripe-Signature timestamp is outside the 300 s tolerance", assertThrows(WebhookRejected.class,
+                () -> verify(header(BODY, SECRET, NOW.minusSeconds(301)), BODY, NOW)).getMessage());
+        assertEquals("Stripe-Signature timestamp is outside the 300 s tolerance", assertThrows(WebhookRejected.class,
+                () -> verify(header(BODY, SECRET, NOW.plusSeconds(301)), BODY, NOW)).getMessage());
+    }
+}

@@ -21,9 +21,8 @@ public final class Contradiction {
         Outcome.Reported reported = outcome.reported();
         List<String> found = new ArrayList<>();
         String currency = refund.amount().currency();
-        if (reported.currency() != null && !reported.currency().equalsIgnoreCase(currency)) {
-            found.add("currency: the PSP reported " + reported.currency().toUpperCase(java.util.Locale.ROOT)
-                    + ", the refund is in " + currency);
+        if (reported.currency() != null && !reported.currency().equals(currency)) {
+            found.add("currency: the PSP reported " + reported.currency() + ", the refund is in " + currency);
         } else if (reported.minorAmount() != null
                 && reported.minorAmount().compareTo(java.math.BigDecimal.valueOf(refund.amount().minorAmount())) != 0) {
             found.add("amount: the PSP reported " + reported.minorAmount().stripTrailingZeros().toPlainString()

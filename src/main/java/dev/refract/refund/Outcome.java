@@ -37,8 +37,10 @@ public sealed interface Outcome {
     record Reported(java.math.BigDecimal minorAmount, String currency, List<String> paymentIds) {
         public static final Reported NOTHING = new Reported(null, null, List.of());
 
+        /** Currencies upper case as ISO writes them (Stripe writes {@code usd}); absent or blank parts dropped. */
         public Reported {
-            paymentIds = paymentIds.stream().filter(java.util.Objects::nonNull).toList();
+            currency = currency == null || currency.isBlank() ? null : currency.toUpperCase(java.util.Locale.ROOT);
+            paymentIds = paymentIds.stream().filter(id -> id != null && !id.isBlank()).toList();
         }
 
         public static Reported of(java.math.BigDecimal minorAmount, String currency, String... paymentIds) {

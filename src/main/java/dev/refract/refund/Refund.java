@@ -187,18 +187,15 @@ public record Refund(
         }
         RefundFailure newFailure = to == RefundState.FAILED
                 ? new RefundFailure("refund_error", "resolved_as_failed", reason, null, null) : null;
-        if (refundedMinor != null && refundedMinor != amount.minorAmount()) {
-            Money refunded = new Money(refundedMinor, amount.currency());
-            Refund updated = new Refund(id, merchantId, merchantRefundId, connector, connectorTransactionId,
-                    connectorRefundId, to, connectorStatus, refunded, reason(), metadata, connectorOptions,
-                    connectorDetails, null, fingerprint, pspReference, attempts, null, version, createdAt, now);
-            return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, "operator: the PSP "
-                    + "refunded " + refundedMinor + " of the " + amount.minorAmount() + " asked (" + amount.currency()
-                    + " minor units): " + reason), new LedgerDelta(-amount.minorAmount(), refundedMinor));
-        }
-        Refund updated = with(to, connectorRefundId, connectorStatus, connectorDetails, newFailure, attempts, null, now);
-        return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, "operator: " + reason),
-                LedgerDelta.between(state, to, amount.minorAmount()));
+        long asked = amount.minorAmount();
+        long settled = refundedMinor == null ? asked : refundedMinor;
+        String detail = settled == asked ? "operator: " + reason : "operator: the PSP refunded " + settled + " of the "
+                + asked + " asked (" + amount.currency() + " minor units): " + reason;
+        LedgerDelta ledger = to == RefundState.SUCCEEDED ? new LedgerDelta(-asked, settled)
+                : LedgerDelta.between(state, to, asked);
+        Refund updated = with(Money.of(settled, amount.currency()), to, connectorRefundId, connectorStatus,
+                connectorDetails, newFailure, attempts, null, now);
+        return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, detail), ledger);
     }
 
     private static Instant schedule(RefundState state, int attempts, RetryPolicy policy, Instant now) {
@@ -234,8 +231,16 @@ public record Refund(
     private Refund with(RefundState newState, String newConnectorRefundId, String newConnectorStatus,
                         Map<String, String> newDetails, RefundFailure newFailure, int newAttempts,
                         Instant newNextActionAt, Instant now) {
+        return with(amount, newState, newConnectorRefundId, newConnectorStatus, newDetails, newFailure, newAttempts,
+                newNextActionAt, now);
+    }
+
+    /** Only an operator's resolution changes the amount: to what the PSP actually refunded. */
+    private Refund with(Money newAmount, RefundState newState, String newConnectorRefundId, String newConnectorStatus,
+                        Map<String, String> newDetails, RefundFailure newFailure, int newAttempts,
+                        Instant newNextActionAt, Instant now) {
         return new Refund(id, merchantId, merchantRefundId, connector, connectorTransactionId, newConnectorRefundId,
-                newState, newConnectorStatus, amount, reason, metadata, connectorOptions, newDetails, newFailure,
+                newState, newConnectorStatus, newAmount, reason, metadata, connectorOptions, newDetails, newFailure,
                 fingerprint, pspReference, newAttempts, newNextActionAt, version, createdAt, now);
     }
 }

@@ -63,9 +63,8 @@ final class AdyenMapping {
 
     /** An amount in Adyen's units, its currency and the payment's pspReference, as an answer reports them. */
     static Outcome.Reported reported(Long value, String currency, String paymentPspReference) {
-        String iso = currency == null || currency.isEmpty() ? null : currency.toUpperCase(java.util.Locale.ROOT);
-        return Outcome.Reported.of(MinorUnits.reported(value, iso, AdyenMapping::exponent), iso,
-                paymentPspReference == null || paymentPspReference.isEmpty() ? null : paymentPspReference);
+        return Outcome.Reported.of(MinorUnits.reported(value, currency, AdyenMapping::exponent), currency,
+                paymentPspReference);
     }
 
     /** An Adyen error answer (https://docs.adyen.com/development-resources/response-handling). */

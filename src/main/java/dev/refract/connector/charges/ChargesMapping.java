@@ -53,8 +53,7 @@ final class ChargesMapping {
         } catch (NumberFormatException e) {
             amount = null;
         }
-        String currency = r.currency() == null ? null : r.currency().toUpperCase(java.util.Locale.ROOT);
-        return Outcome.Reported.of(amount, currency,
+        return Outcome.Reported.of(amount, r.currency(),
                 paymentId != null && paymentId.startsWith("ch_") ? r.chargeId() : null);
     }
 

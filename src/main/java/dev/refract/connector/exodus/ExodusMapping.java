@@ -52,8 +52,7 @@ final class ExodusMapping {
 
     /** Exodus writes ISO minor units, and names the payment. */
     private static Outcome.Reported reported(ExodusModels.Refund r) {
-        String currency = r.currency() == null ? null : r.currency().toUpperCase(java.util.Locale.ROOT);
-        return Outcome.Reported.of(r.amount() == null ? null : java.math.BigDecimal.valueOf(r.amount()), currency,
+        return Outcome.Reported.of(r.amount() == null ? null : java.math.BigDecimal.valueOf(r.amount()), r.currency(),
                 r.paymentId());
     }
 

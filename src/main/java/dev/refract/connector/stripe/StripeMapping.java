@@ -102,8 +102,7 @@ final class StripeMapping {
 
     /** The amount (in Stripe's units for the currency), currency and payment the refund object names. */
     static Outcome.Reported reported(StripeModels.Refund r) {
-        String currency = r.currency() == null ? null : r.currency().toUpperCase(Locale.ROOT);
-        return Outcome.Reported.of(MinorUnits.reported(r.amount(), currency, StripeMapping::exponent), currency,
+        return Outcome.Reported.of(MinorUnits.reported(r.amount(), r.currency(), StripeMapping::exponent), r.currency(),
                 r.charge(), r.paymentIntent());
     }
 

@@ -1,6 +1,7 @@
 package dev.refract.api;
 
 import dev.refract.refund.RefundError;
+import dev.refract.store.DatabaseDown;
 import jakarta.ws.rs.WebApplicationException;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -75,7 +76,7 @@ public class ApiExceptionMappers {
     /** Anything else is our fault: logged with a correlation id that the answer carries, no class or trace. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> unexpected(Throwable e) {
-        if (Unavailable.isDatabaseDown(e)) {
+        if (DatabaseDown.isDatabaseDown(e)) {
             LOG.warnf("database unavailable: %s", e.toString());
             return RestResponse.ResponseBuilder.<ErrorBody>create(503)
                     .entity(ErrorBody.of("api_error", "service_unavailable",

@@ -107,7 +107,8 @@ class DatabaseRestartIT {
             loading.set(false);
             clients.shutdown();
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
-            assertEquals(0, unexpected.get(), "no answer other than 200 and 503, no dropped connection: " + answers);
+            assertEquals(0, unexpected.get(), () -> "no answer other than 200 and 503, no dropped connection: "
+                    + answers + "\nthe instance's errors:\n" + errorsIn(app.output()));
 
             // the merchant resends what was refused: each is then accepted, once
             for (String id : Set.copyOf(refused)) {
@@ -137,6 +138,21 @@ class DatabaseRestartIT {
         } finally {
             db.close();
         }
+    }
+
+    /** The instance's ERROR lines with the line after each: what a failed run must show, since CI keeps no log. */
+    static String errorsIn(String output) {
+        List<String> lines = output.lines().toList();
+        StringBuilder errors = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(" ERROR ")) {
+                errors.append(lines.get(i)).append('\n');
+                if (i + 1 < lines.size()) {
+                    errors.append(lines.get(i + 1)).append('\n');
+                }
+            }
+        }
+        return errors.toString();
     }
 
     static EmbeddedPostgres startDatabase(Path dataDirectory, int port) throws IOException {

@@ -29,6 +29,10 @@ public class ApiExceptionMappers {
         } else if (e instanceof RefundError.NotCancellable || e instanceof RefundError.NotResolvable) {
             status = 409;
             type = "invalid_request_error";
+        } else if (e instanceof RefundError.PspUnreachable) {
+            return RestResponse.ResponseBuilder.<ErrorBody>create(503)
+                    .entity(ErrorBody.of("api_error", e.code(), e.getMessage(), null))
+                    .header("Retry-After", "30").build();
         } else {
             status = 422;
             type = "invalid_request_error";

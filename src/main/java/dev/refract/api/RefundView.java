@@ -8,9 +8,13 @@ import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.util.Map;
 
-/** A refund as every endpoint answers it. {@code status_code} is the HTTP status of the answer carrying it. */
+/**
+ * A refund as every endpoint answers it. {@code status_code} is the HTTP status of the answer carrying it;
+ * {@code external} is true for a refund made at the PSP outside Refract and adopted from its webhook.
+ */
 @RegisterForReflection
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RefundView(
@@ -25,6 +29,9 @@ public record RefundView(
         Map<String, String> metadata,
         ErrorView error,
         Map<String, String> connectorDetails,
+        @Schema(description = "true for a refund made at the PSP outside Refract (its dashboard, its API), adopted "
+                + "from the PSP's webhook; its merchant_refund_id is external:<connector>:<PSP refund id>")
+        boolean external,
         int statusCode,
         Instant createdAt,
         Instant updatedAt) {
@@ -46,7 +53,8 @@ public record RefundView(
                 : new ErrorView(f.type(), f.code(), f.message(), f.connectorCode(), f.connectorMessage());
         return new RefundView(r.merchantRefundId(), r.connector(), r.connectorTransactionId(), r.connectorRefundId(),
                 r.status(), r.connectorStatus(), new MoneyView(r.amount().minorAmount(), r.amount().currency()),
-                r.reason(), r.metadata(), error, r.connectorDetails(), statusCode, r.createdAt(), r.updatedAt());
+                r.reason(), r.metadata(), error, r.connectorDetails(), r.external(), statusCode, r.createdAt(),
+                r.updatedAt());
     }
 
     /**

@@ -51,6 +51,10 @@ public record CreateRefund(
             throw invalid("merchant_refund_id",
                     "merchant_refund_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
         }
+        if (merchantRefundId.startsWith(Refund.EXTERNAL_PREFIX)) {
+            throw invalid("merchant_refund_id", "merchant_refund_id may not start with \"" + Refund.EXTERNAL_PREFIX
+                    + "\": that prefix names refunds made at the PSP outside Refract");
+        }
         if (connectorTransactionId == null) {
             throw invalid("connector_transaction_id", "connector_transaction_id is required");
         }

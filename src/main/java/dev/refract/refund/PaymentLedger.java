@@ -58,4 +58,28 @@ public record PaymentLedger(String currency, Long capturedMinor, long inFlightMi
                 Math.addExact(inFlightMinor, amount.minorAmount()), refundedMinor);
         return new Reservation(amount, updated);
     }
+
+    /**
+     * The ledger with a refund made outside Refract counted in: reserved while the PSP has it pending, refunded once
+     * it succeeded, nothing for one that failed. It is a fact at the PSP, not a request, so its amount is not ours
+     * to decide; but when it would pass the captured amount Refract was told, or is in another currency, the books
+     * disagree and that is refused for an operator to look at rather than written.
+     */
+    public PaymentLedger withExternal(Money amount, RefundState state) {
+        if (currency != null && !currency.equals(amount.currency())) {
+            throw new RefundError.CurrencyMismatch(amount.currency(), currency);
+        }
+        if (state == RefundState.FAILED) {
+            return new PaymentLedger(amount.currency(), capturedMinor, inFlightMinor, refundedMinor);
+        }
+        long remaining = capturedMinor == null ? Long.MAX_VALUE : capturedMinor - refundedMinor - inFlightMinor;
+        if (amount.minorAmount() > remaining) {
+            throw new RefundError.AmountExceedsRefundable(amount, Money.of(Math.max(0, remaining), amount.currency()));
+        }
+        return state == RefundState.SUCCEEDED
+                ? new PaymentLedger(amount.currency(), capturedMinor, inFlightMinor,
+                        Math.addExact(refundedMinor, amount.minorAmount()))
+                : new PaymentLedger(amount.currency(), capturedMinor,
+                        Math.addExact(inFlightMinor, amount.minorAmount()), refundedMinor);
+    }
 }

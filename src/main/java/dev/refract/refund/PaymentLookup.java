@@ -3,8 +3,24 @@ package dev.refract.refund;
 /** What a PSP says of a captured payment before a refund is recorded. */
 public sealed interface PaymentLookup {
 
-    /** The captured amount; lets the core decide omitted amounts and over-refunds before calling the PSP. */
-    record Captured(Money amount) implements PaymentLookup {
+    /**
+     * The captured amount, which lets the core decide omitted amounts and over-refunds before calling the PSP, and
+     * the metadata the PSP holds for the payment (what the customer's wallet of an external refund is found by).
+     */
+    record Captured(Money amount, java.util.Map<String, String> metadata) implements PaymentLookup {
+        public Captured {
+            java.util.Map<String, String> present = new java.util.TreeMap<>();
+            metadata.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    present.put(k, v);
+                }
+            });
+            metadata = java.util.Map.copyOf(present);
+        }
+
+        public Captured(Money amount) {
+            this(amount, java.util.Map.of());
+        }
     }
 
     /** The PSP does not know the payment: answered 404 without recording anything. */

@@ -30,7 +30,11 @@ public record Refund(
         Instant nextActionAt,
         long version,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean external) {
+
+    /** The prefix of an external refund's merchant_refund_id; no merchant may choose an id that starts with it. */
+    public static final String EXTERNAL_PREFIX = "external:";
 
     public RefundStatus status() {
         return state.status();
@@ -241,6 +245,6 @@ public record Refund(
                         Instant newNextActionAt, Instant now) {
         return new Refund(id, merchantId, merchantRefundId, connector, connectorTransactionId, newConnectorRefundId,
                 newState, newConnectorStatus, newAmount, reason, metadata, connectorOptions, newDetails, newFailure,
-                fingerprint, pspReference, newAttempts, newNextActionAt, version, createdAt, now);
+                fingerprint, pspReference, newAttempts, newNextActionAt, version, createdAt, now, external);
     }
 }

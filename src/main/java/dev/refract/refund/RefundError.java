@@ -88,4 +88,11 @@ public abstract sealed class RefundError extends RuntimeException {
                     + " differs from the payment's currency " + payment);
         }
     }
+
+    /** 503: a PSP that Refract must ask before it can act could not be asked now; the caller retries later. */
+    public static final class PspUnreachable extends RefundError {
+        public PspUnreachable(String message) {
+            super("connector_unavailable", null, message);
+        }
+    }
 }

@@ -33,6 +33,16 @@ public interface RefundStore {
                          Instant firstAction);
 
     /**
+     * Records an external refund ({@link ExternalRefund#adoption}) in one transaction: locks the payment's ledger row
+     * (the first of {@code paymentIds} that has one, else a new one under the first), counts the refund in it, and
+     * inserts the refund with its first event and notifications. When a refund with its merchant_refund_id exists
+     * (another event adopted it first), answers that one with {@code created} false and writes nothing. Answers a
+     * null refund when the ledger refuses it (another connector's payment, another currency, past the captured
+     * amount): the event then stays kept for reconciliation.
+     */
+    Uni<Recorded> adopt(Refund.Applied adoption, java.util.List<String> paymentIds);
+
+    /**
      * Writes an applied change, its event and ledger movement, if the refund's version is still the one it was
      * read at; fails with {@link StaleRefund} otherwise.
      */

@@ -40,7 +40,8 @@ final class RowMapping {
                 instant(row.getOffsetDateTime("next_action_at")),
                 row.getLong("version"),
                 instant(row.getOffsetDateTime("created_at")),
-                instant(row.getOffsetDateTime("updated_at")));
+                instant(row.getOffsetDateTime("updated_at")),
+                row.getBoolean("external"));
     }
 
     /** A refund from its row as {@code to_jsonb(refunds.*)} wrote it into the outbox. */
@@ -66,7 +67,8 @@ final class RowMapping {
                 snapshotTime(r.getString("next_action_at")),
                 r.getLong("version"),
                 snapshotTime(r.getString("created_at")),
-                snapshotTime(r.getString("updated_at")));
+                snapshotTime(r.getString("updated_at")),
+                Boolean.TRUE.equals(r.getBoolean("external")));
     }
 
     private static Instant snapshotTime(String text) {

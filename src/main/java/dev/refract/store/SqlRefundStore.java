@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * The refund store on the reactive PostgreSQL client. The money path is plain SQL on purpose: the row lock of
@@ -32,6 +33,7 @@ import java.util.List;
 @ApplicationScoped
 public class SqlRefundStore implements RefundStore {
 
+    private static final Logger LOG = Logger.getLogger(SqlRefundStore.class);
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Pool pool;
@@ -161,6 +163,63 @@ public class SqlRefundStore implements RefundStore {
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
                         : find(conn, merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
+    }
+
+    @Override
+    public Uni<Recorded> adopt(Refund.Applied adoption, List<String> paymentIds) {
+        Refund r = adoption.refund();
+        return pool.withTransaction(conn -> conn.preparedQuery("select * from payment_ledger where merchant_id = $1 "
+                                + "and connector_transaction_id = any($2) "
+                                + "order by array_position($2, connector_transaction_id) limit 1 for update")
+                        .execute(Tuple.of(r.merchantId(), paymentIds.toArray(String[]::new)))
+                        .chain(found -> found.size() > 0 ? Uni.createFrom().item(found.iterator().next())
+                                : lockLedger(conn, r.merchantId(), paymentIds.get(0), r.connector()))
+                        .chain(ledgerRow -> insertExternal(conn, adoption, ledgerRow)))
+                .onFailure(RefundError.class).recoverWithItem(refused -> {
+                    LOG.warnf("external %s refund %s of merchant %s not adopted: %s; its event is kept for "
+                            + "reconciliation", r.connector(), r.connectorRefundId(), r.merchantId(),
+                            refused.getMessage());
+                    return new Recorded(null, false);
+                });
+    }
+
+    private Uni<Recorded> insertExternal(SqlConnection conn, Refund.Applied adoption, Row ledgerRow) {
+        Refund r = adoption.refund();
+        String paymentId = ledgerRow.getString("connector_transaction_id");
+        if (!ledgerRow.getString("connector").equals(r.connector())) {
+            throw RefundError.InvalidRequest.of("connector", "payment " + paymentId + " was refunded through "
+                    + ledgerRow.getString("connector") + ", not " + r.connector());
+        }
+        PaymentLedger counted = ledgerOf(ledgerRow, "").withExternal(r.amount(), r.state());
+        Statement statement = new Statement();
+        String merchant = statement.parameter(r.merchantId());
+        statement.with("r", "insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, "
+                + "connector_transaction_id, connector_refund_id, state, connector_status, amount_minor, currency, "
+                + "metadata, connector_details, error, fingerprint, psp_reference, next_action_at, external, "
+                + "created_at, updated_at) values (" + String.join(", ", merchant,
+                        statement.parameter(r.merchantRefundId()),
+                        statement.parameter(ledgerRow.getLong("id"), "bigint"), statement.parameter(r.connector()),
+                        statement.parameter(paymentId), statement.parameter(r.connectorRefundId()),
+                        statement.parameter(r.state().name()), statement.parameter(r.connectorStatus()),
+                        statement.parameter(r.amount().minorAmount(), "bigint"),
+                        statement.parameter(r.amount().currency()),
+                        statement.parameter(RowMapping.json(r.metadata()), "jsonb"),
+                        statement.parameter(RowMapping.json(r.connectorDetails()), "jsonb"),
+                        statement.parameter(RowMapping.json(r.failure()), "jsonb"),
+                        statement.parameter(r.fingerprint()), statement.parameter(r.pspReference()),
+                        statement.parameter(RowMapping.time(r.nextActionAt()), "timestamptz"))
+                + ", true, clock_timestamp(), clock_timestamp()) on conflict do nothing returning *");
+        appendEvent(statement, "r", adoption.event());
+        OutboxWrites.afterChange(statement, "r", r.pspReference(), adoption.event());
+        statement.with("counted", "update payment_ledger set currency = " + statement.parameter(counted.currency())
+                + ", in_flight_minor = " + statement.parameter(counted.inFlightMinor())
+                + ", refunded_minor = " + statement.parameter(counted.refundedMinor())
+                + ", updated_at = now() where id = " + statement.parameter(ledgerRow.getLong("id"), "bigint")
+                + " and exists (select 1 from r)");
+        return conn.preparedQuery(statement.sql("r")).execute(statement.parameters())
+                .chain(rows -> rows.size() > 0
+                        ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
+                        : find(conn, r.merchantId(), r.merchantRefundId()).map(existing -> new Recorded(existing, false)));
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -47,6 +48,14 @@ public class WebhookResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Receive a PSP webhook", description = "The URL a merchant registers at its PSP. The raw "
+            + "body is verified with the connector's scheme (Stripe-Signature, Adyen HMAC) and the merchant's webhook "
+            + "secret: 401 when it does not verify. Each event is stored before it is applied and a redelivery "
+            + "changes nothing twice. An event for a refund Refract did not make (a Stripe refund.created, "
+            + "refund.updated or charge.refunded, an Adyen REFUND) is adopted as an external refund of its payment: "
+            + "external: true, merchant_refund_id external:<connector>:<PSP refund id>, counted in the payment's "
+            + "refundable amount, listed, notified and followed in the customer's Credyt wallet. 503 when the PSP "
+            + "must be asked for the payment's metadata and cannot be now: the PSP delivers again.")
     public Uni<RestResponse<String>> receive(@RestPath("merchant_id") String merchantId,
                                              @RestPath("connector") String connectorName, byte[] body,
                                              @Context HttpServerRequest request) {

@@ -39,7 +39,7 @@ class ContradictionTest {
         assertEquals("the PSP's answer contradicts the refund; payment: the PSP reported ch_a / pi_b, the refund is of "
                 + "sbx_1000_USD", Contradiction.of(r, succeeded("400", "USD", "ch_a", "pi_b")));
         Refund known = new Refund(1, "m", "r1", "sandbox", "sbx_1000_USD", "re_0", RefundState.PENDING, null,
-                Money.of(400, "USD"), null, Map.of(), Map.of(), Map.of(), null, "fp", "rf_x", 1, NOW, 3, NOW, NOW);
+                Money.of(400, "USD"), null, Map.of(), Map.of(), Map.of(), null, "fp", "rf_x", 1, NOW, 3, NOW, NOW, false);
         assertEquals("the PSP's answer contradicts the refund; refund id: the PSP reported re_1, the refund is re_0 "
                 + "at the PSP", Contradiction.of(known, succeeded("400", "USD")));
     }

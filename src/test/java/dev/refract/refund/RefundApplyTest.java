@@ -19,7 +19,7 @@ class RefundApplyTest {
 
     static Refund refund(RefundState state, int attempts) {
         return new Refund(1, "m", "r1", "sandbox", "sbx_1000_USD", null, state, null, Money.of(400, "USD"), null,
-                Map.of(), Map.of(), Map.of(), null, "fp", "rf_x", attempts, NOW, 3, NOW, NOW);
+                Map.of(), Map.of(), Map.of(), null, "fp", "rf_x", attempts, NOW, 3, NOW, NOW, false);
     }
 
     @Test

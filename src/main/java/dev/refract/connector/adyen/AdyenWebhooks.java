@@ -22,6 +22,8 @@ import java.util.Map;
  */
 final class AdyenWebhooks {
 
+    private static final String METADATA_PREFIX = "metadata.";
+
     private AdyenWebhooks() {
     }
 
@@ -85,8 +87,23 @@ final class AdyenWebhooks {
             default -> null;
         };
         String merchantReference = text(item, "merchantReference");
+        // a REFUND that Refract did not ask for (made in the Customer Area, say) is adopted as an external refund
+        WebhookEvent.External external = "REFUND".equals(code) && !psp.isEmpty()
+                ? new WebhookEvent.External(reported(item), metadata(item.path("additionalData"))) : null;
         return new WebhookEvent(psp + ":" + code, code, merchantReference.isEmpty() ? null : merchantReference,
-                psp, outcome, item.toString());
+                psp, outcome, item.toString(), external);
+    }
+
+    /** The payment's metadata, which Adyen repeats in a notification's additionalData as {@code metadata.<key>}. */
+    static Map<String, String> metadata(JsonNode additionalData) {
+        Map<String, String> metadata = new java.util.TreeMap<>();
+        additionalData.fields().forEachRemaining(field -> {
+            if (field.getKey().startsWith(METADATA_PREFIX) && field.getKey().length() > METADATA_PREFIX.length()
+                    && field.getValue().isValueNode()) {
+                metadata.put(field.getKey().substring(METADATA_PREFIX.length()), field.getValue().asText());
+            }
+        });
+        return metadata;
     }
 
     /** The notification's amount (Adyen's units), currency and the refunded payment (originalReference). */

@@ -100,10 +100,13 @@ final class StripeMapping {
         };
     }
 
-    /** The amount (in Stripe's units for the currency), currency and payment the refund object names. */
+    /**
+     * The amount (in Stripe's units for the currency), currency and payment the refund object names: the
+     * PaymentIntent first, since that is the id merchants refund by today (charges are the older API).
+     */
     static Outcome.Reported reported(StripeModels.Refund r) {
         return Outcome.Reported.of(MinorUnits.reported(r.amount(), r.currency(), StripeMapping::exponent), r.currency(),
-                r.charge(), r.paymentIntent());
+                r.paymentIntent(), r.charge());
     }
 
     /**
@@ -140,14 +143,17 @@ final class StripeMapping {
         }
         Long captured;
         String currency;
+        Map<String, String> metadata;
         if (charge) {
             StripeModels.Charge c = WireJson.read(answer.body(), StripeModels.Charge.class);
             captured = c == null ? null : c.amountCaptured();
             currency = c == null ? null : c.currency();
+            metadata = c == null ? null : c.metadata();
         } else {
             StripeModels.PaymentIntent pi = WireJson.read(answer.body(), StripeModels.PaymentIntent.class);
             captured = pi == null ? null : pi.amountReceived();
             currency = pi == null ? null : pi.currency();
+            metadata = pi == null ? null : pi.metadata();
         }
         if (captured == null || captured <= 0 || currency == null
                 || !Money.isKnownCurrency(currency.toUpperCase(Locale.ROOT))) {
@@ -155,6 +161,7 @@ final class StripeMapping {
             return new PaymentLookup.Unavailable("no captured amount");
         }
         String iso = currency.toUpperCase(Locale.ROOT);
-        return new PaymentLookup.Captured(MinorUnits.fromPsp(captured, iso, exponent(iso)));
+        return new PaymentLookup.Captured(MinorUnits.fromPsp(captured, iso, exponent(iso)),
+                metadata == null ? Map.of() : metadata);
     }
 }

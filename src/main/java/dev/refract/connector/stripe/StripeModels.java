@@ -29,12 +29,14 @@ final class StripeModels {
     /** https://docs.stripe.com/api/payment_intents/object */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PaymentIntent(String id, Long amountReceived, String currency, String status) {
+    record PaymentIntent(String id, Long amountReceived, String currency, String status,
+                         java.util.Map<String, String> metadata) {
     }
 
     /** https://docs.stripe.com/api/charges/object */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Charge(String id, Long amountCaptured, String currency, Boolean captured) {
+    record Charge(String id, Long amountCaptured, String currency, Boolean captured,
+                  java.util.Map<String, String> metadata) {
     }
 }

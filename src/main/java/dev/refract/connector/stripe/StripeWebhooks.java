@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Verifies and reads Stripe webhooks (https://docs.stripe.com/webhooks#verify-manually): the
@@ -84,12 +86,13 @@ final class StripeWebhooks {
         if (!REFUND_EVENTS.contains(type)) {
             events.add(new WebhookEvent(id, type, null, null, null, json));
         } else if ("refund".equals(WireJson.text(object, "object"))) {
-            events.add(refundEvent(id, type, object, json));
+            events.add(refundEvent(id, type, object, Map.of(), json));
         } else {
             // charge.refunded: older API versions list the charge's refunds in the event
+            Map<String, String> chargeMetadata = strings(object.path("metadata"));
             int i = 0;
             for (JsonNode refund : object.path("refunds").path("data")) {
-                events.add(refundEvent(i++ == 0 ? id : id + "#" + i, type, refund, json));
+                events.add(refundEvent(i++ == 0 ? id : id + "#" + i, type, refund, chargeMetadata, json));
             }
             if (events.isEmpty()) {
                 events.add(new WebhookEvent(id, type, null, null, null, json));
@@ -98,11 +101,34 @@ final class StripeWebhooks {
         return events;
     }
 
-    private static WebhookEvent refundEvent(String id, String type, JsonNode refund, String json) {
+    /**
+     * One refund of an event. A refund whose metadata carries no {@code merchant_refund_id} was not made by Refract
+     * (every refund Refract creates carries it), so it can be adopted as an external one; its metadata is the
+     * charge's (when the event carries the charge) overlaid with the refund's own.
+     */
+    private static WebhookEvent refundEvent(String id, String type, JsonNode refund, Map<String, String> chargeMetadata,
+                                            String json) {
         StripeModels.Refund r = WireJson.MAPPER.convertValue(refund, StripeModels.Refund.class);
         Outcome outcome = StripeMapping.refund(r);
-        return new WebhookEvent(id, type, WireJson.text(refund.path("metadata"), "merchant_refund_id"), r.id(),
-                outcome, json);
+        String merchantRefundId = WireJson.text(refund.path("metadata"), "merchant_refund_id");
+        WebhookEvent.External external = null;
+        if (merchantRefundId == null && r.id() != null) {
+            Map<String, String> metadata = new TreeMap<>(chargeMetadata);
+            metadata.putAll(strings(refund.path("metadata")));
+            external = new WebhookEvent.External(StripeMapping.reported(r), metadata);
+        }
+        return new WebhookEvent(id, type, merchantRefundId, r.id(), outcome, json, external);
+    }
+
+    /** A Stripe metadata object: string keys to string values (Stripe allows no other). */
+    private static Map<String, String> strings(JsonNode metadata) {
+        Map<String, String> strings = new TreeMap<>();
+        metadata.fields().forEachRemaining(field -> {
+            if (field.getValue().isValueNode() && !field.getValue().isNull()) {
+                strings.put(field.getKey(), field.getValue().asText());
+            }
+        });
+        return strings;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * What the reactive client really reports when the database is away, against a real PostgreSQL, and that a
  * failure of the statement itself is never mistaken for an outage (that one is a bug to see, not a 503 to retry).
  */
-class DatabaseDownTest {
+class DatabaseDownShapesTest {
 
     static Vertx vertx;
 

@@ -15,6 +15,20 @@ import java.util.List;
 @ApplicationScoped
 public class OutboxStore {
 
+    /**
+     * Due items, the oldest undelivered one of each refund and kind only (so a refund's notifications go out in
+     * order), each then updated by its primary key; the ids go through an array so that the generic plan does
+     * not join them against a scan of the whole outbox (see {@code RefundQueries.CLAIM_DUE}).
+     */
+    static final String CLAIM_DUE = """
+            update outbox set next_attempt_at = $3 where id = any(array(
+                select o.id from outbox o
+                where o.delivered_at is null and o.next_attempt_at <= $1 and not exists (
+                    select 1 from outbox p
+                    where p.refund_id = o.refund_id and p.kind = o.kind and p.delivered_at is null and p.id < o.id)
+                order by o.id limit $2 for update skip locked))
+            returning *""";
+
     private final Pool pool;
 
     OutboxStore(Pool pool) {
@@ -39,10 +53,7 @@ public class OutboxStore {
      * {@code lease} ahead, so a replica that dies mid-delivery only delays it.
      */
     public Uni<List<Item>> claimDue(Instant now, int limit, Duration lease) {
-        return pool.preparedQuery("update outbox set next_attempt_at = $3 where id in (select o.id from outbox o "
-                        + "where o.delivered_at is null and o.next_attempt_at <= $1 and not exists (select 1 from outbox p "
-                        + "where p.refund_id = o.refund_id and p.kind = o.kind and p.delivered_at is null and p.id < o.id) "
-                        + "order by o.id limit $2 for update skip locked) returning *")
+        return pool.preparedQuery(CLAIM_DUE)
                 .execute(Tuple.of(RowMapping.time(now), limit, RowMapping.time(now.plus(lease))))
                 .map(rows -> {
                     List<Item> items = new ArrayList<>();

@@ -49,11 +49,18 @@ public class SqlRefundStore implements RefundStore {
         return find(pool, merchantId, merchantRefundId);
     }
 
-    /** On the pool, or inside a transaction on its connection. */
+    /** On the pool, or inside a transaction on its connection: by the PSP reference the two derive. */
     private static Uni<Refund> find(SqlClient client, String merchantId, String merchantRefundId) {
-        return client.preparedQuery("select * from refunds where merchant_id = $1 and merchant_refund_id = $2")
-                .execute(Tuple.of(merchantId, merchantRefundId))
-                .map(SqlRefundStore::firstRefund);
+        return client.preparedQuery(RefundQueries.BY_PSP_REFERENCE)
+                .execute(Tuple.of(Refund.pspReferenceFor(merchantId, merchantRefundId)))
+                .map(rows -> ownRefund(rows, merchantId, merchantRefundId));
+    }
+
+    /** The row, if it is this merchant's refund of this id (a digest match that is not would be a collision). */
+    private static Refund ownRefund(RowSet<Row> rows, String merchantId, String merchantRefundId) {
+        Refund r = firstRefund(rows);
+        return r != null && r.merchantId().equals(merchantId) && r.merchantRefundId().equals(merchantRefundId)
+                ? r : null;
     }
 
     @Override
@@ -64,15 +71,16 @@ public class SqlRefundStore implements RefundStore {
 
     @Override
     public Uni<Lookup> lookup(String merchantId, String merchantRefundId, String connectorTransactionId) {
-        return pool.preparedQuery("select l.connector as ledger_connector, l.currency as ledger_currency, "
-                        + "l.captured_minor as ledger_captured_minor, l.in_flight_minor as ledger_in_flight_minor, "
-                        + "l.refunded_minor as ledger_refunded_minor, r.* from (select 1) as one "
-                        + "left join refunds r on r.merchant_id = $1 and r.merchant_refund_id = $2 "
-                        + "left join payment_ledger l on l.merchant_id = $1 and l.connector_transaction_id = $3")
-                .execute(Tuple.of(merchantId, merchantRefundId, connectorTransactionId))
+        return pool.preparedQuery(RefundQueries.LOOKUP)
+                .execute(Tuple.of(Refund.pspReferenceFor(merchantId, merchantRefundId), merchantId,
+                        connectorTransactionId))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     Refund existing = row.getLong("id") == null ? null : RowMapping.refund(row);
+                    if (existing != null && !(existing.merchantId().equals(merchantId)
+                            && existing.merchantRefundId().equals(merchantRefundId))) {
+                        existing = null;
+                    }
                     RecordedPayment payment = row.getString("ledger_connector") == null ? null
                             : new RecordedPayment(row.getString("ledger_connector"), ledgerOf(row, "ledger_"));
                     return new Lookup(existing, payment);
@@ -148,8 +156,8 @@ public class SqlRefundStore implements RefundStore {
                         statement.parameter(RowMapping.json(command.connectorOptions()), "jsonb"),
                         statement.parameter(command.fingerprint()), statement.parameter(pspReference),
                         statement.parameter(RowMapping.time(firstAction), "timestamptz"))
-                + ", clock_timestamp(), clock_timestamp() where not exists (select 1 from refunds where merchant_id = "
-                + merchant + " and merchant_refund_id = " + merchantRefundId + ") "
+                + ", clock_timestamp(), clock_timestamp() where not exists (select 1 from refunds where psp_reference = "
+                + statement.parameter(pspReference) + ") "
                 + "on conflict (merchant_id, merchant_refund_id) do nothing returning *");
         Refund.Event created = new Refund.Event(null, RefundState.RECEIVED, Cause.API, null,
                 "recorded " + reservation.amount());
@@ -269,9 +277,7 @@ public class SqlRefundStore implements RefundStore {
 
     @Override
     public Uni<List<Refund>> claimDue(Instant now, int limit, Duration lease) {
-        return pool.preparedQuery("update refunds set next_action_at = $3 where id in (select id from refunds "
-                        + "where next_action_at <= $1 and state = any($4) order by next_action_at limit $2 "
-                        + "for update skip locked) returning *")
+        return pool.preparedQuery(RefundQueries.CLAIM_DUE)
                 .execute(Tuple.tuple()
                         .addValue(RowMapping.time(now))
                         .addInteger(limit)
@@ -286,6 +292,25 @@ public class SqlRefundStore implements RefundStore {
 
     @Override
     public Uni<RefundPage> list(String merchantId, RefundFilter filter) {
+        Listing listing = listing(merchantId, filter);
+        return pool.preparedQuery(listing.sql()).execute(listing.args()).map(rows -> {
+            List<Refund> data = new ArrayList<>();
+            rows.forEach(row -> data.add(RowMapping.refund(row)));
+            boolean hasMore = data.size() > filter.limit();
+            return new RefundPage(hasMore ? data.subList(0, filter.limit()) : data, hasMore);
+        });
+    }
+
+    /** A list query and its arguments. */
+    record Listing(String sql, Tuple args) {
+    }
+
+    /**
+     * Newest first, one page past the limit (to tell whether there is more). With no payment named, the merchant's
+     * newest-first index serves it without a sort; with a payment named, the payment's index (which carries the same
+     * order) does, so a merchant with a million refunds is never scanned for one payment's few.
+     */
+    static Listing listing(String merchantId, RefundFilter filter) {
         StringBuilder sql = new StringBuilder("select * from refunds where merchant_id = $1");
         Tuple args = Tuple.of(merchantId);
         if (!filter.states().isEmpty()) {
@@ -315,12 +340,7 @@ public class SqlRefundStore implements RefundStore {
         }
         args.addInteger(filter.limit() + 1);
         sql.append(" order by created_at desc, id desc limit $").append(args.size());
-        return pool.preparedQuery(sql.toString()).execute(args).map(rows -> {
-            List<Refund> data = new ArrayList<>();
-            rows.forEach(row -> data.add(RowMapping.refund(row)));
-            boolean hasMore = data.size() > filter.limit();
-            return new RefundPage(hasMore ? data.subList(0, filter.limit()) : data, hasMore);
-        });
+        return new Listing(sql.toString(), args);
     }
 
     @Override
@@ -351,16 +371,21 @@ public class SqlRefundStore implements RefundStore {
     @Override
     public Uni<Refund> findForWebhook(String merchantId, String connector, String merchantRefundId,
                                       String connectorRefundId) {
-        return pool.preparedQuery("select * from refunds where merchant_id = $1 and connector = $2 and "
-                        + "(merchant_refund_id = $3 or ($3 is null and connector_refund_id = $4)) limit 1")
-                .execute(Tuple.of(merchantId, connector, merchantRefundId, connectorRefundId))
-                .chain(rows -> rows.size() > 0 || merchantRefundId == null || connectorRefundId == null
-                        ? Uni.createFrom().item(firstRefund(rows))
-                        // the echoed reference matched nothing: try the PSP's refund id
-                        : pool.preparedQuery("select * from refunds where merchant_id = $1 and connector = $2 "
-                                        + "and connector_refund_id = $3 limit 1")
-                                .execute(Tuple.of(merchantId, connector, connectorRefundId))
-                                .map(SqlRefundStore::firstRefund));
+        Uni<Refund> byReference = merchantRefundId == null || !CreateRefund.isMerchantRefundId(merchantRefundId)
+                ? Uni.createFrom().nullItem()
+                : find(pool, merchantId, merchantRefundId).map(r -> r != null && r.connector().equals(connector) ? r : null);
+        return byReference.chain(found -> found != null || connectorRefundId == null
+                ? Uni.createFrom().item(found)
+                // no echoed reference, or one that matched nothing: try the PSP's refund id
+                : pool.preparedQuery(RefundQueries.BY_CONNECTOR_REFUND).execute(Tuple.of(connector, connectorRefundId))
+                        .map(rows -> {
+                            for (Row row : rows) {
+                                if (merchantId.equals(row.getString("merchant_id"))) {
+                                    return RowMapping.refund(row);
+                                }
+                            }
+                            return null;
+                        }));
     }
 
     @Override

@@ -208,7 +208,7 @@ class StripeConnectorTest extends ConnectorContractTest {
         merchant.sync(id).then().statusCode(200).body("status", equalTo("MANUAL_REVIEW"))
                 .body("error.code", equalTo("connector_mismatch"))
                 .body("error.message", equalTo("the PSP's answer contradicts the refund; payment: the PSP reported "
-                        + "ch_1NirD82eZvKYlo2CIvbtLWuY / pi_3someoneelse, the refund is of " + payment));
+                        + "pi_3someoneelse / ch_1NirD82eZvKYlo2CIvbtLWuY, the refund is of " + payment));
         assertLedger(payment, 100, 0);
     }
 

@@ -1,0 +1,46 @@
+package dev.refract.store;
+
+/**
+ * The reads of the request path and the janitor, each written so that the planner has one good plan only,
+ * whatever the table's size and whenever a connection prepared it (a pooled connection keeps a generic plan it
+ * made on an empty table): each equality it filters on is the whole key of one index, and no other index starts
+ * with a column it names. {@code QueryPlanTest} holds each of them to its index on an empty and on a large table.
+ */
+final class RefundQueries {
+
+    private RefundQueries() {
+    }
+
+    /**
+     * A refund by its PSP reference, which is derived from (merchant, merchant_refund_id) and unique on its own:
+     * looking up by those two columns would leave the planner every index that starts with merchant_id, and with
+     * an empty table's statistics it picks one that reads all of the merchant's refunds.
+     */
+    static final String BY_PSP_REFERENCE = "select * from refunds where psp_reference = $1";
+
+    /** What a create must know first: the refund under its PSP reference ($1) and the payment's ledger row. */
+    static final String LOOKUP = """
+            select l.connector as ledger_connector, l.currency as ledger_currency,
+                   l.captured_minor as ledger_captured_minor, l.in_flight_minor as ledger_in_flight_minor,
+                   l.refunded_minor as ledger_refunded_minor, r.*
+            from (select 1) as one
+            left join refunds r on r.psp_reference = $1
+            left join payment_ledger l on l.merchant_id = $2 and l.connector_transaction_id = $3""";
+
+    /**
+     * Refunds by the PSP's refund id, of any merchant: the caller keeps its merchant's. Naming merchant_id here
+     * would offer the planner the merchant's listing indexes instead.
+     */
+    static final String BY_CONNECTOR_REFUND = "select * from refunds where connector = $1 and connector_refund_id = $2";
+
+    /**
+     * The janitor's claim: due in-flight refunds, by the partial index of those that have a next action, then each
+     * updated by its primary key. The ids are collected into an array first: written as {@code id in (select …)},
+     * the generic plan (which cannot know the limit) joins the claimed ids against a scan of the whole table.
+     */
+    static final String CLAIM_DUE = """
+            update refunds set next_action_at = $3 where id = any(array(
+                select id from refunds where next_action_at <= $1 and state = any($4)
+                order by next_action_at limit $2 for update skip locked))
+            returning *""";
+}

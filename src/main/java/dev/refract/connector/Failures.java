@@ -27,6 +27,7 @@ public final class Failures {
                 return new Outcome.NotSent("too many calls in flight");
             }
             if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                // Netty's ConnectTimeoutException is a ConnectException too: no connection, nothing sent
                 return new Outcome.NotSent("connection refused");
             }
             if (t instanceof TimeoutException
@@ -35,9 +36,6 @@ public final class Failures {
             }
             if (t instanceof PspUnavailable u) {
                 return new Outcome.Unknown("PSP answered " + u.status());
-            }
-            if (t.getClass().getName().endsWith("ConnectTimeoutException")) {
-                return new Outcome.NotSent("connect timed out");
             }
         }
         return new Outcome.Unknown(failure.getClass().getSimpleName());

@@ -1,5 +1,8 @@
 package dev.refract.store;
 
+import dev.refract.refund.RefundStore;
+import io.vertx.mutiny.sqlclient.Tuple;
+
 /**
  * The reads of the request path and the janitor, each written so that the planner has one good plan only,
  * whatever the table's size and whenever a connection prepared it (a pooled connection keeps a generic plan it
@@ -43,4 +46,46 @@ final class RefundQueries {
                 select id from refunds where next_action_at <= $1 and state = any($4)
                 order by next_action_at limit $2 for update skip locked))
             returning *""";
+
+    /** A list query and its arguments. */
+    record Listing(String sql, Tuple args) {
+    }
+
+    /**
+     * Newest first, one page past the limit (to tell whether there is more). With no payment named, the merchant's
+     * newest-first index serves it without a sort; with a payment named, the payment's index (which carries the same
+     * order) does, so a merchant with a million refunds is never scanned for one payment's few.
+     */
+    static Listing listing(String merchantId, RefundStore.RefundFilter filter) {
+        StringBuilder sql = new StringBuilder("select * from refunds where merchant_id = $1");
+        Tuple args = Tuple.of(merchantId);
+        if (!filter.states().isEmpty()) {
+            args.addArrayOfString(filter.states().stream().map(Enum::name).toArray(String[]::new));
+            sql.append(" and state = any($").append(args.size()).append(')');
+        }
+        if (filter.connector() != null) {
+            args.addString(filter.connector());
+            sql.append(" and connector = $").append(args.size());
+        }
+        if (filter.connectorTransactionId() != null) {
+            args.addString(filter.connectorTransactionId());
+            sql.append(" and connector_transaction_id = $").append(args.size());
+        }
+        if (filter.from() != null) {
+            args.addValue(RowMapping.time(filter.from()));
+            sql.append(" and created_at >= $").append(args.size());
+        }
+        if (filter.to() != null) {
+            args.addValue(RowMapping.time(filter.to()));
+            sql.append(" and created_at < $").append(args.size());
+        }
+        if (filter.after() != null) {
+            args.addValue(RowMapping.time(filter.after().createdAt()));
+            args.addLong(filter.after().id());
+            sql.append(" and (created_at, id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(')');
+        }
+        args.addInteger(filter.limit() + 1);
+        sql.append(" order by created_at desc, id desc limit $").append(args.size());
+        return new Listing(sql.toString(), args);
+    }
 }

@@ -38,10 +38,12 @@ public class SqlRefundStore implements RefundStore {
 
     private final Pool pool;
     private final AccountStore accounts;
+    private final WebhookRows webhooks;
 
     SqlRefundStore(Pool pool, AccountStore accounts) {
         this.pool = pool;
         this.accounts = accounts;
+        this.webhooks = new WebhookRows(pool);
     }
 
     @Override
@@ -50,7 +52,7 @@ public class SqlRefundStore implements RefundStore {
     }
 
     /** On the pool, or inside a transaction on its connection: by the PSP reference the two derive. */
-    private static Uni<Refund> find(SqlClient client, String merchantId, String merchantRefundId) {
+    static Uni<Refund> find(SqlClient client, String merchantId, String merchantRefundId) {
         return client.preparedQuery(RefundQueries.BY_PSP_REFERENCE)
                 .execute(Tuple.of(Refund.pspReferenceFor(merchantId, merchantRefundId)))
                 .map(rows -> ownRefund(rows, merchantId, merchantRefundId));
@@ -292,7 +294,7 @@ public class SqlRefundStore implements RefundStore {
 
     @Override
     public Uni<RefundPage> list(String merchantId, RefundFilter filter) {
-        Listing listing = listing(merchantId, filter);
+        RefundQueries.Listing listing = RefundQueries.listing(merchantId, filter);
         return pool.preparedQuery(listing.sql()).execute(listing.args()).map(rows -> {
             List<Refund> data = new ArrayList<>();
             rows.forEach(row -> data.add(RowMapping.refund(row)));
@@ -301,105 +303,20 @@ public class SqlRefundStore implements RefundStore {
         });
     }
 
-    /** A list query and its arguments. */
-    record Listing(String sql, Tuple args) {
-    }
-
-    /**
-     * Newest first, one page past the limit (to tell whether there is more). With no payment named, the merchant's
-     * newest-first index serves it without a sort; with a payment named, the payment's index (which carries the same
-     * order) does, so a merchant with a million refunds is never scanned for one payment's few.
-     */
-    static Listing listing(String merchantId, RefundFilter filter) {
-        StringBuilder sql = new StringBuilder("select * from refunds where merchant_id = $1");
-        Tuple args = Tuple.of(merchantId);
-        if (!filter.states().isEmpty()) {
-            args.addArrayOfString(filter.states().stream().map(Enum::name).toArray(String[]::new));
-            sql.append(" and state = any($").append(args.size()).append(')');
-        }
-        if (filter.connector() != null) {
-            args.addString(filter.connector());
-            sql.append(" and connector = $").append(args.size());
-        }
-        if (filter.connectorTransactionId() != null) {
-            args.addString(filter.connectorTransactionId());
-            sql.append(" and connector_transaction_id = $").append(args.size());
-        }
-        if (filter.from() != null) {
-            args.addValue(RowMapping.time(filter.from()));
-            sql.append(" and created_at >= $").append(args.size());
-        }
-        if (filter.to() != null) {
-            args.addValue(RowMapping.time(filter.to()));
-            sql.append(" and created_at < $").append(args.size());
-        }
-        if (filter.after() != null) {
-            args.addValue(RowMapping.time(filter.after().createdAt()));
-            args.addLong(filter.after().id());
-            sql.append(" and (created_at, id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(')');
-        }
-        args.addInteger(filter.limit() + 1);
-        sql.append(" order by created_at desc, id desc limit $").append(args.size());
-        return new Listing(sql.toString(), args);
-    }
-
     @Override
     public Uni<StoredWebhook> recordWebhook(String merchantId, String connector, WebhookEvent event) {
-        Tuple args = Tuple.tuple()
-                .addString(merchantId)
-                .addString(connector)
-                .addString(event.eventId())
-                .addString(event.type())
-                .addString(event.connectorRefundId())
-                .addString(event.merchantRefundId())
-                .addValue(payloadJson(event.payload()));
-        return pool.preparedQuery("insert into webhook_events (merchant_id, connector, event_id, event_type, "
-                        + "connector_refund_id, merchant_refund_id, payload) values ($1, $2, $3, $4, $5, $6, $7) "
-                        + "on conflict (merchant_id, connector, event_id) do nothing returning id")
-                .execute(args)
-                .chain(inserted -> inserted.size() > 0
-                        ? Uni.createFrom().item(new StoredWebhook(inserted.iterator().next().getLong("id"), false))
-                        : pool.preparedQuery("select id, applied_at from webhook_events where merchant_id = $1 "
-                                        + "and connector = $2 and event_id = $3")
-                                .execute(Tuple.of(merchantId, connector, event.eventId()))
-                                .map(rows -> {
-                                    Row row = rows.iterator().next();
-                                    return new StoredWebhook(row.getLong("id"), row.getValue("applied_at") != null);
-                                }));
+        return webhooks.record(merchantId, connector, event);
     }
 
     @Override
     public Uni<Refund> findForWebhook(String merchantId, String connector, String merchantRefundId,
                                       String connectorRefundId) {
-        Uni<Refund> byReference = merchantRefundId == null || !CreateRefund.isMerchantRefundId(merchantRefundId)
-                ? Uni.createFrom().nullItem()
-                : find(pool, merchantId, merchantRefundId).map(r -> r != null && r.connector().equals(connector) ? r : null);
-        return byReference.chain(found -> found != null || connectorRefundId == null
-                ? Uni.createFrom().item(found)
-                // no echoed reference, or one that matched nothing: try the PSP's refund id
-                : pool.preparedQuery(RefundQueries.BY_CONNECTOR_REFUND).execute(Tuple.of(connector, connectorRefundId))
-                        .map(rows -> {
-                            for (Row row : rows) {
-                                if (merchantId.equals(row.getString("merchant_id"))) {
-                                    return RowMapping.refund(row);
-                                }
-                            }
-                            return null;
-                        }));
+        return webhooks.refundFor(merchantId, connector, merchantRefundId, connectorRefundId);
     }
 
     @Override
     public Uni<Void> markWebhookApplied(long webhookId, long refundId) {
-        return pool.preparedQuery("update webhook_events set applied_at = now(), refund_id = $2 where id = $1")
-                .execute(Tuple.of(webhookId, refundId)).replaceWithVoid();
-    }
-
-    private static Object payloadJson(String payload) {
-        try {
-            return new io.vertx.core.json.JsonObject(payload);
-        } catch (RuntimeException e) {
-            return new io.vertx.core.json.JsonObject().put("raw", payload);
-        }
+        return webhooks.markApplied(webhookId, refundId);
     }
 
     @Override
@@ -421,7 +338,7 @@ public class SqlRefundStore implements RefundStore {
         return accounts.forMerchant(merchantId);
     }
 
-    private static Refund firstRefund(RowSet<Row> rows) {
+    static Refund firstRefund(RowSet<Row> rows) {
         return rows.size() == 0 ? null : RowMapping.refund(rows.iterator().next());
     }
 

@@ -5,8 +5,8 @@ import dev.refract.api.Limits;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
-import dev.refract.refund.RefundService;
 import dev.refract.refund.WebhookEvent;
+import dev.refract.refund.WebhookIntake;
 import dev.refract.refund.WebhookRejected;
 import dev.refract.store.AccountStore;
 import io.smallrye.mutiny.Uni;
@@ -38,12 +38,12 @@ public class WebhookResource {
 
     private final ConnectorRegistry connectors;
     private final AccountStore accounts;
-    private final RefundService refunds;
+    private final WebhookIntake intake;
 
-    WebhookResource(ConnectorRegistry connectors, AccountStore accounts, RefundService refunds) {
+    WebhookResource(ConnectorRegistry connectors, AccountStore accounts, WebhookIntake intake) {
         this.connectors = connectors;
         this.accounts = accounts;
-        this.refunds = refunds;
+        this.intake = intake;
     }
 
     @POST
@@ -82,7 +82,7 @@ public class WebhookResource {
                 throw new ApiException(401, "authentication_error", "invalid_signature",
                         "the webhook signature could not be verified", null);
             }
-            return refunds.applyWebhook(merchantId, connector.name(), events)
+            return intake.applyWebhook(merchantId, connector.name(), events)
                     .map(done -> RestResponse.ResponseBuilder.<String>ok(connector.webhookAcknowledgement(),
                             connector.webhookAcknowledgement().startsWith("{") ? MediaType.APPLICATION_JSON
                                     : MediaType.TEXT_PLAIN).build());

@@ -106,17 +106,17 @@ class QueryPlanTest {
         assertUses(plan("by_psp_id", RefundQueries.BY_CONNECTOR_REFUND, "text, text", "'stripe', 're_77'", analyze),
                 "refunds_by_connector_refund", MERCHANT_WIDE);
         RefundStore.RefundFilter page = new RefundStore.RefundFilter(Set.of(), null, null, null, null, 20, null);
-        assertUses(plan("page", SqlRefundStore.listing("m", page).sql(), "text, int", "'m_big', 21", analyze),
+        assertUses(plan("page", RefundQueries.listing("m", page).sql(), "text, int", "'m_big', 21", analyze),
                 "refunds_newest_first", Set.of("refunds_by_payment"));
-        assertTrue(!plan("page", SqlRefundStore.listing("m", page).sql(), "text, int", "'m_big', 21", false)
+        assertTrue(!plan("page", RefundQueries.listing("m", page).sql(), "text, int", "'m_big', 21", false)
                 .contains("Sort"), "the first page is read in index order");
         RefundStore.RefundFilter next = new RefundStore.RefundFilter(Set.of(), null, null, null, null, 20,
                 new RefundStore.Cursor(Instant.parse("2026-01-01T00:00:00Z"), 150_000));
-        assertUses(plan("next", SqlRefundStore.listing("m", next).sql(), "text, timestamptz, bigint, int",
+        assertUses(plan("next", RefundQueries.listing("m", next).sql(), "text, timestamptz, bigint, int",
                 "'m_big', '2026-01-01T00:00:00Z', 150000, 21", analyze), "refunds_newest_first",
                 Set.of("refunds_by_payment"));
         RefundStore.RefundFilter payment = new RefundStore.RefundFilter(Set.of(), null, "pi_77", null, null, 20, null);
-        String byPayment = plan("by_payment", SqlRefundStore.listing("m", payment).sql(), "text, text, int",
+        String byPayment = plan("by_payment", RefundQueries.listing("m", payment).sql(), "text, text, int",
                 "'m_big', 'pi_77', 21", analyze);
         assertUses(byPayment, "refunds_by_payment", Set.of("refunds_newest_first"));
         assertTrue(!byPayment.contains("Sort"), byPayment);

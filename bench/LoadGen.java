@@ -25,8 +25,11 @@ import javax.crypto.spec.SecretKeySpec;
  * and each latency is measured from the moment the request was due (not sent), so a slow server cannot hide its
  * queueing ("coordinated omission"). Rates rise step by step until p99 or errors break the limits.
  *
- * java [-Dwarmup=SECONDS] [-Dwarmup-rate=PER_SECOND] bench/LoadGen.java URL ADMIN_TOKEN SCENARIO RATES STEP_SECONDS
+ * java [-Dwarmup=SECONDS] [-Dwarmup-rate=PER_SECOND] [-Dmerchant=ID -Dapi-key=KEY] [-Dprefix=P]
+ *   bench/LoadGen.java URL ADMIN_TOKEN SCENARIO RATES STEP_SECONDS
  *   SCENARIO: create | mix | get | list | webhook
+ *   -Dmerchant/-Dapi-key: load an existing merchant (bench/run.sh growth runs twice on one); -Dprefix keeps the
+ *   merchant_refund_ids of two runs apart
  *   RATES: comma-separated requests per second, e.g. 100,200,400
  *
  * Prints one line per step; the last line ("accepted N merchant M") is read by bench/run.sh for its checks.
@@ -51,10 +54,14 @@ public class LoadGen {
         int[] rates = Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         int seconds = Integer.parseInt(args[4]);
 
-        merchantId = "m_bench_" + UUID.randomUUID().toString().substring(0, 8);
-        String created = send(post("/admin/v1/merchants", "Bearer " + adminToken,
-                "{\"merchant_id\":\"" + merchantId + "\",\"name\":\"Benchmark\"}")).body();
-        apiKey = created.replaceAll(".*\"api_key\":\"([^\"]+)\".*", "$1");
+        merchantId = System.getProperty("merchant");
+        apiKey = System.getProperty("api-key");
+        if (merchantId == null || apiKey == null) { // a merchant of its own, unless told whose load this is
+            merchantId = "m_bench_" + UUID.randomUUID().toString().substring(0, 8);
+            String created = send(post("/admin/v1/merchants", "Bearer " + adminToken,
+                    "{\"merchant_id\":\"" + merchantId + "\",\"name\":\"Benchmark\"}")).body();
+            apiKey = created.replaceAll(".*\"api_key\":\"([^\"]+)\".*", "$1");
+        }
         Supplier<HttpRequest> next = prepare(scenario, adminToken);
 
         // JIT warm-up of server and generator alike (on 2 cores they compete), at a modest rate, not recorded
@@ -83,9 +90,10 @@ public class LoadGen {
     static Supplier<HttpRequest> prepare(String scenario, String adminToken) throws Exception {
         String auth = "Bearer " + apiKey;
         AtomicLong n = new AtomicLong();
+        String prefix = System.getProperty("prefix", "b");
         switch (scenario) {
             case "create":
-                return () -> create(auth, "b" + n.incrementAndGet(), "sbx_10000_USD_" + n.get(), null);
+                return () -> create(auth, prefix + n.incrementAndGet(), "sbx_10000_USD_" + prefix + n.get(), null);
             case "mix": {
                 // 80 % new refunds, 10 % replays of an earlier request, 10 % partial refunds of one hot payment
                 String hot = "sbx_100000000000_USD_hot";

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -29,7 +28,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Utf8Bodies {
 
-    private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
     private static final Set<String> ACCEPTED = Set.of("utf-8", "utf8", "us-ascii");
 
     private final long maxBodyBytes;
@@ -75,7 +73,7 @@ public class Utf8Bodies {
 
     private static boolean isApiBody(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        return WITH_BODY.contains(ctx.request().method()) && (path.startsWith("/v1/") || path.startsWith("/admin/"));
+        return BodyLimit.MAY_HAVE_BODY.contains(ctx.request().method()) && (path.startsWith("/v1/") || path.startsWith("/admin/"));
     }
 
     /** The charset parameter of a Content-Type, lower case and unquoted; null when there is none. */

@@ -1,9 +1,5 @@
 package dev.refract.refund;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -137,12 +133,7 @@ public record CreateRefund(
             part(text, k);
             part(text, v == null ? null : v.getClass().getSimpleName() + ":" + v);
         });
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(text.toString(), 32);
     }
 
     private static void part(StringBuilder text, String value) {

@@ -1,9 +1,7 @@
 package dev.refract.refund;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -35,7 +33,7 @@ public final class ExternalRefund {
         if (CreateRefund.isMerchantRefundId(id)) {
             return id;
         }
-        return Refund.EXTERNAL_PREFIX + connector + ":" + digest(connectorRefundId);
+        return Refund.EXTERNAL_PREFIX + connector + ":" + Sha256.hex(connectorRefundId, 16);
     }
 
     /**
@@ -47,17 +45,12 @@ public final class ExternalRefund {
      */
     public static Refund.Applied adoption(String merchantId, String connector, WebhookEvent event,
                                           Map<String, String> metadata, RetryPolicy policy, Instant now) {
+        if (!describesARefund(event)) {
+            return null;
+        }
         WebhookEvent.External external = event.external();
-        if (external == null || event.connectorRefundId() == null || external.refund().paymentIds().isEmpty()) {
-            return null;
-        }
         Money amount = amountOf(external.refund());
-        RefundState state = event.outcome() instanceof Outcome.Succeeded ? RefundState.SUCCEEDED
-                : event.outcome() instanceof Outcome.Pending ? RefundState.PENDING
-                : event.outcome() instanceof Outcome.Declined ? RefundState.FAILED : null;
-        if (amount == null || state == null) {
-            return null;
-        }
+        RefundState state = stateOf(event.outcome());
         String merchantRefundId = merchantRefundIdFor(connector, event.connectorRefundId());
         RefundFailure failure = event.outcome() instanceof Outcome.Declined d ? RefundFailure.of(d) : null;
         Refund refund = new Refund(0, merchantId, merchantRefundId, connector, external.refund().paymentIds().get(0),
@@ -75,6 +68,22 @@ public final class ExternalRefund {
         return new Refund.Applied(refund, first, ledger);
     }
 
+    /**
+     * Whether the event describes a refund that can be recorded: a PSP refund id, the payment, a whole amount in a
+     * known currency, and an outcome that is a refund's state.
+     */
+    public static boolean describesARefund(WebhookEvent event) {
+        WebhookEvent.External external = event.external();
+        return external != null && event.connectorRefundId() != null && !external.refund().paymentIds().isEmpty()
+                && amountOf(external.refund()) != null && stateOf(event.outcome()) != null;
+    }
+
+    private static RefundState stateOf(Outcome outcome) {
+        return outcome instanceof Outcome.Succeeded ? RefundState.SUCCEEDED
+                : outcome instanceof Outcome.Pending ? RefundState.PENDING
+                : outcome instanceof Outcome.Declined ? RefundState.FAILED : null;
+    }
+
     /** The reported amount as exact minor units, or null when it is none (fractional, absent, not positive). */
     private static Money amountOf(Outcome.Reported reported) {
         if (reported.minorAmount() == null || reported.currency() == null
@@ -86,14 +95,5 @@ public final class ExternalRefund {
             return null;
         }
         return Money.of(minor.longValueExact(), reported.currency());
-    }
-
-    private static String digest(String text) {
-        try {
-            byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -46,13 +46,7 @@ public record Refund(
      * shortest PSP limit (Marqeta tokens, 36).
      */
     public static String pspReferenceFor(String merchantId, String merchantRefundId) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    (merchantId + "\n" + merchantRefundId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "rf_" + java.util.HexFormat.of().formatHex(digest, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "rf_" + Sha256.hex(merchantId + "\n" + merchantRefundId, 16);
     }
 
     /** A change to append to the refund's event log. */

@@ -70,7 +70,7 @@ public class WebhookIntake {
                     event.eventId());
             return Uni.createFrom().voidItem();
         }
-        if (ExternalRefund.adoption(merchantId, connector, event, Map.of(), refunds.policy(), Instant.now()) == null) {
+        if (!ExternalRefund.describesARefund(event)) {
             LOG.infof("%s webhook %s describes no refund that can be recorded; kept for reconciliation", connector,
                     event.eventId());
             return Uni.createFrom().voidItem();

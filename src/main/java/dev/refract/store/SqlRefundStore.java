@@ -58,9 +58,13 @@ public class SqlRefundStore implements RefundStore {
                 .map(rows -> ownRefund(rows, merchantId, merchantRefundId));
     }
 
-    /** The row, if it is this merchant's refund of this id (a digest match that is not would be a collision). */
+    /** The row, if it is this merchant's refund of this id. */
     private static Refund ownRefund(RowSet<Row> rows, String merchantId, String merchantRefundId) {
-        Refund r = firstRefund(rows);
+        return ownRefund(firstRefund(rows), merchantId, merchantRefundId);
+    }
+
+    /** The refund found by PSP reference, if it is this merchant's of this id (anything else is a digest collision). */
+    private static Refund ownRefund(Refund r, String merchantId, String merchantRefundId) {
         return r != null && r.merchantId().equals(merchantId) && r.merchantRefundId().equals(merchantRefundId)
                 ? r : null;
     }
@@ -78,11 +82,8 @@ public class SqlRefundStore implements RefundStore {
                         connectorTransactionId))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    Refund existing = row.getLong("id") == null ? null : RowMapping.refund(row);
-                    if (existing != null && !(existing.merchantId().equals(merchantId)
-                            && existing.merchantRefundId().equals(merchantRefundId))) {
-                        existing = null;
-                    }
+                    Refund existing = row.getLong("id") == null ? null
+                            : ownRefund(RowMapping.refund(row), merchantId, merchantRefundId);
                     RecordedPayment payment = row.getString("ledger_connector") == null ? null
                             : new RecordedPayment(row.getString("ledger_connector"), ledgerOf(row, "ledger_"));
                     return new Lookup(existing, payment);

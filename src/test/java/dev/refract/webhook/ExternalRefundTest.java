@@ -63,6 +63,12 @@ class ExternalRefundTest {
                  "charge": "%s", "status": "%s", "metadata": {}}""".formatted(reId, amount, payment, charge, status);
     }
 
+    /** A Stripe event of {@code type} about a dashboard refund (deliverStripe signs it). */
+    static String dashboardEvent(String type, String reId, String payment, String charge, long amount, String status) {
+        return StripeWebhookTest.event(StripeWebhookTest.evtId(), type, dashboardRefund(reId, payment, charge, amount,
+                status));
+    }
+
     static Response deliverStripe(Api.TestMerchant m, String body) throws Exception {
         return RestAssured.given().contentType("application/json").body(body)
                 .header("Stripe-Signature", StripeWebhookTest.sign(body, STRIPE_SECRET))
@@ -85,8 +91,7 @@ class ExternalRefundTest {
         String payment = id("pi_");
         String charge = id("ch_");
         String reId = id("re_");
-        String body = StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.created",
-                dashboardRefund(reId, payment, charge, 400, "succeeded"));
+        String body = dashboardEvent("refund.created", reId, payment, charge, 400, "succeeded");
         deliverStripe(m, body).then().statusCode(200);
 
         String external = "external:stripe:" + reId;
@@ -121,8 +126,7 @@ class ExternalRefundTest {
         String payment = id("pi_");
         String charge = id("ch_");
         String reId = id("re_");
-        String created = StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.created",
-                dashboardRefund(reId, payment, charge, 300, "succeeded"));
+        String created = dashboardEvent("refund.created", reId, payment, charge, 300, "succeeded");
         deliverStripe(m, created).then().statusCode(200);
         deliverStripe(m, created).then().statusCode(200);
         // the older API's charge.refunded lists the same refund inside the charge
@@ -145,14 +149,12 @@ class ExternalRefundTest {
         String payment = id("pi_");
         String charge = id("ch_");
         String reId = id("re_");
-        deliverStripe(m, StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.created",
-                dashboardRefund(reId, payment, charge, 250, "pending"))).then().statusCode(200);
+        deliverStripe(m, dashboardEvent("refund.created", reId, payment, charge, 250, "pending")).then().statusCode(200);
         String external = "external:stripe:" + reId;
         m.get(external).then().body("status", equalTo("PENDING"));
         assertEquals(Map.of("in_flight_minor", 250L, "refunded_minor", 0L), ledger(m, payment));
 
-        deliverStripe(m, StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.failed",
-                dashboardRefund(reId, payment, charge, 250, "failed"))).then().statusCode(200);
+        deliverStripe(m, dashboardEvent("refund.failed", reId, payment, charge, 250, "failed")).then().statusCode(200);
         m.get(external).then().body("status", equalTo("FAILED")).body("error.code", equalTo("refund_failed"));
         assertEquals(Map.of("in_flight_minor", 0L, "refunded_minor", 0L), ledger(m, payment));
         assertEquals(1, outbox(m, external, "refund.pending"));
@@ -165,10 +167,8 @@ class ExternalRefundTest {
         String payment = id("pi_");
         String charge = id("ch_");
         String reId = id("re_");
-        deliverStripe(m, StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.updated",
-                dashboardRefund(reId, payment, charge, 250, "succeeded"))).then().statusCode(200);
-        deliverStripe(m, StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.created",
-                dashboardRefund(reId, payment, charge, 250, "pending"))).then().statusCode(200);
+        deliverStripe(m, dashboardEvent("refund.updated", reId, payment, charge, 250, "succeeded")).then().statusCode(200);
+        deliverStripe(m, dashboardEvent("refund.created", reId, payment, charge, 250, "pending")).then().statusCode(200);
         m.get("external:stripe:" + reId).then().body("status", equalTo("SUCCEEDED"));
         assertEquals(Map.of("in_flight_minor", 0L, "refunded_minor", 250L), ledger(m, payment));
     }
@@ -184,8 +184,7 @@ class ExternalRefundTest {
                 {"id": "%s", "object": "payment_intent", "amount_received": 1000, "currency": "usd",
                  "status": "succeeded", "metadata": {"credyt_customer_id": "%s", "order": "A-17"}}"""
                 .formatted(payment, customer))));
-        deliverStripe(m, StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.created",
-                dashboardRefund(reId, payment, charge, 400, "succeeded"))).then().statusCode(200);
+        deliverStripe(m, dashboardEvent("refund.created", reId, payment, charge, 400, "succeeded")).then().statusCode(200);
 
         String external = "external:stripe:" + reId;
         m.get(external).then().body("metadata.credyt_customer_id", equalTo(customer))
@@ -202,8 +201,7 @@ class ExternalRefundTest {
         String reId = id("re_");
         PspStandIn.server().stubFor(get(urlEqualTo("/stripe/v1/payment_intents/" + payment))
                 .willReturn(aResponse().withStatus(500)));
-        String body = StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.created",
-                dashboardRefund(reId, payment, id("ch_"), 400, "succeeded"));
+        String body = dashboardEvent("refund.created", reId, payment, id("ch_"), 400, "succeeded");
         deliverStripe(m, body).then().statusCode(503).header("Retry-After", equalTo("30"))
                 .body("error.code", equalTo("connector_unavailable"));
         assertEquals(0, Db.count("select count(*) from refunds where merchant_id = ?", m.id()), "nothing adopted yet");
@@ -239,8 +237,7 @@ class ExternalRefundTest {
         m.create(Api.body(own, payment, 500L, "USD", "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
                 .then().statusCode(200).body("status", equalTo("SUCCEEDED"));
         String reId = id("re_");
-        deliverStripe(m, StripeWebhookTest.event(StripeWebhookTest.evtId(), "refund.created",
-                dashboardRefund(reId, payment, id("ch_"), 600, "succeeded"))).then().statusCode(200);
+        deliverStripe(m, dashboardEvent("refund.created", reId, payment, id("ch_"), 600, "succeeded")).then().statusCode(200);
         assertEquals(0, Db.count("select count(*) from refunds where merchant_id = ? and external", m.id()));
         assertEquals(Map.of("in_flight_minor", 0L, "refunded_minor", 500L), ledger(m, payment));
         assertEquals(1, Db.count("select count(*) from webhook_events where merchant_id = ? and applied_at is null "

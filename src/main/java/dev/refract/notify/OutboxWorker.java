@@ -55,7 +55,12 @@ public class OutboxWorker {
 
     /** One pass; answers how many items it delivered. */
     public Uni<Integer> runOnce() {
-        return outbox.claimDue(Instant.now(), settings.batchSize(), settings.lease())
+        return runOnce(Instant.now());
+    }
+
+    /** One pass over the items due at {@code asOf}; answers how many it delivered. */
+    public Uni<Integer> runOnce(Instant asOf) {
+        return outbox.claimDue(asOf, settings.batchSize(), settings.lease())
                 .chain(items -> Multi.createFrom().iterable(items)
                         .onItem().transformToUniAndConcatenate(item -> deliver(item)
                                 .chain(result -> result.done()

@@ -49,7 +49,12 @@ public class Janitor {
 
     /** One pass over due work; answers how many refunds it worked. */
     public Uni<Integer> runOnce() {
-        return store.claimDue(Instant.now(), settings.batchSize(), settings.lease())
+        return runOnce(Instant.now());
+    }
+
+    /** One pass over the work that is due at {@code asOf}; answers how many refunds it worked. */
+    public Uni<Integer> runOnce(Instant asOf) {
+        return store.claimDue(asOf, settings.batchSize(), settings.lease())
                 .chain(claimed -> Multi.createFrom().iterable(claimed)
                         // one at a time: each refund's PSP call and write are independent, and a failure of
                         // one leaves it scheduled without stopping the others

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
+import dev.refract.support.Workers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -23,8 +24,7 @@ class OperatorToolsTest {
         m.create(Api.body(id, payment, 1_000L, "USD",
                 "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}")).then().statusCode(200);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            Db.execute("update refunds set next_action_at = now() where merchant_id = ? and merchant_refund_id = ? "
-                    + "and next_action_at is not null", m.id(), id);
+            Workers.janitor();
             m.get(id).then().body("status", equalTo("MANUAL_REVIEW"));
         });
         return id;

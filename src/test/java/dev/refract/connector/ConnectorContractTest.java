@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.refract.refund.Refund;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
+import dev.refract.support.Workers;
 import dev.refract.support.PspStandIn;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
@@ -242,7 +243,10 @@ public abstract class ConnectorContractTest {
 
         psp().stubFor(createRequest(payment).atPriority(0)
                 .willReturn(refundAnswer(payment, refundId(), 1_000, succeededWord())));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(settledState(), state(id)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Workers.janitor();
+            assertEquals(settledState(), state(id));
+        });
         assertSameIdempotencyKey(payment, id);
     }
 
@@ -257,7 +261,10 @@ public abstract class ConnectorContractTest {
 
         psp().stubFor(createRequest(payment).atPriority(0)
                 .willReturn(refundAnswer(payment, refundId(), 1_000, succeededWord())));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(settledState(), state(id)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Workers.janitor();
+            assertEquals(settledState(), state(id));
+        });
         assertSameIdempotencyKey(payment, id);
         Db.assertLedgerConsistent(merchant.id(), payment);
     }
@@ -291,7 +298,10 @@ public abstract class ConnectorContractTest {
             create(Api.refundId(), payment, 10L, 5_000).then().statusCode(200);
             assertEquals("CLOSED", breakerState());
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(settledState(), state(refused)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Workers.janitor();
+            assertEquals(settledState(), state(refused));
+        });
     }
 
     protected String state(String merchantRefundId) {

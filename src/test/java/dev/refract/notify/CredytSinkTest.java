@@ -16,6 +16,7 @@ import dev.refract.connector.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
+import dev.refract.support.Workers;
 import dev.refract.support.PspStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,7 +86,10 @@ class CredytSinkTest {
                         + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
                 .then().statusCode(200);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(url) >= 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Workers.outbox();
+            return delivered(url) >= 2;
+        });
         JsonNode adjustment = WireJson.tree(PspStandIn.server().findAll(postRequestedFor(urlEqualTo(url))).get(1)
                 .getBodyAsString());
         JsonNode example = WireJson.tree(SEED_EXAMPLE);
@@ -115,7 +119,10 @@ class CredytSinkTest {
         RestAssured.given().contentType("application/json").body(event)
                 .header("Stripe-Signature", Webhook.Signature.generateSignatureHeader(event, "whsec_credyt"))
                 .post("/webhooks/" + m.id() + "/stripe").then().statusCode(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> delivered(url) >= 3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Workers.outbox();
+            return delivered(url) >= 3;
+        });
         JsonNode reversal = WireJson.tree(PspStandIn.server().findAll(postRequestedFor(urlEqualTo(url))).get(2)
                 .getBodyAsString());
         assertEquals(0, new BigDecimal("20").compareTo(reversal.path("amount").decimalValue()));

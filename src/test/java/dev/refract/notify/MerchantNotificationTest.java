@@ -18,6 +18,7 @@ import dev.refract.store.OutboxStore;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
+import dev.refract.support.Workers;
 import dev.refract.support.PspStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,8 +69,11 @@ class MerchantNotificationTest {
                 "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":0}")).then().statusCode(200);
         m.sync(id).then().body("status", equalTo("SUCCEEDED"));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(0, Db.count(
-                "select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id())));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Workers.outbox();
+            assertEquals(0, Db.count("select count(*) from outbox where merchant_id = ? and delivered_at is null",
+                    m.id()));
+        });
         List<LoggedRequest> received = PspStandIn.server().findAll(postRequestedFor(urlEqualTo(path)));
         assertTrue(received.size() >= 5, "three failed attempts, then both events: " + received.size());
 

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * One more instance of the packaged application, started by a test as a separate process: the native binary
- * where one was built, else the jar, with the test profile and the given settings on top. For the tests where
+ * where one was built, else the jar, with the test and it profiles (workers live) and the given settings on top. For the tests where
  * instances race, die or lose their database.
  */
 public final class AppInstance implements AutoCloseable {
@@ -49,7 +49,7 @@ public final class AppInstance implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(isNative ? new File(nativeBinary).getAbsolutePath()
                 : Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dquarkus.profile=test");
+        command.add("-Dquarkus.profile=test,it");
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         if (!isNative) {

@@ -46,6 +46,7 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
     }
 
     private final Map<String, Long> captured = new HashMap<>();
+    private final Map<String, Integer> delays = new HashMap<>();
     private final Map<String, Long> refunded = new HashMap<>();
     private final Map<String, Integer> refundsMade = new HashMap<>();
     private final Map<String, StripeRefund> refunds = new HashMap<>();
@@ -55,10 +56,14 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
     private StripeStandIn() {
     }
 
-    /** Answers status reads of the refunds it made (ids {@code re_sf_<n>}, used by no other stub). */
-    static void install(WireMockServer server) {
+    /**
+     * Answers status reads of the refunds it made (ids {@code re_sf_<n>}, used by no other stub) and refunds of
+     * the payments captured so far; called again after the server's stubs were reset, it keeps its books.
+     */
+    static synchronized void install(WireMockServer server) {
         server.stubFor(get(urlPathMatching("/stripe/v1/refunds/re_sf_[0-9]+"))
                 .willReturn(aResponse().withTransformers(NAME)));
+        INSTANCE.delays.forEach((paymentIntent, delayMs) -> stubRefunds(server, paymentIntent, delayMs));
     }
 
     /** A captured payment the stand-in refunds, up to {@code amount} in total (a payment is captured once). */
@@ -72,8 +77,13 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
             if (INSTANCE.captured.putIfAbsent(paymentIntent, amount) != null) {
                 return; // known already: stubbed once
             }
+            INSTANCE.delays.put(paymentIntent, delayMs);
         }
-        PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds"))
+        stubRefunds(PspStandIn.server(), paymentIntent, delayMs);
+    }
+
+    private static void stubRefunds(WireMockServer server, String paymentIntent, int delayMs) {
+        server.stubFor(post(urlEqualTo("/stripe/v1/refunds"))
                 .withRequestBody(containing("payment_intent=" + paymentIntent))
                 .willReturn(aResponse().withTransformers(NAME).withFixedDelay(delayMs)));
     }

@@ -1,0 +1,76 @@
+package dev.refract.support;
+
+import dev.refract.notify.OutboxWorker;
+import dev.refract.reconcile.Janitor;
+import io.quarkus.arc.Arc;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The background workers, driven by the test that needs them. The test profile switches the scheduled runs off
+ * ({@code refract.janitor.enabled}, {@code refract.outbox.enabled}), so a test sees only the work it asks for.
+ *
+ * <p>Each run happens one hour after the previous one on the workers' clock: everything scheduled is due, and an
+ * item a run claimed but could not finish is due again at the next run, as it would be once its lease ended.
+ */
+public final class Workers {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final AtomicLong HOURS = new AtomicLong();
+
+    private Workers() {
+    }
+
+    /** One janitor run; answers how many refunds it worked. */
+    public static int janitor() {
+        Instant asOf = later();
+        return onContext(() -> Arc.container().instance(Janitor.class).get().runOnce(asOf));
+    }
+
+    /** One outbox run; answers how many items it delivered. */
+    public static int outbox() {
+        Instant asOf = later();
+        return onContext(() -> Arc.container().instance(OutboxWorker.class).get().runOnce(asOf));
+    }
+
+    /** Janitor runs until one finds nothing due, at most {@code runs}; answers how many runs worked something. */
+    public static int janitorUntilIdle(int runs) {
+        for (int run = 0; run < runs; run++) {
+            if (janitor() == 0) {
+                return run;
+            }
+        }
+        return runs;
+    }
+
+    /** Outbox runs until one delivers nothing, at most {@code runs}. */
+    public static int outboxUntilIdle(int runs) {
+        for (int run = 0; run < runs; run++) {
+            if (outbox() == 0) {
+                return run;
+            }
+        }
+        return runs;
+    }
+
+    /** Runs a pass as the scheduler would: on a fresh duplicated Vert.x context, which the reactive sessions need. */
+    private static int onContext(Supplier<Uni<Integer>> pass) {
+        Context context = VertxContext.createNewDuplicatedContext(
+                Arc.container().instance(Vertx.class).get().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        return Uni.createFrom().<Integer>emitter(emitter -> context.runOnContext(
+                        ignored -> pass.get().subscribe().with(emitter::complete, emitter::fail)))
+                .await().atMost(TIMEOUT);
+    }
+
+    private static Instant later() {
+        return Instant.now().plus(Duration.ofHours(HOURS.incrementAndGet()));
+    }
+}

@@ -1,6 +1,6 @@
 package dev.refract.admin;
 
-import dev.refract.api.ApiException;
+import dev.refract.http.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,8 +1,8 @@
 package dev.refract.admin;
 
-import dev.refract.api.ApiException;
-import dev.refract.api.Limits;
-import dev.refract.api.StrictJson;
+import dev.refract.http.ApiException;
+import dev.refract.http.Limits;
+import dev.refract.http.StrictJson;
 import dev.refract.refund.AccountKind;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;

@@ -2,8 +2,8 @@ package dev.refract.admin;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.refract.api.RefundView;
-import dev.refract.connector.CircuitBreakersHealth;
+import dev.refract.http.RefundView;
+import dev.refract.outbound.CircuitBreakersHealth;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorRegistry;
 import dev.refract.refund.RefundService;

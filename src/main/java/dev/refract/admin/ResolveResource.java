@@ -2,10 +2,10 @@ package dev.refract.admin;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.refract.api.ApiException;
-import dev.refract.api.Limits;
-import dev.refract.api.RefundView;
-import dev.refract.api.StrictJson;
+import dev.refract.http.ApiException;
+import dev.refract.http.Limits;
+import dev.refract.http.RefundView;
+import dev.refract.http.StrictJson;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;
 import dev.refract.store.MerchantDirectory;

@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.http.ApiException;
 import dev.refract.refund.RefundStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.http.RefundView;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;

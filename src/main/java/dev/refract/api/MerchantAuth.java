@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.http.ApiException;
 import dev.refract.refund.Merchant;
 import dev.refract.store.MerchantDirectory;
 import io.smallrye.mutiny.Uni;

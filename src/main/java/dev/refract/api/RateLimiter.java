@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.http.ApiException;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.http.StrictJson;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.refract.refund.CreateRefund;

@@ -1,5 +1,9 @@
 package dev.refract.api;
 
+import dev.refract.http.ApiException;
+import dev.refract.http.ErrorBody;
+import dev.refract.http.RefundView;
+import dev.refract.http.Limits;
 import dev.refract.refund.CreateRefund;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;

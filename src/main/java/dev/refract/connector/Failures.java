@@ -1,5 +1,6 @@
 package dev.refract.connector;
 
+import dev.refract.outbound.PspUnavailable;
 import dev.refract.refund.Outcome;
 import io.smallrye.faulttolerance.api.RateLimitException;
 import java.net.ConnectException;

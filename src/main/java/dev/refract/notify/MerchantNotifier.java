@@ -2,9 +2,10 @@ package dev.refract.notify;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.refract.api.RefundView;
-import dev.refract.connector.Hmac;
-import dev.refract.connector.WireJson;
+import dev.refract.http.RefundView;
+import dev.refract.refund.Delivery;
+import dev.refract.outbound.Hmac;
+import dev.refract.outbound.WireJson;
 import dev.refract.store.MerchantDirectory;
 import dev.refract.store.OutboxStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -45,15 +46,11 @@ public class MerchantNotifier {
                 .setMaxPoolSize(20));
     }
 
-    /** What came of one delivery: done (2xx, or nowhere to deliver) or to be retried. */
-    @RegisterForReflection
-    record Result(boolean done, String note) {
-    }
 
-    Uni<Result> deliver(OutboxStore.Item item) {
+    Uni<Delivery> deliver(OutboxStore.Item item) {
         return merchants.webhookTarget(item.merchantId()).chain(target -> {
             if (target == null) {
-                return Uni.createFrom().item(new Result(true, "the merchant has no webhook_url any more"));
+                return Uni.createFrom().item(Delivery.delivered("the merchant has no webhook_url any more"));
             }
             String body = WireJson.write(new Notification(item.eventId(), item.eventType(), item.createdAt(),
                     RefundView.of(item.refund(), 200)));
@@ -69,9 +66,9 @@ public class MerchantNotifier {
                     .chain(resp -> resp.body().map(ignored -> resp.statusCode()))
                     .ifNoItem().after(settings.deliveryTimeout()).fail()
                     .map(status -> status >= 200 && status < 300
-                            ? new Result(true, null)
-                            : new Result(false, "the merchant's endpoint answered " + status))
-                    .onFailure().recoverWithItem(e -> new Result(false, "delivery failed: " + e.getClass().getSimpleName()
+                            ? Delivery.delivered()
+                            : Delivery.retryLater("the merchant's endpoint answered " + status))
+                    .onFailure().recoverWithItem(e -> Delivery.retryLater("delivery failed: " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         });
     }

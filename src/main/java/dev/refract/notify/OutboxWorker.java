@@ -1,7 +1,9 @@
 package dev.refract.notify;
 
-import dev.refract.reconcile.BackgroundBatches;
+import dev.refract.background.BackgroundBatches;
 import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.Delivery;
+import dev.refract.refund.Wallet;
 import dev.refract.refund.RetryPolicy;
 import dev.refract.store.AccountStore;
 import dev.refract.store.OutboxStore;
@@ -26,16 +28,16 @@ public class OutboxWorker {
 
     private final OutboxStore outbox;
     private final MerchantNotifier notifier;
-    private final CredytSink credyt;
+    private final Wallet wallet;
     private final AccountStore accounts;
     private final OutboxSettings settings;
     private final RetryPolicy backoff;
 
-    OutboxWorker(OutboxStore outbox, MerchantNotifier notifier, CredytSink credyt, AccountStore accounts,
+    OutboxWorker(OutboxStore outbox, MerchantNotifier notifier, Wallet wallet, AccountStore accounts,
                  OutboxSettings settings) {
         this.outbox = outbox;
         this.notifier = notifier;
-        this.credyt = credyt;
+        this.wallet = wallet;
         this.accounts = accounts;
         this.settings = settings;
         this.backoff = new RetryPolicy(settings.backoffBase(), settings.backoffMax(), Integer.MAX_VALUE, Duration.ZERO,
@@ -71,18 +73,18 @@ public class OutboxWorker {
                         .map(done -> done.stream().mapToInt(Integer::intValue).sum()));
     }
 
-    private Uni<MerchantNotifier.Result> deliver(OutboxStore.Item item) {
+    private Uni<Delivery> deliver(OutboxStore.Item item) {
         if (!item.isCredyt()) {
             return notifier.deliver(item);
         }
         return accounts.forMerchant(item.merchantId()).chain(list -> {
             ConnectorAccount account = list.stream()
-                    .filter(a -> a.connector().equals(credyt.name()) && a.enabled()).findFirst().orElse(null);
+                    .filter(a -> a.connector().equals(wallet.name()) && a.enabled()).findFirst().orElse(null);
             if (account == null) {
                 // the merchant switched Credyt off after the refund: retrying would not help, an operator might
-                return Uni.createFrom().item(new MerchantNotifier.Result(false, "Credyt is not enabled for the merchant"));
+                return Uni.createFrom().item(Delivery.retryLater("the wallet is not enabled for the merchant"));
             }
-            return credyt.send(account, item.refund(), item.isReversal());
+            return wallet.adjust(account, item.refund(), item.isReversal());
         });
     }
 }

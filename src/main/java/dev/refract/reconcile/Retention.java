@@ -1,5 +1,6 @@
 package dev.refract.reconcile;
 
+import dev.refract.background.BackgroundBatches;
 import dev.refract.store.RetentionStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;

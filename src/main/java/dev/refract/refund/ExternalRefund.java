@@ -15,8 +15,6 @@ import java.util.Map;
  */
 public final class ExternalRefund {
 
-    /** The metadata key of the customer's Credyt wallet, in a payment's metadata at the PSP. */
-    public static final String CREDYT_CUSTOMER = "credyt_customer_id";
 
     /** What an external refund has instead of a request's fingerprint: nobody can replay it. */
     static final String FINGERPRINT = "external";

@@ -18,11 +18,13 @@ public class WebhookIntake {
     private final RefundStore store;
     private final ConnectorRegistry registry;
     private final RefundService refunds;
+    private final Wallet wallet;
 
-    WebhookIntake(RefundStore store, ConnectorRegistry registry, RefundService refunds) {
+    WebhookIntake(RefundStore store, ConnectorRegistry registry, RefundService refunds, Wallet wallet) {
         this.store = store;
         this.registry = registry;
         this.refunds = refunds;
+        this.wallet = wallet;
     }
 
     /**
@@ -94,17 +96,17 @@ public class WebhookIntake {
     }
 
     /**
-     * The metadata of an external refund: what the event carries, completed, when it lacks the Credyt customer and
-     * the merchant has Credyt on, by the payment's metadata as the PSP holds it. A PSP that cannot be asked right
+     * The metadata of an external refund: what the event carries, completed, when it lacks the wallet's customer and
+     * the merchant has the wallet on, by the payment's metadata as the PSP holds it. A PSP that cannot be asked right
      * now fails the delivery, so that the PSP delivers it again, rather than leave the customer's wallet behind.
      */
     private Uni<Map<String, String>> paymentMetadata(String merchantId, String connector, WebhookEvent event) {
         Map<String, String> carried = event.external().metadata();
-        if (carried.containsKey(ExternalRefund.CREDYT_CUSTOMER)) {
+        if (carried.containsKey(Wallet.CUSTOMER_KEY)) {
             return Uni.createFrom().item(carried);
         }
         return store.accounts(merchantId).chain(accounts -> {
-            boolean credyt = accounts.stream().anyMatch(a -> a.enabled() && a.connector().equals("credyt"));
+            boolean credyt = accounts.stream().anyMatch(a -> a.enabled() && a.connector().equals(wallet.name()));
             Connector psp = registry.find(connector).orElse(null);
             ConnectorAccount account = accounts.stream().filter(a -> a.connector().equals(connector)).findFirst()
                     .orElse(null);

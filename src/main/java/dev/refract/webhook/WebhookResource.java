@@ -1,7 +1,7 @@
 package dev.refract.webhook;
 
-import dev.refract.api.ApiException;
-import dev.refract.api.Limits;
+import dev.refract.http.ApiException;
+import dev.refract.http.Limits;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;

@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.http.ApiException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

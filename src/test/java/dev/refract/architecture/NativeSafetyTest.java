@@ -85,14 +85,14 @@ class NativeSafetyTest {
 
     /** Where our own mappers read JSON into a type: the type is named as a class literal at the call. */
     private static final Set<String> READS = Set.of(
-            "dev.refract.connector.WireJson.read", "dev.refract.api.StrictJson.read",
+            "dev.refract.outbound.WireJson.read", "dev.refract.http.StrictJson.read",
             "com.fasterxml.jackson.databind.ObjectMapper.readValue",
             "com.fasterxml.jackson.databind.ObjectMapper.convertValue",
             "com.fasterxml.jackson.databind.ObjectMapper.treeToValue");
 
     /** Where our own mappers write an object: it was built, or returned by a call, in the same method. */
     private static final Set<String> WRITES = Set.of(
-            "dev.refract.connector.WireJson.write",
+            "dev.refract.outbound.WireJson.write",
             "com.fasterxml.jackson.databind.ObjectMapper.writeValueAsString");
 
     @Test

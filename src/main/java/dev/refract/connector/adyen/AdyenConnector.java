@@ -1,7 +1,8 @@
 package dev.refract.connector.adyen;
 
+import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Money;
@@ -56,8 +57,8 @@ public class AdyenConnector implements Connector {
 
     @Override
     public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
-        ConnectorSupport.credentials(name(), credentials, Set.of("api_key"), Set.of());
-        ConnectorSupport.settings(name(), settings, Set.of("merchant_account"), Set.of());
+        AccountChecks.credentials(name(), credentials, Set.of("api_key"), Set.of());
+        AccountChecks.settings(name(), settings, Set.of("merchant_account"), Set.of());
     }
 
     /** Adyen's HMAC key is hex (Customer Area → Webhooks → HMAC key), 32 bytes in practice; decoded as such. */

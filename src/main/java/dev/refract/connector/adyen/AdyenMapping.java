@@ -1,8 +1,8 @@
 package dev.refract.connector.adyen;
 
 import dev.refract.connector.MinorUnits;
-import dev.refract.connector.PspAnswer;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.PspAnswer;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import java.util.Locale;

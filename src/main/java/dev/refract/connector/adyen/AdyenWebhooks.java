@@ -1,8 +1,8 @@
 package dev.refract.connector.adyen;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.refract.connector.Hmac;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.Hmac;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.WebhookEvent;
 import dev.refract.refund.WebhookRejected;

@@ -1,8 +1,8 @@
 package dev.refract.connector.charges;
 
-import dev.refract.connector.PspAnswer;
-import dev.refract.connector.PspGuard;
-import dev.refract.connector.ResilienceSettings;
+import dev.refract.outbound.PspAnswer;
+import dev.refract.outbound.PspGuard;
+import dev.refract.outbound.ResilienceSettings;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;

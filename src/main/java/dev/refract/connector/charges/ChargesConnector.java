@@ -1,7 +1,8 @@
 package dev.refract.connector.charges;
 
+import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Outcome;
@@ -42,8 +43,8 @@ public class ChargesConnector implements Connector {
 
     @Override
     public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
-        ConnectorSupport.credentials(name(), credentials, Set.of("api_key"), Set.of());
-        ConnectorSupport.settings(name(), settings, Set.of(), Set.of());
+        AccountChecks.credentials(name(), credentials, Set.of("api_key"), Set.of());
+        AccountChecks.settings(name(), settings, Set.of(), Set.of());
     }
 
     @Override
@@ -55,7 +56,7 @@ public class ChargesConnector implements Connector {
     public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
         String body = WireJson.write(ChargesMapping.request(refund.connectorTransactionId(), refund.amount(),
                 refund.reason()));
-        return ConnectorSupport.outcome(client.createRefund(ConnectorSupport.bearer(account.credential("api_key")),
+        return ConnectorSupport.outcome(client.createRefund(AccountChecks.bearer(account.credential("api_key")),
                         refund.pspReference(), body),
                 answer -> {
                     if (!answer.ok()) {

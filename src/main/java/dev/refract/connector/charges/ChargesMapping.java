@@ -1,7 +1,7 @@
 package dev.refract.connector.charges;
 
-import dev.refract.connector.PspAnswer;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.PspAnswer;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import java.util.Map;

@@ -1,7 +1,8 @@
 package dev.refract.connector.exodus;
 
+import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Outcome;
@@ -42,8 +43,8 @@ public class ExodusConnector implements Connector {
 
     @Override
     public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
-        ConnectorSupport.credentials(name(), credentials, Set.of("api_key"), Set.of());
-        ConnectorSupport.settings(name(), settings, Set.of(), Set.of());
+        AccountChecks.credentials(name(), credentials, Set.of("api_key"), Set.of());
+        AccountChecks.settings(name(), settings, Set.of(), Set.of());
     }
 
     @Override
@@ -80,6 +81,6 @@ public class ExodusConnector implements Connector {
     }
 
     private static String auth(ConnectorAccount account) {
-        return ConnectorSupport.bearer(account.credential("api_key"));
+        return AccountChecks.bearer(account.credential("api_key"));
     }
 }

@@ -1,8 +1,9 @@
 package dev.refract.connector.marqeta;
 
+import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
-import dev.refract.connector.PspAnswer;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.PspAnswer;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Money;
@@ -58,8 +59,8 @@ public class MarqetaConnector implements Connector {
 
     @Override
     public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
-        ConnectorSupport.credentials(name(), credentials, Set.of("username", "password"), Set.of());
-        ConnectorSupport.settings(name(), settings, Set.of(), Set.of());
+        AccountChecks.credentials(name(), credentials, Set.of("username", "password"), Set.of());
+        AccountChecks.settings(name(), settings, Set.of(), Set.of());
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.refract.connector.marqeta;
 
-import dev.refract.connector.PspAnswer;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.PspAnswer;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.RefundError;

@@ -1,7 +1,8 @@
 package dev.refract.connector.stripe;
 
+import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Money;
@@ -57,8 +58,8 @@ public class StripeConnector implements Connector {
 
     @Override
     public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
-        ConnectorSupport.credentials(name(), credentials, Set.of("api_key"), Set.of());
-        ConnectorSupport.settings(name(), settings, Set.of(), Set.of());
+        AccountChecks.credentials(name(), credentials, Set.of("api_key"), Set.of());
+        AccountChecks.settings(name(), settings, Set.of(), Set.of());
     }
 
     /** Stripe's endpoint signing secrets start {@code whsec_} (Dashboard → Webhooks → Signing secret). */
@@ -139,6 +140,6 @@ public class StripeConnector implements Connector {
     }
 
     private static String auth(ConnectorAccount account) {
-        return ConnectorSupport.bearer(account.credential("api_key"));
+        return AccountChecks.bearer(account.credential("api_key"));
     }
 }

@@ -13,7 +13,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.refract.connector.ConnectorContractTest;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;

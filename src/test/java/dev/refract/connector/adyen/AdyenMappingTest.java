@@ -3,7 +3,7 @@ package dev.refract.connector.adyen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.refract.connector.PspAnswer;
+import dev.refract.outbound.PspAnswer;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.refract.connector.exodus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.refract.connector.PspAnswer;
+import dev.refract.outbound.PspAnswer;
 import dev.refract.refund.Outcome;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

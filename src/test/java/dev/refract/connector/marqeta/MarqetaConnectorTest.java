@@ -16,7 +16,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.refract.connector.ConnectorContractTest;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.WireJson;
 import dev.refract.refund.Refund;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.refract.connector.PspAnswer;
+import dev.refract.outbound.PspAnswer;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;

@@ -1,4 +1,4 @@
-package dev.refract.connector;
+package dev.refract.outbound;
 
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.refract.connector;
+package dev.refract.outbound;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package dev.refract.notify;
+package dev.refract.wallet;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

@@ -1,4 +1,4 @@
-package dev.refract.connector;
+package dev.refract.outbound;
 
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorRegistry;

@@ -1,4 +1,4 @@
-package dev.refract.connector;
+package dev.refract.outbound;
 
 /** The PSP answered 5xx or 429: the request may or may not have been acted on. */
 public class PspUnavailable extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.refract.connector;
+package dev.refract.outbound;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.refract.connector;
+package dev.refract.outbound;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;

@@ -1,4 +1,4 @@
-package dev.refract.api;
+package dev.refract.http;
 
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;

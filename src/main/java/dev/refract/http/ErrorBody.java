@@ -1,4 +1,4 @@
-package dev.refract.api;
+package dev.refract.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;

@@ -1,4 +1,4 @@
-package dev.refract.api;
+package dev.refract.http;
 
 import java.util.regex.Pattern;
 

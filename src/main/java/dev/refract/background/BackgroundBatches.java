@@ -1,4 +1,4 @@
-package dev.refract.reconcile;
+package dev.refract.background;
 
 import io.smallrye.mutiny.Uni;
 import java.util.concurrent.CompletableFuture;

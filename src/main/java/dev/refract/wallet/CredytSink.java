@@ -1,12 +1,13 @@
-package dev.refract.notify;
+package dev.refract.wallet;
 
+import dev.refract.outbound.AccountChecks;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import dev.refract.connector.ConnectorSupport;
-import dev.refract.connector.PspGuard;
-import dev.refract.connector.ResilienceSettings;
-import dev.refract.connector.WireJson;
-import dev.refract.refund.AccountKind;
+import dev.refract.outbound.PspGuard;
+import dev.refract.outbound.ResilienceSettings;
+import dev.refract.outbound.WireJson;
+import dev.refract.refund.Delivery;
+import dev.refract.refund.Wallet;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Refund;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -27,9 +28,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * same adjustment and Credyt applies it once.
  */
 @ApplicationScoped
-public class CredytSink implements AccountKind {
-
-    static final String CUSTOMER_KEY = "credyt_customer_id";
+public class CredytSink implements Wallet {
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -52,8 +51,8 @@ public class CredytSink implements AccountKind {
 
     @Override
     public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
-        ConnectorSupport.credentials(name(), credentials, Set.of("api_key"), Set.of());
-        ConnectorSupport.settings(name(), settings, Set.of(), Set.of("account_name"));
+        AccountChecks.credentials(name(), credentials, Set.of("api_key"), Set.of());
+        AccountChecks.settings(name(), settings, Set.of(), Set.of("account_name"));
     }
 
     /** The adjustment for a refund (negative: the wallet gives back what the PSP refunded), or its reversal. */
@@ -78,16 +77,16 @@ public class CredytSink implements AccountKind {
     }
 
     /** Sends it; done on 2xx, and on 409 (Credyt already has this transaction_id: applied once). */
-    Uni<MerchantNotifier.Result> send(ConnectorAccount account, Refund refund, boolean reversal) {
-        String customer = refund.metadata().get(CUSTOMER_KEY);
+    @Override
+    public Uni<Delivery> adjust(ConnectorAccount account, Refund refund, boolean reversal) {
+        String customer = refund.metadata().get(Wallet.CUSTOMER_KEY);
         String accountName = account.setting("account_name") != null ? account.setting("account_name") : "default";
         String body = WireJson.write(adjustment(refund, reversal, accountName));
-        return guard.call(() -> api.adjust(ConnectorSupport.bearer(account.credential("api_key")), customer, body))
+        return guard.call(() -> api.adjust(AccountChecks.bearer(account.credential("api_key")), customer, body))
                 .map(answer -> answer.ok() || answer.status() == 409
-                        ? new MerchantNotifier.Result(true, answer.status() == 409 ? "already applied" : null)
-                        : new MerchantNotifier.Result(false, "Credyt answered " + answer.status()))
-                .onFailure().recoverWithItem(e -> new MerchantNotifier.Result(false,
-                        "Credyt unreachable: " + e.getClass().getSimpleName()));
+                        ? Delivery.delivered(answer.status() == 409 ? "already applied" : null)
+                        : Delivery.retryLater("Credyt answered " + answer.status()))
+                .onFailure().recoverWithItem(e -> Delivery.retryLater("Credyt unreachable: " + e.getClass().getSimpleName()));
     }
 
 }

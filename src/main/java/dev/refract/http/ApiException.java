@@ -1,4 +1,4 @@
-package dev.refract.api;
+package dev.refract.http;
 
 /** An error the HTTP layer itself answers (authentication, bad query parameters, unknown merchants). */
 public class ApiException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.refract.connector;
+package dev.refract.outbound;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.refract.api;
+package dev.refract.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

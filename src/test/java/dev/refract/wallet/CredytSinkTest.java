@@ -1,4 +1,4 @@
-package dev.refract.notify;
+package dev.refract.wallet;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.stripe.net.Webhook;
-import dev.refract.connector.WireJson;
+import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;

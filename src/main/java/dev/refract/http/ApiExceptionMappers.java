@@ -1,4 +1,4 @@
-package dev.refract.api;
+package dev.refract.http;
 
 import dev.refract.refund.RefundError;
 import dev.refract.store.DatabaseDown;

@@ -1,14 +1,23 @@
 package dev.refract.admin;
 
 import dev.refract.http.ApiException;
+import dev.refract.http.Bearer;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Checks the admin bearer token in constant time (digests of equal length, compared whole). */
+/**
+ * Checks the admin bearer token of every operator operation, in constant time (digests of equal length, compared
+ * whole).
+ */
 @ApplicationScoped
 public class AdminAuth {
+
+    private static final int MAX_TOKEN_LENGTH = 4096;
 
     private final byte[] tokenDigest;
 
@@ -16,9 +25,15 @@ public class AdminAuth {
         this.tokenDigest = settings.token().filter(t -> !t.isBlank()).map(AdminAuth::digest).orElse(null);
     }
 
-    public void check(String authorization) {
-        String presented = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
+    /** Every {@link OperatorApi} operation: the admin token, or a 401 before the operation runs. */
+    @OperatorApi
+    @ServerRequestFilter
+    void check(ContainerRequestContext request) {
+        check(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    }
+
+    private void check(String authorization) {
+        String presented = Bearer.token(authorization, MAX_TOKEN_LENGTH);
         if (tokenDigest == null || presented == null || !MessageDigest.isEqual(tokenDigest, digest(presented))) {
             throw ApiException.authenticationRequired();
         }

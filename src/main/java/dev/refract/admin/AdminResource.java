@@ -16,7 +16,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,7 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -41,19 +39,18 @@ import org.jboss.resteasy.reactive.RestResponse;
 @SecurityScheme(securitySchemeName = "admin_token", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "The operator token of refract.admin.token (REFRACT_ADMIN_TOKEN)")
 @Tag(name = "Admin")
+@OperatorApi
 public class AdminResource {
 
     private static final int MAX_NAME = 200;
     private static final int MAX_URL = 2048;
     private static final int MAX_SECRET = 256;
 
-    private final AdminAuth auth;
     private final MerchantDirectory merchants;
     private final AccountStore accounts;
     private final ConnectorRegistry connectors;
 
-    AdminResource(AdminAuth auth, MerchantDirectory merchants, AccountStore accounts, ConnectorRegistry connectors) {
-        this.auth = auth;
+    AdminResource(MerchantDirectory merchants, AccountStore accounts, ConnectorRegistry connectors) {
         this.merchants = merchants;
         this.accounts = accounts;
         this.connectors = connectors;
@@ -63,8 +60,7 @@ public class AdminResource {
     @Operation(summary = "Create a merchant", description = "201 with its API key, shown this once; 409 if the id exists")
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.CreateMerchant.class)))
     public Uni<RestResponse<AdminRequests.CreatedMerchant>> create(
-            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, String body) {
-        auth.check(authorization);
+            String body) {
         AdminRequests.CreateMerchant request = read(body, AdminRequests.CreateMerchant.class);
         if (!Limits.isId(request.merchantId())) {
             throw ApiException.invalid("merchant_id", "merchant_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
@@ -82,9 +78,7 @@ public class AdminResource {
 
     @GET
     @Path("/{merchant_id}")
-    public Uni<AdminRequests.MerchantView> get(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                               @RestPath("merchant_id") String merchantId) {
-        auth.check(authorization);
+    public Uni<AdminRequests.MerchantView> get(@RestPath("merchant_id") String merchantId) {
         return merchants.get(existingShape(merchantId)).map(m -> view(found(m, merchantId)));
     }
 
@@ -92,9 +86,7 @@ public class AdminResource {
     @Path("/{merchant_id}")
     @Operation(summary = "Update a merchant's name, default connector and notification webhook")
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.UpdateMerchant.class)))
-    public Uni<AdminRequests.MerchantView> update(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                                  @RestPath("merchant_id") String merchantId, String body) {
-        auth.check(authorization);
+    public Uni<AdminRequests.MerchantView> update(@RestPath("merchant_id") String merchantId, String body) {
         existingShape(merchantId);
         AdminRequests.UpdateMerchant request = read(body, AdminRequests.UpdateMerchant.class);
         if (request.name() != null) {
@@ -119,10 +111,8 @@ public class AdminResource {
     @Operation(summary = "Enable or configure a merchant's account at a PSP",
             description = "Credentials and the webhook secret are encrypted at rest and never echoed")
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.PutConnector.class)))
-    public Uni<AdminRequests.ConnectorView> putConnector(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                                         @RestPath("merchant_id") String merchantId,
+    public Uni<AdminRequests.ConnectorView> putConnector(@RestPath("merchant_id") String merchantId,
                                                          @RestPath("connector") String connectorName, String body) {
-        auth.check(authorization);
         existingShape(merchantId);
         AccountKind connector = connectors.findAccountKind(connectorName).orElseThrow(() -> new ApiException(404,
                 "invalid_request_error", "connector_not_found", "unknown connector " + connectorName, "connector"));

@@ -13,13 +13,11 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** What an operator on call looks at: refunds that are stuck, and each PSP's circuit breaker. */
@@ -27,6 +25,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 @Tag(name = "Operations")
+@OperatorApi
 public class OperatorResource {
 
     @RegisterForReflection
@@ -39,12 +38,10 @@ public class OperatorResource {
     record ConnectorState(String connector, String circuitBreaker) {
     }
 
-    private final AdminAuth auth;
     private final RefundService refunds;
     private final ConnectorRegistry connectors;
 
-    OperatorResource(AdminAuth auth, RefundService refunds, ConnectorRegistry connectors) {
-        this.auth = auth;
+    OperatorResource(RefundService refunds, ConnectorRegistry connectors) {
         this.refunds = refunds;
         this.connectors = connectors;
     }
@@ -52,10 +49,8 @@ public class OperatorResource {
     @GET
     @Path("/refunds/stuck")
     @Operation(summary = "Refunds in MANUAL_REVIEW, and unsettled ones after at least min_attempts PSP attempts")
-    public Uni<List<StuckRefund>> stuck(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                        @RestQuery("min_attempts") Integer minAttempts,
+    public Uni<List<StuckRefund>> stuck(@RestQuery("min_attempts") Integer minAttempts,
                                         @RestQuery("limit") Integer limit) {
-        auth.check(authorization);
         int attempts = minAttempts == null ? 3 : Math.max(1, minAttempts);
         int max = limit == null ? 100 : Math.min(Math.max(1, limit), 500);
         return refunds.stuck(attempts, max).map(list -> list.stream()
@@ -65,8 +60,7 @@ public class OperatorResource {
     @GET
     @Path("/connectors")
     @Operation(summary = "Each PSP connector and the state of its circuit breaker")
-    public List<ConnectorState> connectors(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
-        auth.check(authorization);
+    public List<ConnectorState> connectors() {
         List<ConnectorState> states = new ArrayList<>();
         for (Connector c : connectors.all()) {
             states.add(new ConnectorState(c.name(), c.needsNoAccount() ? "NONE"

@@ -15,11 +15,9 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 
 /** An operator settles a MANUAL_REVIEW refund after checking the PSP by hand; the reason goes to the event log. */
@@ -27,6 +25,7 @@ import org.jboss.resteasy.reactive.RestPath;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 @Tag(name = "Operations")
+@OperatorApi
 public class ResolveResource {
 
     @RegisterForReflection
@@ -34,12 +33,10 @@ public class ResolveResource {
     record Resolve(String status, String reason, Long refundedMinorAmount) {
     }
 
-    private final AdminAuth auth;
     private final MerchantDirectory merchants;
     private final RefundService refunds;
 
-    ResolveResource(AdminAuth auth, MerchantDirectory merchants, RefundService refunds) {
-        this.auth = auth;
+    ResolveResource(MerchantDirectory merchants, RefundService refunds) {
         this.merchants = merchants;
         this.refunds = refunds;
     }
@@ -49,10 +46,8 @@ public class ResolveResource {
             description = "For a refund whose PSP answer contradicted it (error code connector_mismatch), "
                     + "refunded_minor_amount records what the PSP actually refunded: the refund's amount becomes "
                     + "that and the payment's ledger counts it, releasing the rest.")
-    public Uni<RefundView> resolve(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                   @RestPath("merchant_id") String merchantId,
+    public Uni<RefundView> resolve(@RestPath("merchant_id") String merchantId,
                                    @RestPath("merchant_refund_id") String merchantRefundId, String body) {
-        auth.check(authorization);
         Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
         Resolve request;
         try {

@@ -1,6 +1,7 @@
 package dev.refract.api;
 
 import dev.refract.http.ApiException;
+import dev.refract.http.Bearer;
 import dev.refract.refund.Merchant;
 import dev.refract.store.MerchantDirectory;
 import io.smallrye.mutiny.Uni;
@@ -21,7 +22,7 @@ public class MerchantAuth {
     }
 
     public Uni<Merchant> authenticate(String authorization) {
-        String key = bearer(authorization);
+        String key = Bearer.token(authorization, MAX_KEY_LENGTH);
         if (key == null) {
             return Uni.createFrom().failure(ApiException.authenticationRequired());
         }
@@ -36,14 +37,5 @@ public class MerchantAuth {
             }
             return m;
         });
-    }
-
-    /** The token of a well-formed Bearer header, or null. */
-    static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        String token = authorization.substring(7).trim();
-        return token.isEmpty() || token.length() > MAX_KEY_LENGTH ? null : token;
     }
 }

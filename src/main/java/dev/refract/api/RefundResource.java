@@ -2,8 +2,8 @@ package dev.refract.api;
 
 import dev.refract.http.ApiException;
 import dev.refract.http.ErrorBody;
-import dev.refract.http.RefundView;
 import dev.refract.http.Limits;
+import dev.refract.http.RefundView;
 import dev.refract.refund.CreateRefund;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;
@@ -16,7 +16,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -34,7 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -46,6 +44,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 @SecurityScheme(securitySchemeName = "merchant_api_key", type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "The merchant's API key: Authorization: Bearer <api_key>")
 @Tag(name = "Refunds")
+@MerchantApi
 public class RefundResource {
 
     static final String REPLAYED = "Idempotent-Replayed";
@@ -53,12 +52,12 @@ public class RefundResource {
     private static final int MAX_LIMIT = 100;
 
     private final RefundService refunds;
-    private final MerchantAuth auth;
+    private final AuthenticatedMerchant merchant;
     private final MeterRegistry metrics;
 
-    RefundResource(RefundService refunds, MerchantAuth auth, MeterRegistry metrics) {
+    RefundResource(RefundService refunds, AuthenticatedMerchant merchant, MeterRegistry metrics) {
         this.refunds = refunds;
-        this.auth = auth;
+        this.merchant = merchant;
         this.metrics = metrics;
     }
 
@@ -84,11 +83,9 @@ public class RefundResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     @APIResponse(responseCode = "422", description = "amount_exceeds_refundable, currency_mismatch",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    public Uni<RestResponse<RefundView>> create(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                                String body) {
-        return auth.authenticate(authorization)
-                .invoke(() -> Limits.requireBodyAtMost(body, Limits.MAX_API_BODY))
-                .chain(merchant -> refunds.create(merchant, RefundRequests.parse(body)))
+    public Uni<RestResponse<RefundView>> create(String body) {
+        Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
+        return refunds.create(merchant.get(), RefundRequests.parse(body))
                 .map(created -> {
                     int status = RefundView.createStatus(created.refund());
                     metrics.counter("refract.refunds.created", "connector", created.refund().connector(),
@@ -106,10 +103,8 @@ public class RefundResource {
     @GET
     @Path("/{merchant_refund_id}")
     @Operation(summary = "Read a refund", description = "404 refund_not_found, also for another merchant's refund")
-    public Uni<RefundView> get(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                               @RestPath("merchant_refund_id") String merchantRefundId) {
-        return auth.authenticate(authorization)
-                .chain(merchant -> refunds.get(merchant, merchantRefundId))
+    public Uni<RefundView> get(@RestPath("merchant_refund_id") String merchantRefundId) {
+        return refunds.get(merchant.get(), merchantRefundId)
                 .map(r -> RefundView.of(r, 200));
     }
 
@@ -118,10 +113,8 @@ public class RefundResource {
     @Operation(summary = "Ask the PSP for the refund's status now",
             description = "Works on final refunds too; a PSP without a status endpoint leaves the refund unchanged")
     @Consumes(MediaType.WILDCARD)
-    public Uni<RefundView> sync(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                @RestPath("merchant_refund_id") String merchantRefundId) {
-        return auth.authenticate(authorization)
-                .chain(merchant -> refunds.sync(merchant, merchantRefundId))
+    public Uni<RefundView> sync(@RestPath("merchant_refund_id") String merchantRefundId) {
+        return refunds.sync(merchant.get(), merchantRefundId)
                 .map(r -> RefundView.of(r, 200));
     }
 
@@ -129,10 +122,8 @@ public class RefundResource {
     @Path("/{merchant_refund_id}/cancel")
     @Operation(summary = "Cancel a refund still in flight", description = "409 not_cancellable where the PSP cannot")
     @Consumes(MediaType.WILDCARD)
-    public Uni<RefundView> cancel(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                                  @RestPath("merchant_refund_id") String merchantRefundId) {
-        return auth.authenticate(authorization)
-                .chain(merchant -> refunds.cancel(merchant, merchantRefundId))
+    public Uni<RefundView> cancel(@RestPath("merchant_refund_id") String merchantRefundId) {
+        return refunds.cancel(merchant.get(), merchantRefundId)
                 .map(r -> RefundView.of(r, 200));
     }
 
@@ -140,15 +131,14 @@ public class RefundResource {
     @Operation(summary = "List refunds, newest first",
             description = "Filters: status (repeatable), connector, connector_transaction_id, created_from "
                     + "(inclusive), created_to (exclusive); limit 1-100 (20); cursor from next_cursor")
-    public Uni<ListView> list(@RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
-                              @RestQuery("status") List<String> status,
+    public Uni<ListView> list(@RestQuery("status") List<String> status,
                               @RestQuery("connector") String connector,
                               @RestQuery("connector_transaction_id") String connectorTransactionId,
                               @RestQuery("created_from") String createdFrom,
                               @RestQuery("created_to") String createdTo,
                               @RestQuery("limit") String limit,
                               @RestQuery("cursor") String cursor) {
-        return auth.authenticate(authorization).chain(merchant -> {
+        return Uni.createFrom().deferred(() -> {
             int pageSize = limit(limit);
             if (connectorTransactionId != null && !CreateRefund.isConnectorTransactionId(connectorTransactionId)) {
                 throw ApiException.invalid("connector_transaction_id",
@@ -160,7 +150,7 @@ public class RefundResource {
             RefundStore.RefundFilter filter = new RefundStore.RefundFilter(states(status), connector,
                     connectorTransactionId, time("created_from", createdFrom), time("created_to", createdTo),
                     pageSize, cursor == null ? null : Cursors.decode(cursor));
-            return refunds.list(merchant, filter);
+            return refunds.list(merchant.get(), filter);
         }).map(page -> {
             List<RefundView> data = page.data().stream().map(r -> RefundView.of(r, 200)).toList();
             String next = null;

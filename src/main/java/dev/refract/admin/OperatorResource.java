@@ -63,7 +63,7 @@ public class OperatorResource {
     public List<ConnectorState> connectors() {
         List<ConnectorState> states = new ArrayList<>();
         for (Connector c : connectors.all()) {
-            states.add(new ConnectorState(c.name(), c.needsNoAccount() ? "NONE"
+            states.add(new ConnectorState(c.name(), c.inProcess() ? "NONE"
                     : CircuitBreakersHealth.stateOf(c.name()).name()));
         }
         return states;

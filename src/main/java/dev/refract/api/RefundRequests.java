@@ -1,5 +1,6 @@
 package dev.refract.api;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.http.StrictJson;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -40,14 +41,14 @@ public final class RefundRequests {
                 b.metadata(), b.connectorOptions());
     }
 
-    private static String codeFor(String path) {
+    private static ErrorCode codeFor(String path) {
         if (path.endsWith(".currency")) {
-            return "invalid_currency";
+            return ErrorCode.INVALID_CURRENCY;
         }
         if (path.equals("amount") || path.equals("payment_amount") || path.endsWith(".minor_amount")) {
-            return "invalid_amount";
+            return ErrorCode.INVALID_AMOUNT;
         }
-        return "invalid_request";
+        return ErrorCode.INVALID_REQUEST;
     }
 
     private static Money money(MoneyBody body, String field) {
@@ -55,16 +56,16 @@ public final class RefundRequests {
             return null;
         }
         if (body.currency() == null || !Money.isKnownCurrency(body.currency())) {
-            throw new RefundError.InvalidRequest("invalid_currency", field + ".currency",
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_CURRENCY, field + ".currency",
                     field + ".currency must be an upper-case ISO 4217 code with a minor unit, was "
                             + quoted(body.currency()));
         }
         if (body.minorAmount() == null) {
-            throw new RefundError.InvalidRequest("invalid_amount", field + ".minor_amount",
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, field + ".minor_amount",
                     field + ".minor_amount is required");
         }
         if (body.minorAmount() <= 0) {
-            throw new RefundError.InvalidRequest("invalid_amount", field + ".minor_amount",
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, field + ".minor_amount",
                     field + ".minor_amount must be greater than 0, was " + body.minorAmount());
         }
         return Money.of(body.minorAmount(), body.currency());

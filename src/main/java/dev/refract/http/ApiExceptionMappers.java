@@ -13,31 +13,17 @@ public class ApiExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
 
+    /** A refusal of the core: its status and type from {@link ErrorStatus}, the one table of codes. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> refundError(RefundError e) {
-        int status;
-        String type;
-        if (e instanceof RefundError.InvalidRequest) {
-            status = 400;
-            type = "invalid_request_error";
-        } else if (e instanceof RefundError.TransactionNotFound || e instanceof RefundError.RefundNotFound) {
-            status = 404;
-            type = "invalid_request_error";
-        } else if (e instanceof RefundError.IdempotencyConflict) {
-            status = 409;
-            type = "idempotency_error";
-        } else if (e instanceof RefundError.NotCancellable || e instanceof RefundError.NotResolvable) {
-            status = 409;
-            type = "invalid_request_error";
-        } else if (e instanceof RefundError.PspUnreachable) {
-            return RestResponse.ResponseBuilder.<ErrorBody>create(503)
-                    .entity(ErrorBody.of("api_error", e.code(), e.getMessage(), null))
-                    .header("Retry-After", "30").build();
-        } else {
-            status = 422;
-            type = "invalid_request_error";
+        ErrorStatus answer = ErrorStatus.of(e.code());
+        RestResponse.ResponseBuilder<ErrorBody> response = RestResponse.ResponseBuilder.<ErrorBody>create(answer.status())
+                .entity(ErrorBody.of(answer.type(), e.code().wire(), e.getMessage(), e.param()));
+        if (answer.status() == 503) {
+            // a PSP that must be asked first could not be: the caller retries, as with a database outage
+            response.header("Retry-After", "30");
         }
-        return respond(status, ErrorBody.of(type, e.code(), e.getMessage(), e.param()));
+        return response.build();
     }
 
     @ServerExceptionMapper

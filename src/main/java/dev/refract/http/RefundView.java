@@ -50,7 +50,7 @@ public record RefundView(
         RefundFailure f = r.failure();
         ErrorView error = f == null || !(r.state() == RefundState.FAILED || r.state() == RefundState.MANUAL_REVIEW)
                 ? null
-                : new ErrorView(f.type(), f.code(), f.message(), f.connectorCode(), f.connectorMessage());
+                : new ErrorView(f.type(), f.code().wire(), f.message(), f.connectorCode(), f.connectorMessage());
         return new RefundView(r.merchantRefundId(), r.connector(), r.connectorTransactionId(), r.connectorRefundId(),
                 r.status(), r.connectorStatus(), new MoneyView(r.amount().minorAmount(), r.amount().currency()),
                 r.reason(), r.metadata(), error, r.connectorDetails(), r.external(), statusCode, r.createdAt(),
@@ -59,16 +59,13 @@ public record RefundView(
 
     /**
      * The HTTP status of a create (and of its replays): 200 while accepted or done, else the status of the
-     * failure: 404 unknown payment, 422 amount or currency refused by the PSP, 402 any other decline.
+     * failure's code in {@link ErrorStatus}: 404 unknown payment, 422 amount or currency refused by the PSP, 402
+     * any other decline.
      */
     public static int createStatus(Refund r) {
         if (r.state() != RefundState.FAILED || r.failure() == null) {
             return 200;
         }
-        return switch (r.failure().code()) {
-            case "transaction_not_found" -> 404;
-            case "amount_exceeds_refundable", "currency_mismatch" -> 422;
-            default -> 402;
-        };
+        return ErrorStatus.of(r.failure().code()).status();
     }
 }

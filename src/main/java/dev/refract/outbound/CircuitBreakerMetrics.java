@@ -24,8 +24,8 @@ public class CircuitBreakerMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         for (Connector c : connectors.all()) {
-            if (c.needsNoAccount()) {
-                continue; // the in-process sandbox has no breaker
+            if (c.inProcess()) {
+                continue; // nothing remote, so no breaker
             }
             for (CircuitBreakerState state : CircuitBreakerState.values()) {
                 Gauge.builder("refract.psp.circuit.breaker.state",

@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * The PSP port: a stateless translator between a refund and one PSP's API. It reports outcomes and decides
  * nothing; every method completes on the caller's Vert.x context, and never fails for a PSP answer: failures
- * are {@link Outcome}s. Implementations are CDI beans found by the {@link ConnectorRegistry}.
+ * are {@link Outcome}s. Implementations are CDI beans found by the {@link ConnectorRegistry}. What only some
+ * PSPs can do has its own small port, which a connector implements where its PSP can: {@link SyncsRefunds},
+ * {@link CancelsRefunds}, {@link VerifiesWebhooks}.
  */
 public interface Connector extends AccountKind {
 
@@ -21,6 +23,11 @@ public interface Connector extends AccountKind {
 
     /** Whether merchants may use it without configuring an account first (a connector with no credentials). */
     default boolean needsNoAccount() {
+        return false;
+    }
+
+    /** Whether it runs inside Refract rather than calling a PSP over the network (the sandbox): it has no breaker. */
+    default boolean inProcess() {
         return false;
     }
 
@@ -45,57 +52,4 @@ public interface Connector extends AccountKind {
      * (or reference) must come from {@link Refund#pspReference()} so that a resend never refunds twice.
      */
     Uni<Outcome> submit(ConnectorAccount account, Refund refund);
-
-    /** Whether the PSP has a refund status endpoint. */
-    boolean canSync();
-
-    /** Whether the PSP can cancel a refund still in flight. */
-    default boolean canCancel() {
-        return false;
-    }
-
-    /**
-     * Whether the PSP would cancel a refund in this PSP status: a cancel it would refuse is answered 409 without
-     * calling it. By default, any refund still in flight.
-     */
-    default boolean cancellableIn(String connectorStatus) {
-        return canCancel();
-    }
-
-    /**
-     * Asks the PSP to cancel the refund. A cancelled refund is {@link Outcome.Declined} with code
-     * {@code refund_cancelled}; a PSP that refuses answers the refund's current status, or NotSent.
-     */
-    default Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
-        return Uni.createFrom().item(new Outcome.NotSent(name() + " cannot cancel refunds"));
-    }
-
-    /** Whether the PSP sends refund webhooks that this connector can verify. */
-    default boolean receivesWebhooks() {
-        return false;
-    }
-
-    /**
-     * Verifies a webhook delivery exactly as the PSP signs it and reads its events. Pure: no I/O.
-     *
-     * @param secret  the merchant's webhook secret for this PSP
-     * @param headers request headers, names in lower case
-     * @param body    the raw body, as received
-     * @throws WebhookRejected when the delivery is not provably from the PSP
-     */
-    default java.util.List<WebhookEvent> verifyWebhook(String secret, java.util.Map<String, String> headers,
-                                                       byte[] body, java.time.Instant now) {
-        throw new WebhookRejected(name() + " sends no webhooks");
-    }
-
-    /** The body the PSP expects as acknowledgement (Adyen: {@code [accepted]}). */
-    default String webhookAcknowledgement() {
-        return "{\"received\":true}";
-    }
-
-    /**
-     * The refund's current status at the PSP. A refund the PSP cannot find is Unknown, never NotFound: its
-     * submission may still be on the way.
-     */
-    Uni<Outcome> sync(ConnectorAccount account, Refund refund);
 }

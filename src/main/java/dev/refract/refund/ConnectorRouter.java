@@ -38,7 +38,7 @@ public final class ConnectorRouter {
             return claiming.get(0);
         }
         if (claiming.size() > 1) {
-            throw new RefundError.InvalidRequest("connector_required", "connector", "connector_transaction_id "
+            throw new RefundError.InvalidRequest(ErrorCode.CONNECTOR_REQUIRED, "connector", "connector_transaction_id "
                     + connectorTransactionId + " fits several enabled connectors "
                     + claiming.stream().map(Connector::name).toList() + "; name one in connector");
         }
@@ -51,7 +51,7 @@ public final class ConnectorRouter {
         if (defaultConnector != null) {
             return enabledOrRefuse(defaultConnector, enabled);
         }
-        throw new RefundError.InvalidRequest("connector_required", "connector",
+        throw new RefundError.InvalidRequest(ErrorCode.CONNECTOR_REQUIRED, "connector",
                 "no enabled connector recognises connector_transaction_id " + connectorTransactionId
                         + " and the merchant has no default connector; name one in connector");
     }
@@ -59,7 +59,7 @@ public final class ConnectorRouter {
     private static Connector enabledOrRefuse(String name, Map<String, Connector> enabled) {
         Connector c = enabled.get(name);
         if (c == null) {
-            throw new RefundError.InvalidRequest("connector_not_enabled", "connector",
+            throw new RefundError.InvalidRequest(ErrorCode.CONNECTOR_NOT_ENABLED, "connector",
                     "connector " + name + " is not enabled for this merchant");
         }
         return c;

@@ -10,8 +10,6 @@ import java.util.List;
  */
 public final class Contradiction {
 
-    /** The error code of a refund in MANUAL_REVIEW because the PSP's answer contradicted it. */
-    public static final String CODE = "connector_mismatch";
 
     private Contradiction() {
     }

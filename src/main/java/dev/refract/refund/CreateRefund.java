@@ -82,7 +82,7 @@ public record CreateRefund(
 
     private static void requirePositive(Money money, String param) {
         if (money != null && money.minorAmount() <= 0) {
-            throw new RefundError.InvalidRequest("invalid_amount", param,
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, param,
                     param + " must be greater than 0, was " + money.minorAmount());
         }
     }

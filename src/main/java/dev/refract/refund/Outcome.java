@@ -78,14 +78,14 @@ public sealed interface Outcome {
      * {@code reversesSuccess} marks the PSP statuses that may legitimately fail a refund that had succeeded
      * (Stripe {@code failed}, Adyen {@code REFUNDED_REVERSED}, Marqeta {@code RETURNED}).
      */
-    record Declined(String code, String message, String connectorCode, String connectorMessage,
+    record Declined(ErrorCode code, String message, String connectorCode, String connectorMessage,
                     String connectorRefundId, String connectorStatus, boolean reversesSuccess,
                     Map<String, String> details) implements Outcome {
         public Declined {
             details = Map.copyOf(details);
         }
 
-        public static Declined of(String code, String message, String connectorCode, String connectorMessage) {
+        public static Declined of(ErrorCode code, String message, String connectorCode, String connectorMessage) {
             return new Declined(code, message, connectorCode, connectorMessage, null, null, false, Map.of());
         }
     }

@@ -42,7 +42,7 @@ public record PaymentLedger(String currency, Long capturedMinor, long inFlightMi
         Money amount;
         if (capturedTotal == null) {
             if (requested == null) {
-                throw new RefundError.InvalidRequest("invalid_amount", "amount",
+                throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, "amount",
                         "amount is required: the captured amount of this payment is not known (send amount, "
                                 + "or payment_amount for a full refund)");
             }

@@ -129,7 +129,7 @@ public record Refund(
      * books already disagree with the request.
      */
     private boolean awaitsOperator() {
-        return state == RefundState.MANUAL_REVIEW && failure != null && Contradiction.CODE.equals(failure.code());
+        return state == RefundState.MANUAL_REVIEW && failure != null && failure.code() == ErrorCode.CONNECTOR_MISMATCH;
     }
 
     /**
@@ -144,7 +144,7 @@ public record Refund(
         }
         String newRefundId = connectorRefundId != null ? connectorRefundId : outcome.connectorRefundId();
         String newStatus = outcome.connectorStatus() != null ? outcome.connectorStatus() : connectorStatus;
-        RefundFailure newFailure = new RefundFailure("refund_error", Contradiction.CODE, contradiction, null, newStatus);
+        RefundFailure newFailure = new RefundFailure("refund_error", ErrorCode.CONNECTOR_MISMATCH, contradiction, null, newStatus);
         Map<String, String> details = new LinkedHashMap<>(connectorDetails);
         details.putAll(outcome.details());
         Refund updated = with(RefundState.MANUAL_REVIEW, newRefundId, newStatus, Map.copyOf(details), newFailure,
@@ -184,7 +184,7 @@ public record Refund(
                     + amount.minorAmount() + ", and only for SUCCEEDED; it was " + refundedMinor);
         }
         RefundFailure newFailure = to == RefundState.FAILED
-                ? new RefundFailure("refund_error", "resolved_as_failed", reason, null, null) : null;
+                ? new RefundFailure("refund_error", ErrorCode.RESOLVED_AS_FAILED, reason, null, null) : null;
         long asked = amount.minorAmount();
         long settled = refundedMinor == null ? asked : refundedMinor;
         String detail = settled == asked ? "operator: " + reason : "operator: the PSP refunded " + settled + " of the "

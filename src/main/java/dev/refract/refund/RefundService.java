@@ -125,10 +125,10 @@ public class RefundService {
     public Uni<Refund> sync(Merchant merchant, String merchantRefundId) {
         return get(merchant, merchantRefundId).chain(refund -> {
             Connector connector = registry.find(refund.connector()).orElse(null);
-            if (connector == null || !connector.canSync() || refund.state() == RefundState.RECEIVED) {
+            if (!(connector instanceof SyncsRefunds syncs) || refund.state() == RefundState.RECEIVED) {
                 return Uni.createFrom().item(refund);
             }
-            return account(refund).chain(account -> callPsp(() -> connector.sync(account, refund)))
+            return account(refund).chain(account -> callPsp(() -> syncs.sync(account, refund)))
                     .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.SYNC, false));
         });
     }
@@ -140,7 +140,7 @@ public class RefundService {
     public Uni<Refund> cancel(Merchant merchant, String merchantRefundId) {
         return get(merchant, merchantRefundId).chain(refund -> {
             Connector connector = registry.find(refund.connector()).orElse(null);
-            if (connector == null || !connector.canCancel()) {
+            if (!(connector instanceof CancelsRefunds cancels)) {
                 throw new RefundError.NotCancellable("connector " + refund.connector() + " cannot cancel refunds");
             }
             if (!refund.state().inFlight() || refund.connectorRefundId() == null) {
@@ -148,15 +148,15 @@ public class RefundService {
                         + (refund.connectorRefundId() == null ? " and not yet known to the PSP" : "")
                         + "; only a refund the PSP holds in flight can be cancelled");
             }
-            if (!connector.cancellableIn(refund.connectorStatus())) {
+            if (!cancels.cancellableIn(refund.connectorStatus())) {
                 throw new RefundError.NotCancellable("refund " + merchantRefundId + " is " + refund.connectorStatus()
                         + " at " + refund.connector() + ", which cannot cancel it in that status");
             }
-            return account(refund).chain(account -> callPsp(() -> connector.cancel(account, refund)))
+            return account(refund).chain(account -> callPsp(() -> cancels.cancel(account, refund)))
                     .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.API, false))
                     .map(updated -> {
                         boolean cancelled = updated.state() == RefundState.FAILED && updated.failure() != null
-                                && "refund_cancelled".equals(updated.failure().code());
+                                && updated.failure().code() == ErrorCode.REFUND_CANCELLED;
                         if (!cancelled) {
                             throw new RefundError.NotCancellable("the PSP did not cancel refund " + merchantRefundId
                                     + "; it is " + updated.status() + " (" + updated.connectorStatus() + ")");
@@ -200,7 +200,7 @@ public class RefundService {
         // an external refund is never sent: the PSP made it, so the janitor only ever asks after it
         boolean resend = !refund.external()
                 && (refund.state() == RefundState.RECEIVED || refund.state() == RefundState.UNKNOWN);
-        if (!resend && !connector.canSync()) {
+        if (!resend && !(connector instanceof SyncsRefunds)) {
             // Only a webhook can settle it. Waiting counts as an attempt, so a webhook that never comes ends
             // in MANUAL_REVIEW (which a late webhook still settles) rather than in a refund pending forever.
             return applyOutcome(refund.id(), new Outcome.NotSent("awaiting the PSP's webhook"), Cause.JANITOR,
@@ -208,7 +208,7 @@ public class RefundService {
         }
         return account(refund)
                 .chain(account -> callPsp(() -> resend ? connector.submit(account, refund)
-                        : connector.sync(account, refund)))
+                        : ((SyncsRefunds) connector).sync(account, refund)))
                 .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.JANITOR, true));
     }
 

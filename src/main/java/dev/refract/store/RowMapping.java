@@ -2,6 +2,7 @@ package dev.refract.store;
 
 import dev.refract.refund.Money;
 import dev.refract.refund.Refund;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.RefundFailure;
 import dev.refract.refund.RefundState;
 import io.vertx.core.json.JsonObject;
@@ -85,7 +86,7 @@ final class RowMapping {
         }
         JsonObject json = new JsonObject()
                 .put("type", failure.type())
-                .put("code", failure.code())
+                .put("code", failure.code().wire())
                 .put("message", failure.message());
         json.put("connector_code", failure.connectorCode());
         json.put("connector_message", failure.connectorMessage());
@@ -104,7 +105,7 @@ final class RowMapping {
         if (json == null) {
             return null;
         }
-        return new RefundFailure(json.getString("type"), json.getString("code"), json.getString("message"),
+        return new RefundFailure(json.getString("type"), ErrorCode.of(json.getString("code")), json.getString("message"),
                 json.getString("connector_code"), json.getString("connector_message"));
     }
 

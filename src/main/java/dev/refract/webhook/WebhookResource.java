@@ -7,6 +7,7 @@ import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
 import dev.refract.refund.WebhookEvent;
 import dev.refract.refund.WebhookIntake;
+import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.WebhookRejected;
 import dev.refract.store.AccountStore;
 import io.smallrye.mutiny.Uni;
@@ -59,15 +60,15 @@ public class WebhookResource {
     public Uni<RestResponse<String>> receive(@RestPath("merchant_id") String merchantId,
                                              @RestPath("connector") String connectorName, byte[] body,
                                              @Context HttpServerRequest request) {
-        Connector connector = connectors.find(connectorName).filter(Connector::receivesWebhooks).orElse(null);
-        if (connector == null || !Limits.isId(merchantId)) {
+        Connector found = connectors.find(connectorName).orElse(null);
+        if (!(found instanceof VerifiesWebhooks verifier) || !Limits.isId(merchantId)) {
             return Uni.createFrom().failure(new ApiException(404, "invalid_request_error", "resource_not_found",
                     "no webhooks are received for connector " + connectorName, null));
         }
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         return accounts.forMerchant(merchantId).chain(list -> {
-            ConnectorAccount account = list.stream().filter(a -> a.connector().equals(connector.name()))
+            ConnectorAccount account = list.stream().filter(a -> a.connector().equals(found.name()))
                     .findFirst().orElse(null);
             List<WebhookEvent> events;
             try {
@@ -75,16 +76,16 @@ public class WebhookResource {
                     // answered like a bad signature: whether a merchant exists is nobody's business
                     throw new WebhookRejected("no webhook secret configured");
                 }
-                events = connector.verifyWebhook(account.webhookSecret(), headers, body == null ? new byte[0] : body,
+                events = verifier.verifyWebhook(account.webhookSecret(), headers, body == null ? new byte[0] : body,
                         Instant.now());
             } catch (WebhookRejected e) {
-                LOG.warnf("refused a %s webhook for merchant %s: %s", connector.name(), merchantId, e.getMessage());
+                LOG.warnf("refused a %s webhook for merchant %s: %s", found.name(), merchantId, e.getMessage());
                 throw new ApiException(401, "authentication_error", "invalid_signature",
                         "the webhook signature could not be verified", null);
             }
-            return intake.applyWebhook(merchantId, connector.name(), events)
-                    .map(done -> RestResponse.ResponseBuilder.<String>ok(connector.webhookAcknowledgement(),
-                            connector.webhookAcknowledgement().startsWith("{") ? MediaType.APPLICATION_JSON
+            return intake.applyWebhook(merchantId, found.name(), events)
+                    .map(done -> RestResponse.ResponseBuilder.<String>ok(verifier.webhookAcknowledgement(),
+                            verifier.webhookAcknowledgement().startsWith("{") ? MediaType.APPLICATION_JSON
                                     : MediaType.TEXT_PLAIN).build());
         });
     }

@@ -48,7 +48,7 @@ class ContradictionTest {
     void aContradictedPendingRefundGoesToManualReviewWithItsReservationKept() {
         Refund.Applied a = refund(RefundState.PENDING, 1).apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW);
         assertEquals(RefundState.MANUAL_REVIEW, a.refund().state());
-        assertEquals(Contradiction.CODE, a.refund().failure().code());
+        assertEquals(ErrorCode.CONNECTOR_MISMATCH, a.refund().failure().code());
         assertEquals(Refund.LedgerDelta.NONE, a.ledger());
         assertNull(a.refund().nextActionAt(), "nothing more for the janitor to do");
         assertEquals(RefundState.MANUAL_REVIEW, a.event().to());

@@ -57,7 +57,7 @@ class CreateRefundTest {
     @Test
     void refusesNonPositiveAmountsAndMixedCurrencies() {
         RefundError zero = assertThrows(RefundError.InvalidRequest.class, () -> command("r", Money.of(0, "USD"), Map.of()));
-        assertEquals("invalid_amount", zero.code());
+        assertEquals(ErrorCode.INVALID_AMOUNT, zero.code());
         assertThrows(RefundError.CurrencyMismatch.class, () -> new CreateRefund("r", "sbx_1000_USD", null,
                 Money.of(1, "USD"), Money.of(1, "EUR"), null, null, null));
     }

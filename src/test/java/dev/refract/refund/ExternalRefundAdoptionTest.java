@@ -48,11 +48,11 @@ class ExternalRefundAdoptionTest {
         assertEquals(new Refund.LedgerDelta(400, 0), pending.ledger());
         assertEquals(RefundApplyTest.POLICY.nextAction(0, RefundApplyTest.NOW), pending.refund().nextActionAt());
 
-        Refund.Applied failed = ExternalRefund.adoption("m_1", "stripe", event(Outcome.Declined.of("refund_failed",
+        Refund.Applied failed = ExternalRefund.adoption("m_1", "stripe", event(Outcome.Declined.of(ErrorCode.REFUND_FAILED,
                 "declined", "expired_or_canceled_card", null), "400", "USD", "pi_1"), Map.of(),
                 RefundApplyTest.POLICY, RefundApplyTest.NOW);
         assertEquals(RefundState.FAILED, failed.refund().state());
-        assertEquals("refund_failed", failed.refund().failure().code());
+        assertEquals(ErrorCode.REFUND_FAILED, failed.refund().failure().code());
         assertEquals(new Refund.LedgerDelta(0, 0), failed.ledger());
     }
 

@@ -37,7 +37,7 @@ class RefundApplyTest {
     @Test
     void declineReleasesTheReservationAndKeepsThePspsWords() {
         Refund.Applied a = refund(RefundState.UNKNOWN, 2).apply(
-                Outcome.Declined.of("refund_failed", "nope", "charge_disputed", "The charge is disputed"),
+                Outcome.Declined.of(ErrorCode.REFUND_FAILED, "nope", "charge_disputed", "The charge is disputed"),
                 Cause.JANITOR, true, POLICY, NOW);
         assertEquals(RefundState.FAILED, a.refund().state());
         assertEquals(new Refund.LedgerDelta(-400, 0), a.ledger());
@@ -47,7 +47,7 @@ class RefundApplyTest {
 
     @Test
     void failureAfterSuccessGivesTheRefundedAmountBack() {
-        Outcome returned = new Outcome.Declined("refund_returned", "returned", "RETURNED", null, null, "RETURNED",
+        Outcome returned = new Outcome.Declined(ErrorCode.REFUND_RETURNED, "returned", "RETURNED", null, null, "RETURNED",
                 true, Map.of());
         Refund.Applied a = refund(RefundState.SUCCEEDED, 1).apply(returned, Cause.SYNC, false, POLICY, NOW);
         assertEquals(RefundState.FAILED, a.refund().state());
@@ -79,7 +79,7 @@ class RefundApplyTest {
     void exhaustionKeepsTheReservationForTheOperator() {
         Refund.Applied a = refund(RefundState.UNKNOWN, 10).exhaust(Cause.JANITOR, NOW);
         assertEquals(RefundState.MANUAL_REVIEW, a.refund().state());
-        assertEquals("outcome_unknown", a.refund().failure().code());
+        assertEquals(ErrorCode.OUTCOME_UNKNOWN, a.refund().failure().code());
         assertTrue(a.ledger().isZero());
         assertNull(a.refund().nextActionAt());
     }

@@ -15,8 +15,8 @@ class RefundStateMachineTest {
 
     static final Outcome SUCCEEDED = new Outcome.Succeeded("re_1", "succeeded", Map.of());
     static final Outcome PENDING = new Outcome.Pending("re_1", "pending", Map.of());
-    static final Outcome DECLINED = Outcome.Declined.of("refund_failed", "declined", "x", "y");
-    static final Outcome REVERSAL = new Outcome.Declined("refund_returned", "returned", "RETURNED", null, "re_1",
+    static final Outcome DECLINED = Outcome.Declined.of(ErrorCode.REFUND_FAILED, "declined", "x", "y");
+    static final Outcome REVERSAL = new Outcome.Declined(ErrorCode.REFUND_RETURNED, "returned", "RETURNED", null, "re_1",
             "RETURNED", true, Map.of());
     static final Outcome NOT_FOUND = new Outcome.NotFound("resource_missing", "no such payment");
     static final Outcome NOT_SENT = new Outcome.NotSent("connection refused");

@@ -1,9 +1,11 @@
 package dev.refract.connector.adyen;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
+import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  * outcome arrives by webhook, so sync leaves a refund as it is and the janitor waits rather than polls.
  */
 @ApplicationScoped
-public class AdyenConnector implements Connector {
+public class AdyenConnector implements Connector, VerifiesWebhooks {
 
     private static final Pattern PSP_REFERENCE = Pattern.compile("[A-Z0-9]{16}");
 
@@ -51,7 +53,7 @@ public class AdyenConnector implements Connector {
         try {
             AdyenMapping.amount(amount);
         } catch (IllegalArgumentException e) {
-            throw new RefundError.InvalidRequest("invalid_amount", "amount.minor_amount", e.getMessage());
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, "amount.minor_amount", e.getMessage());
         }
     }
 
@@ -65,7 +67,7 @@ public class AdyenConnector implements Connector {
     @Override
     public void validateWebhookSecret(String secret) {
         if (secret.length() < 32 || secret.length() % 2 != 0 || !secret.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new RefundError.InvalidRequest("invalid_request", "webhook_secret",
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_REQUEST, "webhook_secret",
                     "an Adyen webhook_secret is the HMAC key as Adyen shows it: hexadecimal, an even number of at least"
                             + " 32 digits");
         }
@@ -85,10 +87,6 @@ public class AdyenConnector implements Connector {
                 answer -> answer.ok() ? AdyenMapping.created(answer) : AdyenMapping.error(answer));
     }
 
-    @Override
-    public boolean receivesWebhooks() {
-        return true;
-    }
 
     /** The merchant's webhook_secret is the HMAC key from Adyen's Customer Area, in hex. */
     @Override
@@ -102,13 +100,5 @@ public class AdyenConnector implements Connector {
         return "[accepted]";
     }
 
-    @Override
-    public boolean canSync() {
-        return false;
-    }
 
-    @Override
-    public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
-        return Uni.createFrom().item(new Outcome.Unknown("Adyen reports refund outcomes by webhook only"));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.refract.connector.adyen;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.connector.MinorUnits;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
@@ -79,8 +80,8 @@ final class AdyenMapping {
             return new Outcome.NotFound(code, message);
         }
         if ("137".equals(code)) { // Invalid amount specified
-            return Outcome.Declined.of("amount_exceeds_refundable", message, code, message);
+            return Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, message, code, message);
         }
-        return Outcome.Declined.of("refund_failed", message, code, message);
+        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, message, code, message);
     }
 }

@@ -1,5 +1,6 @@
 package dev.refract.connector.adyen;
 
+import dev.refract.refund.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.refract.outbound.Hmac;
 import dev.refract.outbound.WireJson;
@@ -78,11 +79,11 @@ final class AdyenWebhooks {
         Outcome outcome = switch (code) {
             case "REFUND", "CANCEL_OR_REFUND" -> success
                     ? new Outcome.Succeeded(psp, code, Map.of(), reported(item))
-                    : new Outcome.Declined("refund_failed", reason.isEmpty() ? "Adyen refused the refund" : reason,
+                    : new Outcome.Declined(ErrorCode.REFUND_FAILED, reason.isEmpty() ? "Adyen refused the refund" : reason,
                             code, reason, psp, code, false, Map.of());
-            case "REFUND_FAILED" -> new Outcome.Declined("refund_failed", "the refund failed after Adyen accepted it",
+            case "REFUND_FAILED" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "the refund failed after Adyen accepted it",
                     code, reason, psp, code, true, Map.of());
-            case "REFUNDED_REVERSED" -> new Outcome.Declined("refund_returned", "the refunded money came back",
+            case "REFUNDED_REVERSED" -> new Outcome.Declined(ErrorCode.REFUND_RETURNED, "the refunded money came back",
                     code, reason, psp, code, true, Map.of());
             default -> null;
         };

@@ -67,13 +67,5 @@ public class ChargesConnector implements Connector {
                 });
     }
 
-    @Override
-    public boolean canSync() {
-        return false;
-    }
 
-    @Override
-    public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
-        return Uni.createFrom().item(new Outcome.Unknown("the charges API has no refund status endpoint"));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.refract.connector.charges;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Money;
@@ -37,9 +38,9 @@ final class ChargesMapping {
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
             case "succeeded" -> new Outcome.Succeeded(r.id(), status, details, reported(r, paymentId));
-            case "failed" -> new Outcome.Declined("refund_failed", "the refund failed", status, null, r.id(), status,
+            case "failed" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "the refund failed", status, null, r.id(), status,
                     true, details);
-            case "canceled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled", status, null,
+            case "canceled" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled", status, null,
                     r.id(), status, false, details);
             default -> new Outcome.Pending(r.id(), status, details, reported(r, paymentId));
         };
@@ -70,6 +71,6 @@ final class ChargesMapping {
         if (answer.status() == 404) {
             return new Outcome.NotFound(code, message);
         }
-        return Outcome.Declined.of("refund_failed", message, code != null ? code : "http_" + answer.status(), message);
+        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
     }
 }

@@ -4,6 +4,7 @@ import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
+import dev.refract.refund.SyncsRefunds;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
@@ -18,7 +19,7 @@ import java.util.Set;
  * destination shown in the refund's connector_details.
  */
 @ApplicationScoped
-public class ExodusConnector implements Connector {
+public class ExodusConnector implements Connector, SyncsRefunds {
 
     private final ExodusClient client;
 
@@ -61,10 +62,6 @@ public class ExodusConnector implements Connector {
                 answer -> answer.ok() ? refundOutcome(answer.body()) : ExodusMapping.error(answer, true));
     }
 
-    @Override
-    public boolean canSync() {
-        return true;
-    }
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {

@@ -1,5 +1,6 @@
 package dev.refract.connector.exodus;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Outcome;
@@ -42,9 +43,9 @@ final class ExodusMapping {
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
             case "succeeded", "completed" -> new Outcome.Succeeded(r.id(), status, details, reported(r));
-            case "failed" -> new Outcome.Declined("refund_failed", "the on-chain refund failed", status, null, r.id(),
+            case "failed" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "the on-chain refund failed", status, null, r.id(),
                     status, true, details);
-            case "canceled", "cancelled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Exodus",
+            case "canceled", "cancelled" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled at Exodus",
                     status, null, r.id(), status, false, details);
             default -> new Outcome.Pending(r.id(), status, details, reported(r));
         };
@@ -68,9 +69,9 @@ final class ExodusMapping {
             return creating ? new Outcome.NotFound(e.type(), e.message()) : new Outcome.Unknown("Exodus has no such refund");
         }
         if ("validation_error".equals(e.type()) && "amount".equals(e.param())) {
-            return Outcome.Declined.of("amount_exceeds_refundable", e.message(), e.type(), e.message());
+            return Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, e.message(), e.type(), e.message());
         }
-        return Outcome.Declined.of("refund_failed", e.message(), e.type(), e.message());
+        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, e.message(), e.type(), e.message());
     }
 
     private static void put(Map<String, String> details, String key, String value) {

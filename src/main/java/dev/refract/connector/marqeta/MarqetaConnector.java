@@ -1,10 +1,13 @@
 package dev.refract.connector.marqeta;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
+import dev.refract.refund.CancelsRefunds;
+import dev.refract.refund.SyncsRefunds;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
@@ -24,7 +27,7 @@ import java.util.Set;
  * the answer to its creation was lost.
  */
 @ApplicationScoped
-public class MarqetaConnector implements Connector {
+public class MarqetaConnector implements Connector, SyncsRefunds, CancelsRefunds {
 
     private final MarqetaClient client;
 
@@ -53,7 +56,7 @@ public class MarqetaConnector implements Connector {
     public void validateAmount(Money amount) {
         String why = MarqetaMapping.unacceptable(amount);
         if (why != null) {
-            throw new RefundError.InvalidRequest("invalid_currency", "amount.currency", why);
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_CURRENCY, "amount.currency", why);
         }
     }
 
@@ -78,10 +81,6 @@ public class MarqetaConnector implements Connector {
                 .chain(outcome -> outcome != null ? Uni.createFrom().item(outcome) : sync(account, refund));
     }
 
-    @Override
-    public boolean canSync() {
-        return true;
-    }
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
@@ -89,10 +88,6 @@ public class MarqetaConnector implements Connector {
                 refund.pspReference()), answer -> read(answer, false));
     }
 
-    @Override
-    public boolean canCancel() {
-        return true;
-    }
 
     /** Marqeta refunds can be transitioned to CANCELLED until they are COMPLETED. */
     @Override

@@ -1,5 +1,6 @@
 package dev.refract.connector.marqeta;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Money;
@@ -70,9 +71,9 @@ final class MarqetaMapping {
         String status = r.status() == null ? "UNKNOWN" : r.status();
         return switch (status) {
             case "COMPLETED" -> new Outcome.Succeeded(r.token(), status, details, reported(r));
-            case "CANCELLED" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Marqeta", status,
+            case "CANCELLED" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled at Marqeta", status,
                     null, r.token(), status, false, details);
-            case "RETURNED" -> new Outcome.Declined("refund_returned", "the refund was returned", status, null,
+            case "RETURNED" -> new Outcome.Declined(ErrorCode.REFUND_RETURNED, "the refund was returned", status, null,
                     r.token(), status, true, details);
             default -> new Outcome.Pending(r.token(), status, details, reported(r));
         };
@@ -97,6 +98,6 @@ final class MarqetaMapping {
         if (answer.status() == 404) {
             return creating ? new Outcome.NotFound(code, message) : new Outcome.Unknown("Marqeta has no such refund");
         }
-        return Outcome.Declined.of("refund_failed", message, code != null ? code : "http_" + answer.status(), message);
+        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
     }
 }

@@ -1,7 +1,9 @@
 package dev.refract.connector.sandbox;
 
 import dev.refract.refund.Connector;
+import dev.refract.refund.SyncsRefunds;
 import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
 import dev.refract.refund.Refund;
@@ -18,7 +20,7 @@ import java.util.function.Supplier;
  * payments of that amount; {@code connector_options.sandbox_outcome} chooses how the PSP answers.
  */
 @ApplicationScoped
-public class SandboxConnector implements Connector {
+public class SandboxConnector implements Connector, SyncsRefunds {
 
     static final String NAME = "sandbox";
 
@@ -43,6 +45,11 @@ public class SandboxConnector implements Connector {
 
     @Override
     public boolean needsNoAccount() {
+        return true;
+    }
+
+    @Override
+    public boolean inProcess() {
         return true;
     }
 
@@ -87,10 +94,10 @@ public class SandboxConnector implements Connector {
                         : outcomeOf(r.refund(), now);
             }
             if (answer instanceof SandboxPsp.Answer.Declined d) {
-                String code = switch (d.code()) {
-                    case "amount_too_large" -> "amount_exceeds_refundable";
-                    case "currency_mismatch" -> "currency_mismatch";
-                    default -> "refund_failed";
+                ErrorCode code = switch (d.code()) {
+                    case "amount_too_large" -> ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE;
+                    case "currency_mismatch" -> ErrorCode.CURRENCY_MISMATCH;
+                    default -> ErrorCode.REFUND_FAILED;
                 };
                 return new Outcome.Declined(code, d.message(), d.code(), d.message(), null, "declined", false,
                         Map.of());
@@ -102,10 +109,6 @@ public class SandboxConnector implements Connector {
         });
     }
 
-    @Override
-    public boolean canSync() {
-        return true;
-    }
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {

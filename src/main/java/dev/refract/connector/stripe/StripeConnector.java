@@ -1,9 +1,13 @@
 package dev.refract.connector.stripe;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
+import dev.refract.refund.VerifiesWebhooks;
+import dev.refract.refund.CancelsRefunds;
+import dev.refract.refund.SyncsRefunds;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
@@ -12,16 +16,16 @@ import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Stripe refunds (https://docs.stripe.com/api/refunds): payment intents {@code pi_…} and charges {@code ch_…},
  * the refund's PSP reference as the Idempotency-Key, a pinned Stripe-Version.
  */
 @ApplicationScoped
-public class StripeConnector implements Connector {
+public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds, VerifiesWebhooks {
 
     private final StripeClient client;
     private final String version;
@@ -52,7 +56,7 @@ public class StripeConnector implements Connector {
     public void validateAmount(Money amount) {
         String why = StripeMapping.unacceptable(amount);
         if (why != null) {
-            throw new RefundError.InvalidRequest("invalid_amount", "amount.minor_amount", why);
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, "amount.minor_amount", why);
         }
     }
 
@@ -66,7 +70,7 @@ public class StripeConnector implements Connector {
     @Override
     public void validateWebhookSecret(String secret) {
         if (!secret.startsWith("whsec_") || secret.length() < 12 || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw new RefundError.InvalidRequest("invalid_request", "webhook_secret",
+            throw new RefundError.InvalidRequest(ErrorCode.INVALID_REQUEST, "webhook_secret",
                     "a Stripe webhook_secret is the endpoint's signing secret, whsec_…");
         }
     }
@@ -88,10 +92,6 @@ public class StripeConnector implements Connector {
                 answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, true));
     }
 
-    @Override
-    public boolean canSync() {
-        return true;
-    }
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
@@ -103,10 +103,6 @@ public class StripeConnector implements Connector {
                 answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, false));
     }
 
-    @Override
-    public boolean canCancel() {
-        return true;
-    }
 
     /** Only a refund in {@code requires_action} can be cancelled (https://docs.stripe.com/api/refunds/cancel). */
     @Override
@@ -123,10 +119,6 @@ public class StripeConnector implements Connector {
                         : new Outcome.NotSent("Stripe refused to cancel: " + StripeMapping.error(answer, false)));
     }
 
-    @Override
-    public boolean receivesWebhooks() {
-        return true;
-    }
 
     @Override
     public java.util.List<dev.refract.refund.WebhookEvent> verifyWebhook(String secret, Map<String, String> headers,

@@ -1,5 +1,6 @@
 package dev.refract.connector.stripe;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.connector.MinorUnits;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
@@ -91,10 +92,10 @@ final class StripeMapping {
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
             case "succeeded" -> new Outcome.Succeeded(r.id(), status, Map.of(), reported(r));
-            case "failed" -> new Outcome.Declined("refund_failed", "Stripe could not complete the refund"
+            case "failed" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "Stripe could not complete the refund"
                     + (r.failureReason() != null ? ": " + r.failureReason() : ""), r.failureReason(), null, r.id(),
                     status, true, Map.of());
-            case "canceled" -> new Outcome.Declined("refund_cancelled", "the refund was cancelled at Stripe", null,
+            case "canceled" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled at Stripe", null,
                     null, r.id(), status, false, Map.of());
             default -> new Outcome.Pending(r.id(), status, Map.of(), reported(r));
         };
@@ -125,8 +126,8 @@ final class StripeMapping {
         return switch (code) {
             case "resource_missing" -> creating ? new Outcome.NotFound(code, e.message())
                     : new Outcome.Unknown("Stripe has no such refund yet");
-            case "amount_too_large" -> Outcome.Declined.of("amount_exceeds_refundable", e.message(), code, e.message());
-            default -> Outcome.Declined.of("refund_failed", e.message() != null ? e.message() : "Stripe declined",
+            case "amount_too_large" -> Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, e.message(), code, e.message());
+            default -> Outcome.Declined.of(ErrorCode.REFUND_FAILED, e.message() != null ? e.message() : "Stripe declined",
                     code.isEmpty() ? e.type() : code, e.message());
         };
     }

@@ -1,5 +1,6 @@
 package dev.refract.connector.adyen;
 
+import dev.refract.refund.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -38,10 +39,10 @@ class AdyenMappingTest {
         assertInstanceOf(Outcome.NotFound.class, AdyenMapping.error(new PspAnswer(404, "")));
         Outcome.Declined amount = (Outcome.Declined) AdyenMapping.error(new PspAnswer(422,
                 "{\"status\":422,\"errorCode\":\"137\",\"message\":\"Invalid amount specified\",\"errorType\":\"validation\"}"));
-        assertEquals("amount_exceeds_refundable", amount.code());
+        assertEquals(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, amount.code());
         Outcome.Declined other = (Outcome.Declined) AdyenMapping.error(new PspAnswer(422,
                 "{\"status\":422,\"errorCode\":\"167\",\"message\":\"Original pspReference required\",\"errorType\":\"validation\"}"));
-        assertEquals("refund_failed", other.code());
+        assertEquals(ErrorCode.REFUND_FAILED, other.code());
         assertEquals("167", other.connectorCode());
     }
 }

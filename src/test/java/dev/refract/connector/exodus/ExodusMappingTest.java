@@ -1,5 +1,6 @@
 package dev.refract.connector.exodus;
 
+import dev.refract.refund.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -27,10 +28,10 @@ class ExodusMappingTest {
     void errorExamples() {
         Outcome.Declined notRefundable = (Outcome.Declined) ExodusMapping.error(new PspAnswer(400,
                 "{\"error\":{\"type\":\"invalid_request\",\"message\":\"Payment cannot be refunded.\"}}"), true);
-        assertEquals("refund_failed", notRefundable.code());
+        assertEquals(ErrorCode.REFUND_FAILED, notRefundable.code());
         Outcome.Declined tooMuch = (Outcome.Declined) ExodusMapping.error(new PspAnswer(400,
                 "{\"error\":{\"type\":\"validation_error\",\"message\":\"exceeds\",\"param\":\"amount\"}}"), true);
-        assertEquals("amount_exceeds_refundable", tooMuch.code());
+        assertEquals(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, tooMuch.code());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.refract.connector.marqeta;
 
+import dev.refract.refund.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -25,7 +26,7 @@ class MarqetaMappingTest {
         assertEquals(outcome, o.getClass().getSimpleName());
         if (code != null) {
             Outcome.Declined d = (Outcome.Declined) o;
-            assertEquals(code, d.code());
+            assertEquals(code, d.code().wire());
             assertEquals("RETURNED".equals(status), d.reversesSuccess(), "only RETURNED may follow COMPLETED");
         }
     }

@@ -1,5 +1,6 @@
 package dev.refract.connector.stripe;
 
+import dev.refract.refund.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,7 +29,7 @@ class StripeMappingTest {
         Outcome o = StripeMapping.refund(refund(status));
         assertEquals(outcome, o.getClass().getSimpleName());
         if (code != null) {
-            assertEquals(code, ((Outcome.Declined) o).code());
+            assertEquals(code, ((Outcome.Declined) o).code().wire());
         }
     }
 
@@ -52,7 +53,7 @@ class StripeMappingTest {
         Outcome o = StripeMapping.error(new PspAnswer(status, body), true);
         assertEquals(outcome, o.getClass().getSimpleName());
         if (apiCode != null) {
-            assertEquals(apiCode, ((Outcome.Declined) o).code());
+            assertEquals(apiCode, ((Outcome.Declined) o).code().wire());
             assertEquals(code, ((Outcome.Declined) o).connectorCode());
         }
     }

@@ -1,0 +1,24 @@
+package dev.refract.refund;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A connector whose PSP sends refund webhooks that it can verify and read. */
+public interface VerifiesWebhooks {
+
+    /**
+     * Verifies a webhook delivery exactly as the PSP signs it and reads its events. Pure: no I/O.
+     *
+     * @param secret  the merchant's webhook secret for this PSP
+     * @param headers request headers, names in lower case
+     * @param body    the raw body, as received
+     * @throws WebhookRejected when the delivery is not provably from the PSP
+     */
+    List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now);
+
+    /** The body the PSP expects as acknowledgement (Adyen: {@code [accepted]}). */
+    default String webhookAcknowledgement() {
+        return "{\"received\":true}";
+    }
+}

@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
@@ -31,14 +30,16 @@ public class DevDatabase {
 
     private static final Logger LOG = Logger.getLogger(DevDatabase.class);
 
-    @ConfigProperty(name = "refract.dev.database-port", defaultValue = "5433")
-    int port;
+    private final int port;
+    private final String demoMerchantId;
+    private final String demoApiKey;
 
-    @ConfigProperty(name = "refract.dev.demo-merchant-id", defaultValue = "m_demo")
-    String demoMerchantId;
-
-    @ConfigProperty(name = "refract.dev.demo-api-key")
-    String demoApiKey;
+    DevDatabase(DevSettings settings) {
+        this.port = settings.databasePort();
+        this.demoMerchantId = settings.demoMerchantId();
+        this.demoApiKey = settings.demoApiKey().orElseThrow(() -> new IllegalStateException(
+                "refract.dev.demo-api-key is not set (the dev profile sets it)"));
+    }
 
     void start(@Observes @Priority(1) StartupEvent event, Flyway flyway, AgroalDataSource dataSource) {
         if (answers(port)) {

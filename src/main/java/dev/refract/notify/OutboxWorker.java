@@ -4,7 +4,7 @@ import dev.refract.background.BackgroundBatches;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Delivery;
 import dev.refract.refund.Wallet;
-import dev.refract.refund.RetryPolicy;
+import dev.refract.refund.Backoff;
 import dev.refract.store.AccountStore;
 import dev.refract.store.OutboxStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -31,7 +31,7 @@ public class OutboxWorker {
     private final Wallet wallet;
     private final AccountStore accounts;
     private final OutboxSettings settings;
-    private final RetryPolicy backoff;
+    private final Backoff backoff;
 
     OutboxWorker(OutboxStore outbox, MerchantNotifier notifier, Wallet wallet, AccountStore accounts,
                  OutboxSettings settings) {
@@ -40,7 +40,7 @@ public class OutboxWorker {
         this.wallet = wallet;
         this.accounts = accounts;
         this.settings = settings;
-        this.backoff = new RetryPolicy(settings.backoffBase(), settings.backoffMax(), Integer.MAX_VALUE, Duration.ZERO,
+        this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 

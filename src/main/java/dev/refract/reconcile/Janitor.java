@@ -1,7 +1,6 @@
 package dev.refract.reconcile;
 
 import dev.refract.background.BackgroundBatches;
-import dev.refract.refund.JanitorSettings;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundStore;

@@ -24,11 +24,10 @@ public class RefundService {
     private final ConnectorRegistry registry;
     private final RetryPolicy policy;
 
-    RefundService(RefundStore store, ConnectorRegistry registry, JanitorSettings settings) {
+    RefundService(RefundStore store, ConnectorRegistry registry, RetrySettings settings) {
         this.store = store;
         this.registry = registry;
-        this.policy = new RetryPolicy(settings.backoffBase(), settings.backoffMax(), settings.maxAttempts(),
-                settings.submitGrace(), () -> ThreadLocalRandom.current().nextDouble());
+        this.policy = RetryPolicy.of(settings, () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** The retry policy refunds are scheduled by. */

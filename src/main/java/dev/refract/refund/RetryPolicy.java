@@ -5,21 +5,27 @@ import java.time.Instant;
 import java.util.function.DoubleSupplier;
 
 /**
- * When the janitor looks at an unsettled refund again: exponential backoff from {@code base}, capped at
- * {@code max}, with "equal jitter" (half fixed, half random) so that replicas and refunds that failed
- * together do not come back together.
+ * When the janitor looks at an unsettled refund again ({@link Backoff}), when it gives up to MANUAL_REVIEW, and
+ * how long it leaves a just-recorded refund to the request that submits it.
  */
-public record RetryPolicy(Duration base, Duration max, int maxAttempts, Duration submitGrace, DoubleSupplier random) {
+public record RetryPolicy(Backoff backoff, int maxAttempts, Duration submitGrace) {
+
+    public RetryPolicy(Duration base, Duration max, int maxAttempts, Duration submitGrace, DoubleSupplier random) {
+        this(new Backoff(base, max, random), maxAttempts, submitGrace);
+    }
+
+    /** The policy of the configured settings, with a fresh random jitter per delay. */
+    public static RetryPolicy of(RetrySettings settings, DoubleSupplier random) {
+        return new RetryPolicy(settings.backoffBase(), settings.backoffMax(), settings.maxAttempts(),
+                settings.submitGrace(), random);
+    }
 
     public Duration delay(int attempts) {
-        int exponent = Math.max(0, Math.min(attempts - 1, 30));
-        long capped = Math.min(max.toMillis(), base.toMillis() * (1L << exponent));
-        long half = capped / 2;
-        return Duration.ofMillis(half + (long) (random.getAsDouble() * (capped - half)));
+        return backoff.delay(attempts);
     }
 
     public Instant nextAction(int attempts, Instant now) {
-        return now.plus(delay(attempts));
+        return backoff.nextAction(attempts, now);
     }
 
     public boolean exhausted(int attempts) {

@@ -7,11 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Optional;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Encrypts PSP credentials and webhook secrets at rest with AES-256-GCM under {@code refract.secrets.key}
@@ -30,8 +28,8 @@ public class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
-    SecretBox(@ConfigProperty(name = "refract.secrets.key") Optional<String> encodedKey) {
-        String encoded = encodedKey.filter(k -> !k.isBlank()).orElseThrow(() -> new IllegalStateException(
+    SecretBox(SecretSettings settings) {
+        String encoded = settings.key().filter(k -> !k.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "refract.secrets.key (REFRACT_SECRETS_KEY) is not set: give 32 random bytes in base64, "
                         + "e.g. the output of `openssl rand -base64 32`"));
         byte[] raw;

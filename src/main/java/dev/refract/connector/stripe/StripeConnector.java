@@ -16,7 +16,6 @@ import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,11 +29,9 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     private final StripeClient client;
     private final String version;
 
-    StripeConnector(StripeClient client,
-                    @ConfigProperty(name = "refract.connectors.stripe.api-version", defaultValue = "2024-06-20")
-                    String version) {
+    StripeConnector(StripeClient client, StripeSettings settings) {
         this.client = client;
-        this.version = version;
+        this.version = settings.apiVersion();
     }
 
     @Override

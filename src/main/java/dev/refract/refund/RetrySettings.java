@@ -4,21 +4,13 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** How unsettled refunds are retried. Environment: {@code REFRACT_JANITOR_INTERVAL} and so on. */
+/**
+ * How unsettled refunds are retried ({@code refract.janitor.*}, e.g. {@code REFRACT_JANITOR_MAX_ATTEMPTS}): the
+ * core's policy. How often and how much the janitor works is the janitor's own {@code JanitorSettings}, under the
+ * same prefix.
+ */
 @ConfigMapping(prefix = "refract.janitor")
-public interface JanitorSettings {
-
-    /** How often the janitor looks for due work. */
-    @WithDefault("5s")
-    Duration interval();
-
-    /** How long after start the janitor first runs (lets the database come up in dev mode). */
-    @WithDefault("1s")
-    Duration startDelay();
-
-    /** Whether this instance runs the janitor at all. */
-    @WithDefault("true")
-    boolean enabled();
+public interface RetrySettings {
 
     /** PSP attempts (submissions and syncs) before a refund goes to MANUAL_REVIEW. */
     @WithDefault("10")
@@ -39,12 +31,4 @@ public interface JanitorSettings {
      */
     @WithDefault("60s")
     Duration submitGrace();
-
-    /** How many refunds one janitor run claims. */
-    @WithDefault("50")
-    int batchSize();
-
-    /** How long a claimed refund is hidden from other replicas while it is worked. */
-    @WithDefault("2m")
-    Duration lease();
 }

@@ -64,4 +64,15 @@ public final class ConnectorRouter {
         }
         return c;
     }
+
+    /**
+     * A payment's refunds all go through the connector of its first refund, which its ledger names: a refund of it
+     * through another connector is refused.
+     */
+    public static void requireSameConnector(String paymentId, String paymentsConnector, String connector) {
+        if (!paymentsConnector.equals(connector)) {
+            throw RefundError.InvalidRequest.of("connector", "payment " + paymentId + " was refunded through "
+                    + paymentsConnector + ", not " + connector);
+        }
+    }
 }

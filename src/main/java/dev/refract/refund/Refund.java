@@ -88,6 +88,11 @@ public record Refund(
         public boolean statusChanged() {
             return event != null && event.from().status() != event.to().status();
         }
+
+        /** What the change owes to the merchant and the customer's wallet; the store writes it with the change. */
+        public Owed owed() {
+            return Owed.by(event, refund.metadata());
+        }
     }
 
     /**

@@ -62,8 +62,8 @@ public class RefundService {
         ConnectorAccount account = enabled.get(connector.name());
         boolean capturedKnown = recorded != null && recorded.ledger().capturedKnown();
         return captured(connector, account, command, capturedKnown)
-                .chain(captured -> store.record(merchant.id(), command, connector.name(), captured,
-                        Instant.now().plus(policy.submitGrace())))
+                .chain(captured -> store.record(new Recording(merchant.id(), command, connector.name(), captured,
+                        Instant.now().plus(policy.submitGrace()))))
                 .chain(recordedRefund -> recordedRefund.created()
                         ? submit(connector, account, recordedRefund.refund())
                         : Uni.createFrom().item(replay(recordedRefund.refund(), command)));

@@ -21,16 +21,12 @@ public interface RefundStore {
     Uni<Lookup> lookup(String merchantId, String merchantRefundId, String connectorTransactionId);
 
     /**
-     * Records a new refund, first step of every create: locks the payment's ledger row, asks
-     * {@link PaymentLedger#reserve} for the amount, inserts the refund and its first event and writes the
-     * reservation, all in one transaction. When a refund with the same merchant_refund_id exists (a concurrent
-     * create won), returns it instead, with {@code created} false.
-     *
-     * @param captured the captured amount the merchant or the PSP gave, or null
-     * @param firstAction when the janitor may first take the refund if its submission never reports back
+     * Records a new refund, first step of every create: locks the payment's ledger row, asks the recording to
+     * check its connector and to reserve the amount, inserts the refund with its first event and what that event
+     * {@link Owed owes}, and writes the reservation, all in one transaction. When a refund with the same
+     * merchant_refund_id exists (a concurrent create won), returns it instead, with {@code created} false.
      */
-    Uni<Recorded> record(String merchantId, CreateRefund command, String connector, Money captured,
-                         Instant firstAction);
+    Uni<Recorded> record(Recording recording);
 
     /**
      * Records an external refund ({@link ExternalRefund#adoption}) in one transaction: locks the payment's ledger row

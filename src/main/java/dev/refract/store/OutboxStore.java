@@ -39,11 +39,11 @@ public class OutboxStore {
     public record Item(long id, String merchantId, String kind, String eventId, String eventType, Refund refund,
                        int attempts, Instant createdAt) {
         public boolean isCredyt() {
-            return OutboxWrites.CREDYT.equals(kind);
+            return RefundWrites.WALLET.equals(kind);
         }
 
         public boolean isReversal() {
-            return OutboxWrites.CREDYT_REVERSAL.equals(eventType);
+            return RefundWrites.WALLET_REVERSAL.equals(eventType);
         }
     }
 

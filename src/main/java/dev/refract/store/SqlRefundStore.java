@@ -1,10 +1,12 @@
 package dev.refract.store;
 
-import dev.refract.refund.Cause;
 import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.ConnectorRouter;
 import dev.refract.refund.CreateRefund;
 import dev.refract.refund.Money;
+import dev.refract.refund.Owed;
 import dev.refract.refund.PaymentLedger;
+import dev.refract.refund.Recording;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import dev.refract.refund.RefundState;
@@ -92,17 +94,20 @@ public class SqlRefundStore implements RefundStore {
 
     /**
      * Records a new refund in one transaction of two statements: lock (or create) the payment's ledger row; then
-     * the refund, its first event, its notification and the ledger's reservation together. A refund that already
-     * exists under this merchant_refund_id is the answer instead (read by a third), and nothing is written.
+     * the refund, its first event, what it owes and the ledger's reservation together ({@link RefundWrites#RECORD}).
+     * A refund that already exists under this merchant_refund_id is the answer instead (read by a third), and
+     * nothing is written.
      */
     @Override
-    public Uni<Recorded> record(String merchantId, CreateRefund command, String connector, Money captured,
-                                Instant firstAction) {
-        return pool.withTransaction(conn -> lockLedger(conn, merchantId, command.connectorTransactionId(), connector)
-                        .chain(ledgerRow -> insert(conn, merchantId, command, connector, captured, firstAction, ledgerRow)))
+    public Uni<Recorded> record(Recording recording) {
+        CreateRefund command = recording.command();
+        return pool.withTransaction(conn -> lockLedger(conn, recording.merchantId(), command.connectorTransactionId(),
+                                recording.connector())
+                        .chain(ledgerRow -> insert(conn, recording, ledgerRow)))
                 .onFailure(SqlRefundStore::isUniqueViolation)
                 // belt and braces: the insert yields to an existing merchant_refund_id by itself
-                .recoverWithUni(() -> find(merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
+                .recoverWithUni(() -> find(recording.merchantId(), command.merchantRefundId())
+                        .map(r -> new Recorded(r, false)));
     }
 
     /**
@@ -110,30 +115,24 @@ public class SqlRefundStore implements RefundStore {
      * meets, as {@code FOR UPDATE} would): concurrent refunds of one payment are recorded one at a time.
      */
     private Uni<Row> lockLedger(SqlConnection conn, String merchantId, String transactionId, String connector) {
-        return conn.preparedQuery("insert into payment_ledger (merchant_id, connector, connector_transaction_id) "
-                        + "values ($1, $2, $3) on conflict (merchant_id, connector_transaction_id) "
-                        + "do update set merchant_id = excluded.merchant_id returning *")
+        return conn.preparedQuery("""
+                        insert into payment_ledger (merchant_id, connector, connector_transaction_id)
+                        values ($1, $2, $3)
+                        on conflict (merchant_id, connector_transaction_id) do update set merchant_id = excluded.merchant_id
+                        returning *""")
                 .execute(Tuple.of(merchantId, connector, transactionId))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    String recorded = row.getString("connector");
-                    if (!recorded.equals(connector)) {
-                        throw RefundError.InvalidRequest.of("connector", "payment " + transactionId
-                                + " was refunded through " + recorded + ", not " + connector);
-                    }
-                    return row;
-                });
+                .map(rows -> rows.iterator().next());
     }
 
-    private Uni<Recorded> insert(SqlConnection conn, String merchantId, CreateRefund command, String connector,
-                                 Money captured, Instant firstAction, Row ledgerRow) {
-        long ledgerId = ledgerRow.getLong("id");
+    private Uni<Recorded> insert(SqlConnection conn, Recording recording, Row ledgerRow) {
+        CreateRefund command = recording.command();
         PaymentLedger.Reservation reservation;
         try {
-            reservation = ledgerOf(ledgerRow, "").reserve(command.amount(), captured);
+            recording.requireConnectorOf(ledgerRow.getString("connector"));
+            reservation = recording.reserveIn(ledgerOf(ledgerRow, ""));
         } catch (RefundError refused) {
             // an identical request recorded since the caller looked has taken the amount: it is the answer
-            return find(conn, merchantId, command.merchantRefundId()).map(found -> {
+            return find(conn, recording.merchantId(), command.merchantRefundId()).map(found -> {
                 if (found == null) {
                     throw refused;
                 }
@@ -141,47 +140,41 @@ public class SqlRefundStore implements RefundStore {
             });
         }
         PaymentLedger reserved = reservation.ledger();
-        String pspReference = Refund.pspReferenceFor(merchantId, command.merchantRefundId());
-        Statement statement = new Statement();
-        String merchant = statement.parameter(merchantId);
-        String merchantRefundId = statement.parameter(command.merchantRefundId());
-        String ledger = statement.parameter(ledgerId, "bigint");
-        // inserted only if the merchant_refund_id is new; the check reads without waiting on anyone's row lock
-        statement.with("r", "insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, "
-                + "connector_transaction_id, state, amount_minor, currency, reason, metadata, connector_options, "
-                + "fingerprint, psp_reference, next_action_at, created_at, updated_at) select "
-                + String.join(", ", merchant, merchantRefundId, ledger, statement.parameter(connector),
-                        statement.parameter(command.connectorTransactionId()),
-                        statement.parameter(RefundState.RECEIVED.name()),
-                        statement.parameter(reservation.amount().minorAmount(), "bigint"),
-                        statement.parameter(reservation.amount().currency()), statement.parameter(command.reason()),
-                        statement.parameter(RowMapping.json(command.metadata()), "jsonb"),
-                        statement.parameter(RowMapping.json(command.connectorOptions()), "jsonb"),
-                        statement.parameter(command.fingerprint()), statement.parameter(pspReference),
-                        statement.parameter(RowMapping.time(firstAction), "timestamptz"))
-                + ", clock_timestamp(), clock_timestamp() where not exists (select 1 from refunds where psp_reference = "
-                + statement.parameter(pspReference) + ") "
-                + "on conflict (merchant_id, merchant_refund_id) do nothing returning *");
-        Refund.Event created = new Refund.Event(null, RefundState.RECEIVED, Cause.API, null,
-                "recorded " + reservation.amount());
-        appendEvent(statement, "r", created);
-        OutboxWrites.afterChange(statement, "r", pspReference, created);
-        statement.with("reserved", "update payment_ledger set currency = " + statement.parameter(reserved.currency())
-                + ", captured_minor = " + statement.parameter(reserved.capturedMinor())
-                + ", in_flight_minor = " + statement.parameter(reserved.inFlightMinor())
-                + ", updated_at = now() where id = " + ledger + " and exists (select 1 from r)");
-        return conn.preparedQuery(statement.sql("r")).execute(statement.parameters())
+        Refund.Event first = recording.firstEvent(reservation.amount());
+        String pspReference = recording.pspReference();
+        long ledgerId = ledgerRow.getLong("id");
+        Tuple parameters = RefundWrites.eventAndOwed(first, Owed.by(first, command.metadata()), pspReference)
+                .addValue(recording.merchantId())
+                .addValue(command.merchantRefundId())
+                .addValue(ledgerId)
+                .addValue(recording.connector())
+                .addValue(command.connectorTransactionId())
+                .addValue(reservation.amount().minorAmount())
+                .addValue(reservation.amount().currency())
+                .addValue(command.reason())
+                .addValue(RowMapping.json(command.metadata()))
+                .addValue(RowMapping.json(command.connectorOptions()))
+                .addValue(command.fingerprint())
+                .addValue(pspReference)
+                .addValue(RowMapping.time(recording.firstAction()))
+                .addValue(reserved.currency())
+                .addValue(reserved.capturedMinor())
+                .addValue(reserved.inFlightMinor());
+        return conn.preparedQuery(RefundWrites.RECORD).execute(parameters)
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
-                        : find(conn, merchantId, command.merchantRefundId()).map(r -> new Recorded(r, false)));
+                        : find(conn, recording.merchantId(), command.merchantRefundId())
+                                .map(r -> new Recorded(r, false)));
     }
 
     @Override
     public Uni<Recorded> adopt(Refund.Applied adoption, List<String> paymentIds) {
         Refund r = adoption.refund();
-        return pool.withTransaction(conn -> conn.preparedQuery("select * from payment_ledger where merchant_id = $1 "
-                                + "and connector_transaction_id = any($2) "
-                                + "order by array_position($2, connector_transaction_id) limit 1 for update")
+        return pool.withTransaction(conn -> conn.preparedQuery("""
+                                select * from payment_ledger
+                                where merchant_id = $1 and connector_transaction_id = any($2)
+                                order by array_position($2, connector_transaction_id) limit 1
+                                for update""")
                         .execute(Tuple.of(r.merchantId(), paymentIds.toArray(String[]::new)))
                         .chain(found -> found.size() > 0 ? Uni.createFrom().item(found.iterator().next())
                                 : lockLedger(conn, r.merchantId(), paymentIds.get(0), r.connector()))
@@ -197,85 +190,60 @@ public class SqlRefundStore implements RefundStore {
     private Uni<Recorded> insertExternal(SqlConnection conn, Refund.Applied adoption, Row ledgerRow) {
         Refund r = adoption.refund();
         String paymentId = ledgerRow.getString("connector_transaction_id");
-        if (!ledgerRow.getString("connector").equals(r.connector())) {
-            throw RefundError.InvalidRequest.of("connector", "payment " + paymentId + " was refunded through "
-                    + ledgerRow.getString("connector") + ", not " + r.connector());
-        }
+        ConnectorRouter.requireSameConnector(paymentId, ledgerRow.getString("connector"), r.connector());
         PaymentLedger counted = ledgerOf(ledgerRow, "").withExternal(r.amount(), r.state());
-        Statement statement = new Statement();
-        String merchant = statement.parameter(r.merchantId());
-        statement.with("r", "insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, "
-                + "connector_transaction_id, connector_refund_id, state, connector_status, amount_minor, currency, "
-                + "metadata, connector_details, error, fingerprint, psp_reference, next_action_at, external, "
-                + "created_at, updated_at) values (" + String.join(", ", merchant,
-                        statement.parameter(r.merchantRefundId()),
-                        statement.parameter(ledgerRow.getLong("id"), "bigint"), statement.parameter(r.connector()),
-                        statement.parameter(paymentId), statement.parameter(r.connectorRefundId()),
-                        statement.parameter(r.state().name()), statement.parameter(r.connectorStatus()),
-                        statement.parameter(r.amount().minorAmount(), "bigint"),
-                        statement.parameter(r.amount().currency()),
-                        statement.parameter(RowMapping.json(r.metadata()), "jsonb"),
-                        statement.parameter(RowMapping.json(r.connectorDetails()), "jsonb"),
-                        statement.parameter(RowMapping.json(r.failure()), "jsonb"),
-                        statement.parameter(r.fingerprint()), statement.parameter(r.pspReference()),
-                        statement.parameter(RowMapping.time(r.nextActionAt()), "timestamptz"))
-                + ", true, clock_timestamp(), clock_timestamp()) on conflict do nothing returning *");
-        appendEvent(statement, "r", adoption.event());
-        OutboxWrites.afterChange(statement, "r", r.pspReference(), adoption.event());
-        statement.with("counted", "update payment_ledger set currency = " + statement.parameter(counted.currency())
-                + ", in_flight_minor = " + statement.parameter(counted.inFlightMinor())
-                + ", refunded_minor = " + statement.parameter(counted.refundedMinor())
-                + ", updated_at = now() where id = " + statement.parameter(ledgerRow.getLong("id"), "bigint")
-                + " and exists (select 1 from r)");
-        return conn.preparedQuery(statement.sql("r")).execute(statement.parameters())
+        Tuple parameters = RefundWrites.eventAndOwed(adoption.event(), adoption.owed(), r.pspReference())
+                .addValue(r.merchantId())
+                .addValue(r.merchantRefundId())
+                .addValue(ledgerRow.getLong("id"))
+                .addValue(r.connector())
+                .addValue(paymentId)
+                .addValue(r.connectorRefundId())
+                .addValue(r.state().name())
+                .addValue(r.connectorStatus())
+                .addValue(r.amount().minorAmount())
+                .addValue(r.amount().currency())
+                .addValue(RowMapping.json(r.metadata()))
+                .addValue(RowMapping.json(r.connectorDetails()))
+                .addValue(RowMapping.json(r.failure()))
+                .addValue(r.fingerprint())
+                .addValue(r.pspReference())
+                .addValue(RowMapping.time(r.nextActionAt()))
+                .addValue(counted.currency())
+                .addValue(counted.inFlightMinor())
+                .addValue(counted.refundedMinor());
+        return conn.preparedQuery(RefundWrites.ADOPT).execute(parameters)
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
                         : find(conn, r.merchantId(), r.merchantRefundId()).map(existing -> new Recorded(existing, false)));
     }
 
     /**
-     * Saves an applied change in one statement: the refund under its version check, and with it the event, what
-     * the change owes the outbox and the ledger's movement. A stale version writes nothing.
+     * Saves an applied change in one statement ({@link RefundWrites#SAVE}): the refund under its version check, and
+     * with it the event, what the change owes and the ledger's movement. A stale version writes nothing.
      */
     @Override
     public Uni<Refund> save(Refund.Applied applied) {
         Refund r = applied.refund();
-        Statement statement = new Statement();
-        statement.with("s", "update refunds set state = " + statement.parameter(r.state().name())
-                + ", connector_refund_id = " + statement.parameter(r.connectorRefundId())
-                + ", connector_status = " + statement.parameter(r.connectorStatus())
-                + ", connector_details = " + statement.parameter(RowMapping.json(r.connectorDetails()))
-                + ", error = " + statement.parameter(RowMapping.json(r.failure()))
-                + ", amount_minor = " + statement.parameter(r.amount().minorAmount(), "bigint")
-                + ", attempts = " + statement.parameter(r.attempts())
-                + ", next_action_at = " + statement.parameter(RowMapping.time(r.nextActionAt()))
-                + ", version = version + 1, updated_at = clock_timestamp() where id = " + statement.parameter(r.id())
-                + " and version = " + statement.parameter(r.version()) + " returning *");
-        if (applied.event() != null) {
-            appendEvent(statement, "s", applied.event());
-            OutboxWrites.afterChange(statement, "s", r.pspReference(), applied.event());
-        }
-        if (!applied.ledger().isZero()) {
-            statement.with("moved", "update payment_ledger set in_flight_minor = in_flight_minor + "
-                    + statement.parameter(applied.ledger().inFlight()) + ", refunded_minor = refunded_minor + "
-                    + statement.parameter(applied.ledger().refunded()) + ", updated_at = now() "
-                    + "where id = (select ledger_id from s)");
-        }
-        return pool.preparedQuery(statement.sql("s")).execute(statement.parameters()).map(rows -> {
+        Tuple parameters = RefundWrites.eventAndOwed(applied.event(), applied.owed(), r.pspReference())
+                .addValue(r.state().name())
+                .addValue(r.connectorRefundId())
+                .addValue(r.connectorStatus())
+                .addValue(RowMapping.json(r.connectorDetails()))
+                .addValue(RowMapping.json(r.failure()))
+                .addValue(r.amount().minorAmount())
+                .addValue(r.attempts())
+                .addValue(RowMapping.time(r.nextActionAt()))
+                .addValue(r.id())
+                .addValue(r.version())
+                .addValue(applied.ledger().inFlight())
+                .addValue(applied.ledger().refunded());
+        return pool.preparedQuery(RefundWrites.SAVE).execute(parameters).map(rows -> {
             if (rows.size() == 0) {
                 throw new StaleRefund(r.id());
             }
             return firstRefund(rows);
         });
-    }
-
-    private static void appendEvent(Statement statement, String source, Refund.Event event) {
-        statement.with("logged", "insert into refund_events (refund_id, from_state, to_state, cause, "
-                + "connector_status, detail) select id, "
-                + statement.parameter(event.from() == null ? null : event.from().name()) + ", "
-                + statement.parameter(event.to().name()) + ", " + statement.parameter(event.cause().name()) + ", "
-                + statement.parameter(event.connectorStatus()) + ", " + statement.parameter(event.detail())
-                + " from " + source);
     }
 
     @Override

@@ -1,0 +1,129 @@
+package dev.refract.store;
+
+import dev.refract.refund.Owed;
+import dev.refract.refund.Refund;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The three statements that write a refund: its record, the adoption of one made outside Refract, and the save of
+ * a change. Each is one round trip: the refund ({@code r}), then on its {@code RETURNING} row the event, what the
+ * change owes ({@link Owed}, decided by the core) and the ledger's movement, all or nothing. Each is one fixed
+ * text, so that the pool prepares it once per connection.
+ *
+ * <p>Parameters {@code $1}–{@code $9} are the same in all three: the event and what it owes
+ * ({@link #eventAndOwed}); each statement's own parameters follow from {@code $10}.
+ */
+final class RefundWrites {
+
+    static final String NOTIFICATION = "notification";
+    static final String WALLET = "credyt";
+    static final String WALLET_ADJUSTMENT = "credyt.adjustment";
+    static final String WALLET_REVERSAL = "credyt.reversal";
+
+    /**
+     * The event of the refund in {@code r} and what it owes: a notification to a merchant that has a webhook URL,
+     * and a wallet move where the merchant has the wallet on. Each wallet move's event id is derived from the
+     * refund, so that it is queued at most once, and a reversal only follows an adjustment.
+     */
+    private static final String EVENT_AND_OWED = """
+            logged as (
+                insert into refund_events (refund_id, from_state, to_state, cause, connector_status, detail)
+                select r.id, $1::text, $2::text, $3::text, $4::text, $5::text from r
+                where $2::text is not null),
+            notified as (
+                insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload)
+                select r.merchant_id, r.id, 'notification', $6::text, $7::text, to_jsonb(r)
+                from r join merchants m on m.id = r.merchant_id
+                where $7::text is not null and m.webhook_url is not null),
+            wallet as (
+                insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload)
+                select r.merchant_id, r.id, 'credyt', $8::text, $9::text, to_jsonb(r) from r
+                where $9::text is not null
+                  and exists (select 1 from connector_accounts a
+                              where a.merchant_id = r.merchant_id and a.connector = 'credyt' and a.enabled)
+                  and ($9::text <> 'credyt.reversal'
+                       or exists (select 1 from outbox o
+                                  where o.refund_id = r.id and o.event_type = 'credyt.adjustment'))
+                on conflict (event_id) do nothing)""";
+
+    /**
+     * A new refund, inserted only if its merchant_refund_id is new (the check reads by PSP reference, without
+     * waiting on anyone's row lock), and the amount it reserves in the payment's locked ledger row.
+     */
+    static final String RECORD = """
+            with r as (
+                insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,
+                                     state, amount_minor, currency, reason, metadata, connector_options, fingerprint,
+                                     psp_reference, next_action_at, created_at, updated_at)
+                select $10::text, $11::text, $12::bigint, $13::text, $14::text, $2::text, $15::bigint, $16::text,
+                       $17::text, $18::jsonb, $19::jsonb, $20::text, $21::text, $22::timestamptz,
+                       clock_timestamp(), clock_timestamp()
+                where not exists (select 1 from refunds where psp_reference = $21::text)
+                on conflict (merchant_id, merchant_refund_id) do nothing
+                returning *),
+            """ + EVENT_AND_OWED + """
+            ,
+            reserved as (
+                update payment_ledger set currency = $23, captured_minor = $24, in_flight_minor = $25,
+                                          updated_at = now()
+                where id = $12::bigint and exists (select 1 from r))
+            select * from r""";
+
+    /** A refund made outside Refract, in the PSP's state, counted in the payment's locked ledger row. */
+    static final String ADOPT = """
+            with r as (
+                insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,
+                                     connector_refund_id, state, connector_status, amount_minor, currency, metadata,
+                                     connector_details, error, fingerprint, psp_reference, next_action_at, external,
+                                     created_at, updated_at)
+                values ($10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, true,
+                        clock_timestamp(), clock_timestamp())
+                on conflict do nothing
+                returning *),
+            """ + EVENT_AND_OWED + """
+            ,
+            counted as (
+                update payment_ledger set currency = $26, in_flight_minor = $27, refunded_minor = $28,
+                                          updated_at = now()
+                where id = $12 and exists (select 1 from r))
+            select * from r""";
+
+    /** A change under the refund's version check (a stale version writes nothing), and the ledger's movement. */
+    static final String SAVE = """
+            with r as (
+                update refunds set state = $10, connector_refund_id = $11, connector_status = $12,
+                                   connector_details = $13, error = $14, amount_minor = $15, attempts = $16,
+                                   next_action_at = $17, version = version + 1, updated_at = clock_timestamp()
+                where id = $18 and version = $19
+                returning *),
+            """ + EVENT_AND_OWED + """
+            ,
+            moved as (
+                update payment_ledger set in_flight_minor = in_flight_minor + $20::bigint,
+                                          refunded_minor = refunded_minor + $21::bigint, updated_at = now()
+                where id = (select ledger_id from r) and ($20::bigint <> 0 or $21::bigint <> 0))
+            select * from r""";
+
+    private RefundWrites() {
+    }
+
+    /** {@code $1}–{@code $9}: the event (all null for none) and what it owes, for the refund of this PSP reference. */
+    static Tuple eventAndOwed(Refund.Event event, Owed owed, String pspReference) {
+        Tuple tuple = Tuple.tuple();
+        if (event == null) {
+            tuple.addValue(null).addValue(null).addValue(null).addValue(null).addValue(null);
+        } else {
+            tuple.addValue(event.from() == null ? null : event.from().name()).addValue(event.to().name())
+                    .addValue(event.cause().name()).addValue(event.connectorStatus()).addValue(event.detail());
+        }
+        tuple.addValue(owed.notificationId()).addValue(owed.notificationType());
+        if (owed.wallet() == null) {
+            tuple.addValue(null).addValue(null);
+        } else if (owed.wallet() == Owed.WalletMove.ADJUSTMENT) {
+            tuple.addValue(WALLET + ":" + pspReference).addValue(WALLET_ADJUSTMENT);
+        } else {
+            tuple.addValue(WALLET + ":" + pspReference + ":reversal").addValue(WALLET_REVERSAL);
+        }
+        return tuple;
+    }
+}

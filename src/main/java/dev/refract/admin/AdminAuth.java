@@ -2,13 +2,13 @@ package dev.refract.admin;
 
 import dev.refract.http.ApiException;
 import dev.refract.http.Bearer;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Checks the admin bearer token of every operator operation, in constant time (digests of equal length, compared
@@ -22,7 +22,10 @@ public class AdminAuth {
     private final byte[] tokenDigest;
 
     AdminAuth(AdminSettings settings) {
-        this.tokenDigest = settings.token().filter(t -> !t.isBlank()).map(AdminAuth::digest).orElse(null);
+        this.tokenDigest = settings.token()
+                .filter(t -> !t.isBlank())
+                .map(AdminAuth::digest)
+                .orElse(null);
     }
 
     /** Every {@link OperatorApi} operation: the admin token, or a 401 before the operation runs. */

@@ -3,45 +3,44 @@ package dev.refract.admin;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
 import java.util.Map;
 
 /** Admin request and response shapes. Responses never carry a credential or a secret. */
 final class AdminRequests {
 
-    private AdminRequests() {
-    }
+    private AdminRequests() {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreateMerchant(String merchantId, String name) {
-    }
+    record CreateMerchant(String merchantId, String name) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreatedMerchant(String merchantId, String name, String apiKey) {
-    }
+    record CreatedMerchant(String merchantId, String name, String apiKey) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record UpdateMerchant(String name, String defaultConnector, String webhookUrl, String webhookSecret) {
-    }
+    record UpdateMerchant(String name, String defaultConnector, String webhookUrl, String webhookSecret) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record MerchantView(String merchantId, String name, String defaultConnector, String webhookUrl,
-                        boolean webhookSecretSet) {
-    }
+    record MerchantView(
+            String merchantId, String name, String defaultConnector, String webhookUrl, boolean webhookSecretSet) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PutConnector(Map<String, String> credentials, String webhookSecret, Boolean enabled,
-                        Map<String, String> settings) {
-    }
+    record PutConnector(
+            Map<String, String> credentials, String webhookSecret, Boolean enabled, Map<String, String> settings) {}
 
     /** The account as configured: credential names only, and whether a webhook secret is set. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ConnectorView(String merchantId, String connector, boolean enabled, Map<String, String> settings,
-                         java.util.List<String> credentialKeys, boolean webhookSecretSet) {
-    }
+    record ConnectorView(
+            String merchantId,
+            String connector,
+            boolean enabled,
+            Map<String, String> settings,
+            List<String> credentialKeys,
+            boolean webhookSecretSet) {}
 }

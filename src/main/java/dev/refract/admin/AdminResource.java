@@ -36,7 +36,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 @SecurityRequirement(name = "admin_token")
-@SecurityScheme(securitySchemeName = "admin_token", type = SecuritySchemeType.HTTP, scheme = "bearer",
+@SecurityScheme(
+        securitySchemeName = "admin_token",
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
         description = "The operator token of refract.admin.token (REFRACT_ADMIN_TOKEN)")
 @Tag(name = "Admin")
 @OperatorApi
@@ -57,10 +60,11 @@ public class AdminResource {
     }
 
     @POST
-    @Operation(summary = "Create a merchant", description = "201 with its API key, shown this once; 409 if the id exists")
+    @Operation(
+            summary = "Create a merchant",
+            description = "201 with its API key, shown this once; 409 if the id exists")
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.CreateMerchant.class)))
-    public Uni<RestResponse<AdminRequests.CreatedMerchant>> create(
-            String body) {
+    public Uni<RestResponse<AdminRequests.CreatedMerchant>> create(String body) {
         AdminRequests.CreateMerchant request = read(body, AdminRequests.CreateMerchant.class);
         if (!Limits.isId(request.merchantId())) {
             throw ApiException.invalid("merchant_id", "merchant_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
@@ -68,11 +72,17 @@ public class AdminResource {
         requireName(request.name());
         return merchants.create(request.merchantId(), request.name()).map(created -> {
             if (created == null) {
-                throw new ApiException(409, "invalid_request_error", "merchant_exists",
-                        "merchant " + request.merchantId() + " already exists", "merchant_id");
+                throw new ApiException(
+                        409,
+                        "invalid_request_error",
+                        "merchant_exists",
+                        "merchant " + request.merchantId() + " already exists",
+                        "merchant_id");
             }
-            return RestResponse.status(RestResponse.Status.CREATED, new AdminRequests.CreatedMerchant(
-                    created.merchant().id, created.merchant().name, created.apiKey()));
+            return RestResponse.status(
+                    RestResponse.Status.CREATED,
+                    new AdminRequests.CreatedMerchant(
+                            created.merchant().id, created.merchant().name, created.apiKey()));
         });
     }
 
@@ -92,7 +102,8 @@ public class AdminResource {
         if (request.name() != null) {
             requireName(request.name());
         }
-        if (request.defaultConnector() != null && !request.defaultConnector().isEmpty()
+        if (request.defaultConnector() != null
+                && !request.defaultConnector().isEmpty()
                 && connectors.find(request.defaultConnector()).isEmpty()) {
             throw ApiException.invalid("default_connector", "unknown connector " + request.defaultConnector());
         }
@@ -102,20 +113,34 @@ public class AdminResource {
         if (request.webhookSecret() != null && request.webhookSecret().length() > MAX_SECRET) {
             throw ApiException.invalid("webhook_secret", "webhook_secret is longer than " + MAX_SECRET);
         }
-        return merchants.update(merchantId, new MerchantDirectory.Update(request.name(), request.defaultConnector(),
-                request.webhookUrl(), request.webhookSecret())).map(m -> view(found(m, merchantId)));
+        return merchants
+                .update(
+                        merchantId,
+                        new MerchantDirectory.Update(
+                                request.name(),
+                                request.defaultConnector(),
+                                request.webhookUrl(),
+                                request.webhookSecret()))
+                .map(m -> view(found(m, merchantId)));
     }
 
     @PUT
     @Path("/{merchant_id}/connectors/{connector}")
-    @Operation(summary = "Enable or configure a merchant's account at a PSP",
+    @Operation(
+            summary = "Enable or configure a merchant's account at a PSP",
             description = "Credentials and the webhook secret are encrypted at rest and never echoed")
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.PutConnector.class)))
-    public Uni<AdminRequests.ConnectorView> putConnector(@RestPath("merchant_id") String merchantId,
-                                                         @RestPath("connector") String connectorName, String body) {
+    public Uni<AdminRequests.ConnectorView> putConnector(
+            @RestPath("merchant_id") String merchantId, @RestPath("connector") String connectorName, String body) {
         existingShape(merchantId);
-        AccountKind connector = connectors.findAccountKind(connectorName).orElseThrow(() -> new ApiException(404,
-                "invalid_request_error", "connector_not_found", "unknown connector " + connectorName, "connector"));
+        AccountKind connector = connectors
+                .findAccountKind(connectorName)
+                .orElseThrow(() -> new ApiException(
+                        404,
+                        "invalid_request_error",
+                        "connector_not_found",
+                        "unknown connector " + connectorName,
+                        "connector"));
         AdminRequests.PutConnector request = read(body, AdminRequests.PutConnector.class);
         Map<String, String> credentials = request.credentials() == null ? Map.of() : request.credentials();
         Map<String, String> settings = request.settings() == null ? Map.of() : request.settings();
@@ -126,15 +151,25 @@ public class AdminResource {
         if (request.webhookSecret() != null) {
             connector.validateWebhookSecret(request.webhookSecret());
         }
-        ConnectorAccount account = new ConnectorAccount(merchantId, connector.name(),
-                request.enabled() == null || request.enabled(), credentials, settings, request.webhookSecret());
-        return merchants.get(merchantId)
+        ConnectorAccount account = new ConnectorAccount(
+                merchantId,
+                connector.name(),
+                request.enabled() == null || request.enabled(),
+                credentials,
+                settings,
+                request.webhookSecret());
+        return merchants
+                .get(merchantId)
                 .chain(m -> {
                     found(m, merchantId);
                     return accounts.put(account);
                 })
-                .map(saved -> new AdminRequests.ConnectorView(saved.merchantId(), saved.connector(), saved.enabled(),
-                        saved.settings(), saved.credentials().keySet().stream().sorted().toList(),
+                .map(saved -> new AdminRequests.ConnectorView(
+                        saved.merchantId(),
+                        saved.connector(),
+                        saved.enabled(),
+                        saved.settings(),
+                        saved.credentials().keySet().stream().sorted().toList(),
                         saved.webhookSecret() != null));
     }
 
@@ -157,8 +192,8 @@ public class AdminResource {
 
     private static MerchantEntity found(MerchantEntity m, String merchantId) {
         if (m == null) {
-            throw new ApiException(404, "invalid_request_error", "merchant_not_found",
-                    "no merchant " + merchantId, null);
+            throw new ApiException(
+                    404, "invalid_request_error", "merchant_not_found", "no merchant " + merchantId, null);
         }
         return m;
     }
@@ -172,7 +207,8 @@ public class AdminResource {
     private static void requireHttpUrl(String url) {
         try {
             URI uri = new URI(url);
-            if (url.length() <= MAX_URL && uri.getHost() != null
+            if (url.length() <= MAX_URL
+                    && uri.getHost() != null
                     && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
                 return;
             }
@@ -183,6 +219,7 @@ public class AdminResource {
     }
 
     private static AdminRequests.MerchantView view(MerchantEntity m) {
-        return new AdminRequests.MerchantView(m.id, m.name, m.defaultConnector, m.webhookUrl, m.webhookSecretEnc != null);
+        return new AdminRequests.MerchantView(
+                m.id, m.name, m.defaultConnector, m.webhookUrl, m.webhookSecretEnc != null);
     }
 }

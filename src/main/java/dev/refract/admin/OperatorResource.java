@@ -30,13 +30,11 @@ public class OperatorResource {
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record StuckRefund(String merchantId, int attempts, RefundView refund) {
-    }
+    record StuckRefund(String merchantId, int attempts, RefundView refund) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ConnectorState(String connector, String circuitBreaker) {
-    }
+    record ConnectorState(String connector, String circuitBreaker) {}
 
     private final RefundService refunds;
     private final ConnectorRegistry connectors;
@@ -49,12 +47,14 @@ public class OperatorResource {
     @GET
     @Path("/refunds/stuck")
     @Operation(summary = "Refunds in MANUAL_REVIEW, and unsettled ones after at least min_attempts PSP attempts")
-    public Uni<List<StuckRefund>> stuck(@RestQuery("min_attempts") Integer minAttempts,
-                                        @RestQuery("limit") Integer limit) {
+    public Uni<List<StuckRefund>> stuck(
+            @RestQuery("min_attempts") Integer minAttempts, @RestQuery("limit") Integer limit) {
         int attempts = minAttempts == null ? 3 : Math.max(1, minAttempts);
         int max = limit == null ? 100 : Math.min(Math.max(1, limit), 500);
-        return refunds.stuck(attempts, max).map(list -> list.stream()
-                .map(r -> new StuckRefund(r.merchantId(), r.attempts(), RefundView.of(r, 200))).toList());
+        return refunds.stuck(attempts, max)
+                .map(list -> list.stream()
+                        .map(r -> new StuckRefund(r.merchantId(), r.attempts(), RefundView.of(r, 200)))
+                        .toList());
     }
 
     @GET
@@ -63,8 +63,11 @@ public class OperatorResource {
     public List<ConnectorState> connectors() {
         List<ConnectorState> states = new ArrayList<>();
         for (Connector c : connectors.all()) {
-            states.add(new ConnectorState(c.name(), c.inProcess() ? "NONE"
-                    : CircuitBreakersHealth.stateOf(c.name()).name()));
+            states.add(new ConnectorState(
+                    c.name(),
+                    c.inProcess()
+                            ? "NONE"
+                            : CircuitBreakersHealth.stateOf(c.name()).name()));
         }
         return states;
     }

@@ -30,8 +30,7 @@ public class ResolveResource {
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Resolve(String status, String reason, Long refundedMinorAmount) {
-    }
+    record Resolve(String status, String reason, Long refundedMinorAmount) {}
 
     private final MerchantDirectory merchants;
     private final RefundService refunds;
@@ -42,12 +41,15 @@ public class ResolveResource {
     }
 
     @POST
-    @Operation(summary = "Settle a MANUAL_REVIEW refund as SUCCEEDED or FAILED, with the reason for the event log",
+    @Operation(
+            summary = "Settle a MANUAL_REVIEW refund as SUCCEEDED or FAILED, with the reason for the event log",
             description = "For a refund whose PSP answer contradicted it (error code connector_mismatch), "
                     + "refunded_minor_amount records what the PSP actually refunded: the refund's amount becomes "
                     + "that and the payment's ledger counts it, releasing the rest.")
-    public Uni<RefundView> resolve(@RestPath("merchant_id") String merchantId,
-                                   @RestPath("merchant_refund_id") String merchantRefundId, String body) {
+    public Uni<RefundView> resolve(
+            @RestPath("merchant_id") String merchantId,
+            @RestPath("merchant_refund_id") String merchantRefundId,
+            String body) {
         Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
         Resolve request;
         try {
@@ -63,24 +65,35 @@ public class ResolveResource {
         } else {
             throw ApiException.invalid("status", "status must be SUCCEEDED or FAILED");
         }
-        if (request.reason() == null || request.reason().isBlank() || request.reason().length() > 500
+        if (request.reason() == null
+                || request.reason().isBlank()
+                || request.reason().length() > 500
                 || request.reason().indexOf('\u0000') >= 0) {
             throw ApiException.invalid("reason", "reason is required: 1 to 500 characters, for the event log");
         }
-        if (request.refundedMinorAmount() != null && (to != RefundState.SUCCEEDED || request.refundedMinorAmount() <= 0)) {
-            throw ApiException.invalid("refunded_minor_amount",
+        if (request.refundedMinorAmount() != null
+                && (to != RefundState.SUCCEEDED || request.refundedMinorAmount() <= 0)) {
+            throw ApiException.invalid(
+                    "refunded_minor_amount",
                     "refunded_minor_amount is what the PSP refunded, a positive integer, and only with SUCCEEDED");
         }
         if (!Limits.isId(merchantId)) {
             throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
         }
-        return merchants.get(merchantId).chain(m -> {
-            if (m == null) {
-                throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
-            }
-            return refunds.resolve(MerchantDirectory.toMerchant(m), merchantRefundId, to, request.reason(),
-                    request.refundedMinorAmount());
-        }).map(r -> RefundView.of(r, 200));
+        return merchants
+                .get(merchantId)
+                .chain(m -> {
+                    if (m == null) {
+                        throw new ApiException(
+                                404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
+                    }
+                    return refunds.resolve(
+                            MerchantDirectory.toMerchant(m),
+                            merchantRefundId,
+                            to,
+                            request.reason(),
+                            request.refundedMinorAmount());
+                })
+                .map(r -> RefundView.of(r, 200));
     }
-
 }

@@ -13,8 +13,7 @@ import java.util.Base64;
  */
 final class Cursors {
 
-    private Cursors() {
-    }
+    private Cursors() {}
 
     static String encode(Instant createdAt, long id) {
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);

@@ -19,6 +19,8 @@ public class MerchantAuthFilter {
     @MerchantApi
     @ServerRequestFilter
     Uni<Void> authenticate(ContainerRequestContext request) {
-        return auth.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION)).invoke(current::set).replaceWithVoid();
+        return auth.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+                .invoke(current::set)
+                .replaceWithVoid();
     }
 }

@@ -99,8 +99,12 @@ public class RateLimiter {
         }
         sweepIfDue(now);
         if (retryAfter > 0) {
-            throw new ApiException(429, "rate_limit_error", "rate_limited",
-                    "too many requests for this API key; retry after " + retryAfter + " s", null)
+            throw new ApiException(
+                            429,
+                            "rate_limit_error",
+                            "rate_limited",
+                            "too many requests for this API key; retry after " + retryAfter + " s",
+                            null)
                     .retryAfter(retryAfter);
         }
     }

@@ -41,7 +41,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/v1/refunds")
 @Produces(MediaType.APPLICATION_JSON)
 @SecurityRequirement(name = "merchant_api_key")
-@SecurityScheme(securitySchemeName = "merchant_api_key", type = SecuritySchemeType.HTTP, scheme = "bearer",
+@SecurityScheme(
+        securitySchemeName = "merchant_api_key",
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
         description = "The merchant's API key: Authorization: Bearer <api_key>")
 @Tag(name = "Refunds")
 @MerchantApi
@@ -63,59 +66,85 @@ public class RefundResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Create a refund", description = "Idempotent on merchant_refund_id: a replay with the same "
-            + "parameters returns the stored refund with Idempotent-Replayed: true; other parameters are a 409.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = RefundRequests.CreateRefundBody.class)))
-    @APIResponse(responseCode = "200", description = "Accepted (PENDING) or already SUCCEEDED; or MANUAL_REVIEW with "
-            + "error.code connector_mismatch when the PSP's answer contradicted the request (another amount, currency, "
-            + "payment or refund id): the amount stays reserved until an operator resolves it",
+    @Operation(
+            summary = "Create a refund",
+            description =
+                    "Idempotent on merchant_refund_id: a replay with the same "
+                            + "parameters returns the stored refund with Idempotent-Replayed: true; other parameters are a 409.")
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RefundRequests.CreateRefundBody.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Accepted (PENDING) or already SUCCEEDED; or MANUAL_REVIEW with "
+                    + "error.code connector_mismatch when the PSP's answer contradicted the request (another amount, currency, "
+                    + "payment or refund id): the amount stays reserved until an operator resolves it",
             content = @Content(schema = @Schema(implementation = RefundView.class)))
-    @APIResponse(responseCode = "400", description = "invalid_request, invalid_currency, invalid_amount, "
-            + "connector_required, connector_not_enabled", content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "401", description = "authentication_required",
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "invalid_request, invalid_currency, invalid_amount, " + "connector_required, connector_not_enabled",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "402", description = "refund_failed: the PSP declined; the body is the FAILED refund",
+    @APIResponse(
+            responseCode = "401",
+            description = "authentication_required",
+            content = @Content(schema = @Schema(implementation = ErrorBody.class)))
+    @APIResponse(
+            responseCode = "402",
+            description = "refund_failed: the PSP declined; the body is the FAILED refund",
             content = @Content(schema = @Schema(implementation = RefundView.class)))
-    @APIResponse(responseCode = "404", description = "transaction_not_found",
+    @APIResponse(
+            responseCode = "404",
+            description = "transaction_not_found",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "409", description = "idempotency_conflict",
+    @APIResponse(
+            responseCode = "409",
+            description = "idempotency_conflict",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
-    @APIResponse(responseCode = "422", description = "amount_exceeds_refundable, currency_mismatch",
+    @APIResponse(
+            responseCode = "422",
+            description = "amount_exceeds_refundable, currency_mismatch",
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<RefundView>> create(String body) {
         Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
-        return refunds.create(merchant.get(), RefundRequests.parse(body))
-                .map(created -> {
-                    int status = RefundView.createStatus(created.refund());
-                    metrics.counter("refract.refunds.created", "connector", created.refund().connector(),
-                            "status", created.refund().status().name(),
-                            "replayed", String.valueOf(created.replayed())).increment();
-                    RestResponse.ResponseBuilder<RefundView> response = RestResponse.ResponseBuilder
-                            .<RefundView>create(status).entity(RefundView.of(created.refund(), status));
-                    if (created.replayed()) {
-                        response.header(REPLAYED, "true");
-                    }
-                    return response.build();
-                });
+        return refunds.create(merchant.get(), RefundRequests.parse(body)).map(created -> {
+            int status = RefundView.createStatus(created.refund());
+            metrics.counter(
+                            "refract.refunds.created",
+                            "connector",
+                            created.refund().connector(),
+                            "status",
+                            created.refund().status().name(),
+                            "replayed",
+                            String.valueOf(created.replayed()))
+                    .increment();
+            RestResponse.ResponseBuilder<RefundView> response = RestResponse.ResponseBuilder.<RefundView>create(status)
+                    .entity(RefundView.of(created.refund(), status));
+            if (created.replayed()) {
+                response.header(REPLAYED, "true");
+            }
+            return response.build();
+        });
     }
 
     @GET
     @Path("/{merchant_refund_id}")
     @Operation(summary = "Read a refund", description = "404 refund_not_found, also for another merchant's refund")
     public Uni<RefundView> get(@RestPath("merchant_refund_id") String merchantRefundId) {
-        return refunds.get(merchant.get(), merchantRefundId)
-                .map(r -> RefundView.of(r, 200));
+        return refunds.get(merchant.get(), merchantRefundId).map(r -> RefundView.of(r, 200));
     }
 
     @POST
     @Path("/{merchant_refund_id}/sync")
-    @Operation(summary = "Ask the PSP for the refund's status now",
+    @Operation(
+            summary = "Ask the PSP for the refund's status now",
             description = "Works on final refunds too; a PSP without a status endpoint leaves the refund unchanged")
     @Consumes(MediaType.WILDCARD)
     public Uni<RefundView> sync(@RestPath("merchant_refund_id") String merchantRefundId) {
-        return refunds.sync(merchant.get(), merchantRefundId)
-                .map(r -> RefundView.of(r, 200));
+        return refunds.sync(merchant.get(), merchantRefundId).map(r -> RefundView.of(r, 200));
     }
 
     @POST
@@ -123,43 +152,54 @@ public class RefundResource {
     @Operation(summary = "Cancel a refund still in flight", description = "409 not_cancellable where the PSP cannot")
     @Consumes(MediaType.WILDCARD)
     public Uni<RefundView> cancel(@RestPath("merchant_refund_id") String merchantRefundId) {
-        return refunds.cancel(merchant.get(), merchantRefundId)
-                .map(r -> RefundView.of(r, 200));
+        return refunds.cancel(merchant.get(), merchantRefundId).map(r -> RefundView.of(r, 200));
     }
 
     @GET
-    @Operation(summary = "List refunds, newest first",
+    @Operation(
+            summary = "List refunds, newest first",
             description = "Filters: status (repeatable), connector, connector_transaction_id, created_from "
                     + "(inclusive), created_to (exclusive); limit 1-100 (20); cursor from next_cursor")
-    public Uni<ListView> list(@RestQuery("status") List<String> status,
-                              @RestQuery("connector") String connector,
-                              @RestQuery("connector_transaction_id") String connectorTransactionId,
-                              @RestQuery("created_from") String createdFrom,
-                              @RestQuery("created_to") String createdTo,
-                              @RestQuery("limit") String limit,
-                              @RestQuery("cursor") String cursor) {
-        return Uni.createFrom().deferred(() -> {
-            int pageSize = limit(limit);
-            if (connectorTransactionId != null && !CreateRefund.isConnectorTransactionId(connectorTransactionId)) {
-                throw ApiException.invalid("connector_transaction_id",
-                        "connector_transaction_id must be 1 to 128 characters of A-Z a-z 0-9 _ . : -");
-            }
-            if (connector != null && !connector.matches("[a-z][a-z0-9_]{0,31}")) {
-                throw ApiException.invalid("connector", "connector is not a connector name");
-            }
-            RefundStore.RefundFilter filter = new RefundStore.RefundFilter(states(status), connector,
-                    connectorTransactionId, time("created_from", createdFrom), time("created_to", createdTo),
-                    pageSize, cursor == null ? null : Cursors.decode(cursor));
-            return refunds.list(merchant.get(), filter);
-        }).map(page -> {
-            List<RefundView> data = page.data().stream().map(r -> RefundView.of(r, 200)).toList();
-            String next = null;
-            if (page.hasMore()) {
-                var last = page.data().get(page.data().size() - 1);
-                next = Cursors.encode(last.createdAt(), last.id());
-            }
-            return new ListView(data, page.hasMore(), next);
-        });
+    public Uni<ListView> list(
+            @RestQuery("status") List<String> status,
+            @RestQuery("connector") String connector,
+            @RestQuery("connector_transaction_id") String connectorTransactionId,
+            @RestQuery("created_from") String createdFrom,
+            @RestQuery("created_to") String createdTo,
+            @RestQuery("limit") String limit,
+            @RestQuery("cursor") String cursor) {
+        return Uni.createFrom()
+                .deferred(() -> {
+                    int pageSize = limit(limit);
+                    if (connectorTransactionId != null
+                            && !CreateRefund.isConnectorTransactionId(connectorTransactionId)) {
+                        throw ApiException.invalid(
+                                "connector_transaction_id",
+                                "connector_transaction_id must be 1 to 128 characters of A-Z a-z 0-9 _ . : -");
+                    }
+                    if (connector != null && !connector.matches("[a-z][a-z0-9_]{0,31}")) {
+                        throw ApiException.invalid("connector", "connector is not a connector name");
+                    }
+                    RefundStore.RefundFilter filter = new RefundStore.RefundFilter(
+                            states(status),
+                            connector,
+                            connectorTransactionId,
+                            time("created_from", createdFrom),
+                            time("created_to", createdTo),
+                            pageSize,
+                            cursor == null ? null : Cursors.decode(cursor));
+                    return refunds.list(merchant.get(), filter);
+                })
+                .map(page -> {
+                    List<RefundView> data =
+                            page.data().stream().map(r -> RefundView.of(r, 200)).toList();
+                    String next = null;
+                    if (page.hasMore()) {
+                        var last = page.data().get(page.data().size() - 1);
+                        next = Cursors.encode(last.createdAt(), last.id());
+                    }
+                    return new ListView(data, page.hasMore(), next);
+                });
     }
 
     private static Set<RefundState> states(List<String> statuses) {
@@ -169,8 +209,8 @@ public class RefundResource {
                 try {
                     states.addAll(RefundState.of(RefundStatus.valueOf(s.toUpperCase(Locale.ROOT))));
                 } catch (IllegalArgumentException e) {
-                    throw ApiException.invalid("status",
-                            "status must be one of PENDING, SUCCEEDED, FAILED, MANUAL_REVIEW");
+                    throw ApiException.invalid(
+                            "status", "status must be one of PENDING, SUCCEEDED, FAILED, MANUAL_REVIEW");
                 }
             }
         }

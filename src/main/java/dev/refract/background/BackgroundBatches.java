@@ -28,11 +28,15 @@ public final class BackgroundBatches {
         if (!enabled) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Void> run = Uni.createFrom().deferred(batch)
-                .onFailure().invoke(e -> LOG.warnf("%s run failed, the next run retries: %s", name, e.toString()))
-                .onFailure().recoverWithNull()
+        Uni<Void> run = Uni.createFrom()
+                .deferred(batch)
+                .onFailure()
+                .invoke(e -> LOG.warnf("%s run failed, the next run retries: %s", name, e.toString()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid()
-                .memoize().indefinitely();
+                .memoize()
+                .indefinitely();
         running = run.subscribeAsCompletionStage();
         return run;
     }
@@ -42,8 +46,8 @@ public final class BackgroundBatches {
         try {
             running.toCompletableFuture().get(seconds, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.warnf("the last %s batch did not finish before shutdown; its items are taken up after their lease",
-                    name);
+            LOG.warnf(
+                    "the last %s batch did not finish before shutdown; its items are taken up after their lease", name);
         }
     }
 }

@@ -16,8 +16,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  */
 public final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     public static Outcome outcomeOf(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -2,6 +2,8 @@ package dev.refract.connector;
 
 import dev.refract.refund.Money;
 import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.function.ToIntFunction;
 
 /**
  * Converts between ISO 4217 minor units and a PSP's own minor units where the PSP counts a currency
@@ -10,8 +12,7 @@ import java.math.BigDecimal;
  */
 public final class MinorUnits {
 
-    private MinorUnits() {
-    }
+    private MinorUnits() {}
 
     /** The amount in a PSP's minor units, given the PSP's exponent for the currency. */
     public static long toPsp(Money money, int pspExponent) {
@@ -19,8 +20,8 @@ public final class MinorUnits {
         try {
             return scaled.longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(money + " cannot be expressed in " + pspExponent
-                    + "-decimal minor units without rounding");
+            throw new IllegalArgumentException(
+                    money + " cannot be expressed in " + pspExponent + "-decimal minor units without rounding");
         }
     }
 
@@ -40,14 +41,14 @@ public final class MinorUnits {
      * whole number of them); null when the answer gave no amount. A currency Refract does not know is taken to have
      * the PSP's exponent: it differs from the refund's currency anyway, and that is what gets reported.
      */
-    public static BigDecimal reported(Long pspMinor, String currency, java.util.function.ToIntFunction<String> pspExponent) {
+    public static BigDecimal reported(Long pspMinor, String currency, ToIntFunction<String> pspExponent) {
         if (pspMinor == null) {
             return null;
         }
-        if (currency == null || !Money.isKnownCurrency(currency.toUpperCase(java.util.Locale.ROOT))) {
+        if (currency == null || !Money.isKnownCurrency(currency.toUpperCase(Locale.ROOT))) {
             return BigDecimal.valueOf(pspMinor);
         }
-        String iso = currency.toUpperCase(java.util.Locale.ROOT);
+        String iso = currency.toUpperCase(Locale.ROOT);
         return BigDecimal.valueOf(pspMinor).movePointRight(Money.exponent(iso) - pspExponent.applyAsInt(iso));
     }
 }

@@ -37,8 +37,9 @@ public class DevDatabase {
     DevDatabase(DevSettings settings) {
         this.port = settings.databasePort();
         this.demoMerchantId = settings.demoMerchantId();
-        this.demoApiKey = settings.demoApiKey().orElseThrow(() -> new IllegalStateException(
-                "refract.dev.demo-api-key is not set (the dev profile sets it)"));
+        this.demoApiKey = settings.demoApiKey()
+                .orElseThrow(() ->
+                        new IllegalStateException("refract.dev.demo-api-key is not set (the dev profile sets it)"));
     }
 
     void start(@Observes @Priority(1) StartupEvent event, Flyway flyway, AgroalDataSource dataSource) {
@@ -46,7 +47,10 @@ public class DevDatabase {
             LOG.infof("dev database already running on port %d (live reload)", port);
         } else {
             try {
-                EmbeddedPostgres.builder().setPort(port).setRegisterShutdownHook(true).start();
+                EmbeddedPostgres.builder()
+                        .setPort(port)
+                        .setRegisterShutdownHook(true)
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL on port " + port, e);
             }
@@ -58,17 +62,18 @@ public class DevDatabase {
 
     private void seedDemoMerchant(AgroalDataSource dataSource) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement insert = c.prepareStatement("insert into merchants (id, name, api_key_hash) "
-                     + "values (?, 'Demo merchant', ?) on conflict (id) do nothing")) {
+                PreparedStatement insert = c.prepareStatement("insert into merchants (id, name, api_key_hash) "
+                        + "values (?, 'Demo merchant', ?) on conflict (id) do nothing")) {
             insert.setString(1, demoMerchantId);
             insert.setString(2, MerchantDirectory.hash(demoApiKey));
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the demo merchant", e);
         }
-        LOG.infof("%n  Demo merchant %s is ready; its API key (dev only): %s%n  Try: curl -s localhost:8080/v1/refunds "
-                + "-H 'Authorization: Bearer %s' -H 'Content-Type: application/json' "
-                + "-d '{\"merchant_refund_id\":\"demo_1\",\"connector_transaction_id\":\"sbx_10000_USD\"}'%n",
+        LOG.infof(
+                "%n  Demo merchant %s is ready; its API key (dev only): %s%n  Try: curl -s localhost:8080/v1/refunds "
+                        + "-H 'Authorization: Bearer %s' -H 'Content-Type: application/json' "
+                        + "-d '{\"merchant_refund_id\":\"demo_1\",\"connector_transaction_id\":\"sbx_10000_USD\"}'%n",
                 demoMerchantId, demoApiKey, demoApiKey);
     }
 

@@ -18,8 +18,12 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException authenticationRequired() {
-        return new ApiException(401, "authentication_error", "authentication_required",
-                "a valid API key is required in the Authorization header: Bearer <api_key>", null);
+        return new ApiException(
+                401,
+                "authentication_error",
+                "authentication_required",
+                "a valid API key is required in the Authorization header: Bearer <api_key>",
+                null);
     }
 
     public static ApiException invalid(String param, String message) {

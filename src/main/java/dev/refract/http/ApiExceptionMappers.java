@@ -17,7 +17,8 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public RestResponse<ErrorBody> refundError(RefundError e) {
         ErrorStatus answer = ErrorStatus.of(e.code());
-        RestResponse.ResponseBuilder<ErrorBody> response = RestResponse.ResponseBuilder.<ErrorBody>create(answer.status())
+        RestResponse.ResponseBuilder<ErrorBody> response = RestResponse.ResponseBuilder.<ErrorBody>create(
+                        answer.status())
                 .entity(ErrorBody.of(answer.type(), e.code().wire(), e.getMessage(), e.param()));
         if (answer.status() == 503) {
             // a PSP that must be asked first could not be: the caller retries, as with a database outage
@@ -69,12 +70,18 @@ public class ApiExceptionMappers {
         if (DatabaseDown.isDatabaseDown(e)) {
             LOG.warnf("database unavailable: %s", e.toString());
             return RestResponse.ResponseBuilder.<ErrorBody>create(503)
-                    .entity(ErrorBody.of("api_error", "service_unavailable",
-                            "Refract cannot reach its database; nothing was done, retry later", null))
-                    .header("Retry-After", "5").build();
+                    .entity(ErrorBody.of(
+                            "api_error",
+                            "service_unavailable",
+                            "Refract cannot reach its database; nothing was done, retry later",
+                            null))
+                    .header("Retry-After", "5")
+                    .build();
         }
         String id = UUID.randomUUID().toString();
         LOG.errorf(e, "unexpected error %s", id);
-        return respond(500, ErrorBody.of("api_error", "internal_error", "an unexpected error occurred; reference " + id, null));
+        return respond(
+                500,
+                ErrorBody.of("api_error", "internal_error", "an unexpected error occurred; reference " + id, null));
     }
 }

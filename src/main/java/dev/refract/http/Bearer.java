@@ -3,8 +3,7 @@ package dev.refract.http;
 /** The token of an {@code Authorization: Bearer <token>} header, read the same way by every API. */
 public final class Bearer {
 
-    private Bearer() {
-    }
+    private Bearer() {}
 
     /** The token of a well-formed header (scheme case-insensitive), or null: absent, another scheme, empty, too long. */
     public static String token(String authorization, int maxLength) {

@@ -33,35 +33,40 @@ public class BodyLimit {
             throws JsonProcessingException {
         this.maxBodyBytes = maxBodySize.asLongValue();
         ApiException tooLarge = Limits.tooLarge(maxBodyBytes);
-        this.answer = json.writeValueAsString(ErrorBody.of(tooLarge.type(), tooLarge.code(), tooLarge.getMessage(),
-                tooLarge.param()));
+        this.answer = json.writeValueAsString(
+                ErrorBody.of(tooLarge.type(), tooLarge.code(), tooLarge.getMessage(), tooLarge.param()));
     }
 
     void install(@Observes Router router) {
         // after the request id (so the refusal carries one), before the HTTP layer's own limit check
         BodyHandler streamed = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
-        router.route().order(Integer.MIN_VALUE + 1).handler(ctx -> {
-            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (declaredLength(length) > maxBodyBytes) {
-                refuse(ctx);
-            } else if (length == null && MAY_HAVE_BODY.contains(ctx.request().method())) {
-                // chunked: read here, up to the limit, and hand the body on (HTTP/1.1 only: the pod does not
-                // speak HTTP/2, see quarkus.http.http2)
-                streamed.handle(ctx);
-            } else {
-                ctx.next();
-            }
-        }).failureHandler(ctx -> {
-            if (ctx.statusCode() == 413 && !ctx.response().ended()) {
-                refuse(ctx);
-            } else {
-                ctx.next();
-            }
-        });
+        router.route()
+                .order(Integer.MIN_VALUE + 1)
+                .handler(ctx -> {
+                    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+                    if (declaredLength(length) > maxBodyBytes) {
+                        refuse(ctx);
+                    } else if (length == null
+                            && MAY_HAVE_BODY.contains(ctx.request().method())) {
+                        // chunked: read here, up to the limit, and hand the body on (HTTP/1.1 only: the pod does not
+                        // speak HTTP/2, see quarkus.http.http2)
+                        streamed.handle(ctx);
+                    } else {
+                        ctx.next();
+                    }
+                })
+                .failureHandler(ctx -> {
+                    if (ctx.statusCode() == 413 && !ctx.response().ended()) {
+                        refuse(ctx);
+                    } else {
+                        ctx.next();
+                    }
+                });
     }
 
     private void refuse(RoutingContext ctx) {
-        ctx.response().setStatusCode(413)
+        ctx.response()
+                .setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(answer);

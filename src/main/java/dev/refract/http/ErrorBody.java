@@ -9,8 +9,7 @@ public record ErrorBody(Detail error) {
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Detail(String type, String code, String message, String param) {
-    }
+    public record Detail(String type, String code, String message, String param) {}
 
     public static ErrorBody of(String type, String code, String message, String param) {
         return new ErrorBody(new Detail(type, code, message, param));

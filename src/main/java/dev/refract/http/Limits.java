@@ -14,8 +14,7 @@ public final class Limits {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
-    private Limits() {
-    }
+    private Limits() {}
 
     public static void requireBodyAtMost(String body, int maxBytes) {
         if (body != null && body.length() > maxBytes) {
@@ -25,8 +24,12 @@ public final class Limits {
 
     /** 413 {@code request_too_large}. */
     static ApiException tooLarge(long maxBytes) {
-        return new ApiException(413, "invalid_request_error", "request_too_large",
-                "the request body is larger than " + maxBytes + " bytes", null);
+        return new ApiException(
+                413,
+                "invalid_request_error",
+                "request_too_large",
+                "the request body is larger than " + maxBytes + " bytes",
+                null);
     }
 
     /** Whether a path segment can be a merchant id at all (anything else is not found, without a query). */

@@ -8,8 +8,8 @@ import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStatus;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A refund as every endpoint answers it. {@code status_code} is the HTTP status of the answer carrying it;
@@ -29,31 +29,44 @@ public record RefundView(
         Map<String, String> metadata,
         ErrorView error,
         Map<String, String> connectorDetails,
-        @Schema(description = "true for a refund made at the PSP outside Refract (its dashboard, its API), adopted "
-                + "from the PSP's webhook; its merchant_refund_id is external:<connector>:<PSP refund id>")
+
+        @Schema(
+                description = "true for a refund made at the PSP outside Refract (its dashboard, its API), adopted "
+                        + "from the PSP's webhook; its merchant_refund_id is external:<connector>:<PSP refund id>")
         boolean external,
+
         int statusCode,
         Instant createdAt,
         Instant updatedAt) {
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record MoneyView(long minorAmount, String currency) {
-    }
+    public record MoneyView(long minorAmount, String currency) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ErrorView(String type, String code, String message, String connectorCode, String connectorMessage) {
-    }
+    public record ErrorView(String type, String code, String message, String connectorCode, String connectorMessage) {}
 
     public static RefundView of(Refund r, int statusCode) {
         RefundFailure f = r.failure();
         ErrorView error = f == null || !(r.state() == RefundState.FAILED || r.state() == RefundState.MANUAL_REVIEW)
                 ? null
                 : new ErrorView(f.type(), f.code().wire(), f.message(), f.connectorCode(), f.connectorMessage());
-        return new RefundView(r.merchantRefundId(), r.connector(), r.connectorTransactionId(), r.connectorRefundId(),
-                r.status(), r.connectorStatus(), new MoneyView(r.amount().minorAmount(), r.amount().currency()),
-                r.reason(), r.metadata(), error, r.connectorDetails(), r.external(), statusCode, r.createdAt(),
+        return new RefundView(
+                r.merchantRefundId(),
+                r.connector(),
+                r.connectorTransactionId(),
+                r.connectorRefundId(),
+                r.status(),
+                r.connectorStatus(),
+                new MoneyView(r.amount().minorAmount(), r.amount().currency()),
+                r.reason(),
+                r.metadata(),
+                error,
+                r.connectorDetails(),
+                r.external(),
+                statusCode,
+                r.createdAt(),
                 r.updatedAt());
     }
 

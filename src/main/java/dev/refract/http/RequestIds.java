@@ -22,7 +22,8 @@ public class RequestIds {
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String given = ctx.request().getHeader(HEADER);
-            String id = given != null && SANE.matcher(given).matches() ? given
+            String id = given != null && SANE.matcher(given).matches()
+                    ? given
                     : "req_" + UUID.randomUUID().toString().replace("-", "");
             MDC.put(MDC_KEY, id);
             ctx.addHeadersEndHandler(v -> ctx.response().putHeader(HEADER, id));

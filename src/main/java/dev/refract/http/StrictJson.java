@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.stream.Collectors;
 
 /**
@@ -45,11 +45,12 @@ public final class StrictJson {
             .build();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING)
-                .maxStringLength(100_000)
-                .maxNumberLength(40)
-                .build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING)
+                        .maxStringLength(100_000)
+                        .maxNumberLength(40)
+                        .build());
         // a JSON number is never read as a string, nor a string or fraction as a number, nor either as a boolean
         MAPPER.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
@@ -65,8 +66,7 @@ public final class StrictJson {
                 .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
     }
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     /** A body that failed to read, with the dotted path of the field at fault (empty for the whole body). */
     public static final class BadBody extends RuntimeException {
@@ -93,8 +93,11 @@ public final class StrictJson {
             throw new BadBody(path, "unknown field " + path);
         } catch (JsonMappingException e) {
             String path = path(e);
-            throw new BadBody(path, path.isEmpty() ? "the request body must be a JSON object"
-                    : "field " + path + " has the wrong type or value");
+            throw new BadBody(
+                    path,
+                    path.isEmpty()
+                            ? "the request body must be a JSON object"
+                            : "field " + path + " has the wrong type or value");
         } catch (StreamReadException e) {
             throw new BadBody(streamPath(e), "malformed JSON: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {

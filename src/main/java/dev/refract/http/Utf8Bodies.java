@@ -39,8 +39,8 @@ public class Utf8Bodies {
             throws JsonProcessingException {
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.json = json;
-        this.notUtf8 = json.writeValueAsString(ErrorBody.of("invalid_request_error", "invalid_request",
-                "the request body is not valid UTF-8", null));
+        this.notUtf8 = json.writeValueAsString(
+                ErrorBody.of("invalid_request_error", "invalid_request", "the request body is not valid UTF-8", null));
     }
 
     void install(@Observes Router router) {
@@ -56,7 +56,8 @@ public class Utf8Bodies {
                 answer(ctx, 415, unsupported(charset));
                 return;
             }
-            if ("0".equals(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH)) || ctx.request().isEnded()) {
+            if ("0".equals(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH))
+                    || ctx.request().isEnded()) {
                 ctx.next(); // nothing (more) to read: a body handler would wait for an end that already came
             } else {
                 read.handle(ctx);
@@ -73,7 +74,8 @@ public class Utf8Bodies {
 
     private static boolean isApiBody(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        return BodyLimit.MAY_HAVE_BODY.contains(ctx.request().method()) && (path.startsWith("/v1/") || path.startsWith("/admin/"));
+        return BodyLimit.MAY_HAVE_BODY.contains(ctx.request().method())
+                && (path.startsWith("/v1/") || path.startsWith("/admin/"));
     }
 
     /** The charset parameter of a Content-Type, lower case and unquoted; null when there is none. */
@@ -100,8 +102,11 @@ public class Utf8Bodies {
             return true;
         }
         try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body.getBytes()));
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body.getBytes()));
             return true;
         } catch (CharacterCodingException e) {
             return false;
@@ -111,15 +116,21 @@ public class Utf8Bodies {
     private String unsupported(String charset) {
         String shown = charset.length() > 40 ? charset.substring(0, 40) + "…" : charset;
         try {
-            return json.writeValueAsString(ErrorBody.of("invalid_request_error", "unsupported_media_type",
+            return json.writeValueAsString(ErrorBody.of(
+                    "invalid_request_error",
+                    "unsupported_media_type",
                     "request bodies are JSON in UTF-8; charset=" + shown.replaceAll("[^\\x21-\\x7e]", "?")
-                            + " is not accepted", null));
+                            + " is not accepted",
+                    null));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static void answer(RoutingContext ctx, int status, String body) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(body);
     }
 }

@@ -3,9 +3,9 @@ package dev.refract.notify;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.refract.http.RefundView;
-import dev.refract.refund.Delivery;
 import dev.refract.outbound.Hmac;
 import dev.refract.outbound.WireJson;
+import dev.refract.refund.Delivery;
 import dev.refract.store.MerchantDirectory;
 import dev.refract.store.OutboxStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -31,8 +31,7 @@ public class MerchantNotifier {
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Notification(String id, String type, Instant createdAt, RefundView data) {
-    }
+    record Notification(String id, String type, Instant createdAt, RefundView data) {}
 
     private final MerchantDirectory merchants;
     private final HttpClient http;
@@ -46,15 +45,16 @@ public class MerchantNotifier {
                 .setMaxPoolSize(20));
     }
 
-
     Uni<Delivery> deliver(OutboxStore.Item item) {
         return merchants.webhookTarget(item.merchantId()).chain(target -> {
             if (target == null) {
                 return Uni.createFrom().item(Delivery.delivered("the merchant has no webhook_url any more"));
             }
-            String body = WireJson.write(new Notification(item.eventId(), item.eventType(), item.createdAt(),
-                    RefundView.of(item.refund(), 200)));
-            RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.url())
+            String body = WireJson.write(new Notification(
+                    item.eventId(), item.eventType(), item.createdAt(), RefundView.of(item.refund(), 200)));
+            RequestOptions request = new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setAbsoluteURI(target.url())
                     .setIdleTimeout(settings.deliveryTimeout().toMillis())
                     .putHeader("Content-Type", "application/json")
                     .putHeader("User-Agent", "Refract-Webhooks/1");
@@ -64,20 +64,23 @@ public class MerchantNotifier {
             return http.request(request)
                     .chain(req -> req.send(Buffer.buffer(body)))
                     .chain(resp -> resp.body().map(ignored -> resp.statusCode()))
-                    .ifNoItem().after(settings.deliveryTimeout()).fail()
+                    .ifNoItem()
+                    .after(settings.deliveryTimeout())
+                    .fail()
                     .map(status -> status >= 200 && status < 300
                             ? Delivery.delivered()
                             : Delivery.retryLater("the merchant's endpoint answered " + status))
-                    .onFailure().recoverWithItem(e -> Delivery.retryLater("delivery failed: " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+                    .onFailure()
+                    .recoverWithItem(e -> Delivery.retryLater("delivery failed: "
+                            + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())));
         });
     }
 
     /** {@code t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}. */
     static String signature(String secret, String body, Instant now) {
         long t = now.getEpochSecond();
-        byte[] mac = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8),
-                (t + "." + body).getBytes(StandardCharsets.UTF_8));
+        byte[] mac =
+                Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), (t + "." + body).getBytes(StandardCharsets.UTF_8));
         return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac);
     }
 }

@@ -1,10 +1,10 @@
 package dev.refract.notify;
 
 import dev.refract.background.BackgroundBatches;
+import dev.refract.refund.Backoff;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Delivery;
 import dev.refract.refund.Wallet;
-import dev.refract.refund.Backoff;
 import dev.refract.store.AccountStore;
 import dev.refract.store.OutboxStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -33,19 +32,28 @@ public class OutboxWorker {
     private final OutboxSettings settings;
     private final Backoff backoff;
 
-    OutboxWorker(OutboxStore outbox, MerchantNotifier notifier, Wallet wallet, AccountStore accounts,
-                 OutboxSettings settings) {
+    OutboxWorker(
+            OutboxStore outbox,
+            MerchantNotifier notifier,
+            Wallet wallet,
+            AccountStore accounts,
+            OutboxSettings settings) {
         this.outbox = outbox;
         this.notifier = notifier;
         this.wallet = wallet;
         this.accounts = accounts;
         this.settings = settings;
-        this.backoff = new Backoff(settings.backoffBase(), settings.backoffMax(),
+        this.backoff = new Backoff(
+                settings.backoffBase(),
+                settings.backoffMax(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
-    @Scheduled(identity = "outbox-worker", every = "${refract.outbox.interval}",
-            delayed = "${refract.outbox.start-delay}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            identity = "outbox-worker",
+            every = "${refract.outbox.interval}",
+            delayed = "${refract.outbox.start-delay}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return batches.run(settings.enabled(), this::runOnce);
     }
@@ -63,13 +71,20 @@ public class OutboxWorker {
     /** One pass over the items due at {@code asOf}; answers how many it delivered. */
     public Uni<Integer> runOnce(Instant asOf) {
         return outbox.claimDue(asOf, settings.batchSize(), settings.lease())
-                .chain(items -> Multi.createFrom().iterable(items)
-                        .onItem().transformToUniAndConcatenate(item -> deliver(item)
+                .chain(items -> Multi.createFrom()
+                        .iterable(items)
+                        .onItem()
+                        .transformToUniAndConcatenate(item -> deliver(item)
                                 .chain(result -> result.done()
-                                        ? outbox.delivered(item.id(), result.note()).replaceWith(1)
-                                        : outbox.retryLater(item.id(), backoff.nextAction(item.attempts() + 1, Instant.now()),
-                                                result.note()).replaceWith(0)))
-                        .collect().asList()
+                                        ? outbox.delivered(item.id(), result.note())
+                                                .replaceWith(1)
+                                        : outbox.retryLater(
+                                                        item.id(),
+                                                        backoff.nextAction(item.attempts() + 1, Instant.now()),
+                                                        result.note())
+                                                .replaceWith(0)))
+                        .collect()
+                        .asList()
                         .map(done -> done.stream().mapToInt(Integer::intValue).sum()));
     }
 
@@ -79,7 +94,9 @@ public class OutboxWorker {
         }
         return accounts.forMerchant(item.merchantId()).chain(list -> {
             ConnectorAccount account = list.stream()
-                    .filter(a -> a.connector().equals(wallet.name()) && a.enabled()).findFirst().orElse(null);
+                    .filter(a -> a.connector().equals(wallet.name()) && a.enabled())
+                    .findFirst()
+                    .orElse(null);
             if (account == null) {
                 // the merchant switched Credyt off after the refund: retrying would not help, an operator might
                 return Uni.createFrom().item(Delivery.retryLater("the wallet is not enabled for the merchant"));

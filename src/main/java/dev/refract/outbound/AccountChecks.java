@@ -7,12 +7,11 @@ import java.util.Set;
 /** The checks of a merchant's account at a remote service (a PSP, the wallet), and how its key is presented. */
 public final class AccountChecks {
 
-    private AccountChecks() {
-    }
+    private AccountChecks() {}
 
     /** Requires exactly the credential names {@code required} (plus {@code optional}), each non-blank. */
-    public static void credentials(String connector, Map<String, String> credentials, Set<String> required,
-                                   Set<String> optional) {
+    public static void credentials(
+            String connector, Map<String, String> credentials, Set<String> required, Set<String> optional) {
         for (String name : required) {
             String value = credentials.get(name);
             if (value == null || value.isBlank()) {
@@ -21,15 +20,17 @@ public final class AccountChecks {
         }
         for (String name : credentials.keySet()) {
             if (!required.contains(name) && !optional.contains(name)) {
-                throw RefundError.InvalidRequest.of("credentials." + name, "unknown " + connector + " credential "
-                        + name + "; expected " + required.stream().sorted().toList());
+                throw RefundError.InvalidRequest.of(
+                        "credentials." + name,
+                        "unknown " + connector + " credential " + name + "; expected "
+                                + required.stream().sorted().toList());
             }
         }
     }
 
     /** Refuses settings outside {@code allowed} and requires those in {@code required}. */
-    public static void settings(String connector, Map<String, String> settings, Set<String> required,
-                                Set<String> allowed) {
+    public static void settings(
+            String connector, Map<String, String> settings, Set<String> required, Set<String> allowed) {
         for (String name : required) {
             if (settings.get(name) == null || settings.get(name).isBlank()) {
                 throw RefundError.InvalidRequest.of("settings." + name, connector + " needs settings." + name);

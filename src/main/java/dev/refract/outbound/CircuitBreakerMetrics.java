@@ -28,7 +28,8 @@ public class CircuitBreakerMetrics implements MeterBinder {
                 continue; // nothing remote, so no breaker
             }
             for (CircuitBreakerState state : CircuitBreakerState.values()) {
-                Gauge.builder("refract.psp.circuit.breaker.state",
+                Gauge.builder(
+                                "refract.psp.circuit.breaker.state",
                                 () -> CircuitBreakersHealth.stateOf(c.name()) == state ? 1 : 0)
                         .tag("connector", c.name())
                         .tag("state", state.name())

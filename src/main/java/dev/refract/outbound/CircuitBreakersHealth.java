@@ -26,7 +26,8 @@ public class CircuitBreakersHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("PSP circuit breakers").up();
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("PSP circuit breakers").up();
         for (Connector c : connectors.all()) {
             if (!c.inProcess()) { // nothing remote, so no breaker
                 response.withData(c.name(), stateOf(c.name()).name());

@@ -8,8 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 /** HMAC-SHA256 and constant-time comparison, for webhook signatures in and out. */
 public final class Hmac {
 
-    private Hmac() {
-    }
+    private Hmac() {}
 
     public static byte[] sha256(byte[] key, byte[] data) {
         try {

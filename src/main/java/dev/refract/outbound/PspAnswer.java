@@ -13,8 +13,8 @@ public record PspAnswer(int status, String body) {
     public static Uni<PspAnswer> of(Uni<Response> call) {
         return call.map(response -> {
             try (response) {
-                PspAnswer answer = new PspAnswer(response.getStatus(),
-                        response.hasEntity() ? response.readEntity(String.class) : "");
+                PspAnswer answer = new PspAnswer(
+                        response.getStatus(), response.hasEntity() ? response.readEntity(String.class) : "");
                 if (answer.unavailable()) {
                     throw new PspUnavailable(answer.status());
                 }

@@ -2,7 +2,9 @@ package dev.refract.outbound;
 
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxException;
 import jakarta.enterprise.util.TypeLiteral;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.temporal.ChronoUnit;
@@ -19,11 +21,14 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  */
 public final class PspGuard {
 
-    private static final TypeLiteral<Uni<PspAnswer>> ANSWER = new TypeLiteral<>() {
-    };
-    private static final List<Class<? extends Throwable>> TRANSIENT = List.of(PspUnavailable.class,
-            TimeoutException.class, org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class,
-            IOException.class, io.vertx.core.VertxException.class, jakarta.ws.rs.ProcessingException.class);
+    private static final TypeLiteral<Uni<PspAnswer>> ANSWER = new TypeLiteral<>() {};
+    private static final List<Class<? extends Throwable>> TRANSIENT = List.of(
+            PspUnavailable.class,
+            TimeoutException.class,
+            org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException.class,
+            IOException.class,
+            VertxException.class,
+            ProcessingException.class);
 
     private final Guard guard;
 
@@ -35,22 +40,24 @@ public final class PspGuard {
         ResilienceSettings.Psp s = settings.psp().get(connector);
         Guard guard = Guard.create()
                 .withDescription(connector)
-                .withTimeout().duration(s.timeout().toMillis(), ChronoUnit.MILLIS).done()
+                .withTimeout()
+                .duration(s.timeout().toMillis(), ChronoUnit.MILLIS)
+                .done()
                 .withRetry()
-                    .maxRetries(s.maxRetries())
-                    .delay(s.retryDelay().toMillis(), ChronoUnit.MILLIS)
-                    .jitter(s.retryJitter().toMillis(), ChronoUnit.MILLIS)
-                    .retryOn(TRANSIENT)
-                    .abortOn(CircuitBreakerOpenException.class)
-                    .done()
+                .maxRetries(s.maxRetries())
+                .delay(s.retryDelay().toMillis(), ChronoUnit.MILLIS)
+                .jitter(s.retryJitter().toMillis(), ChronoUnit.MILLIS)
+                .retryOn(TRANSIENT)
+                .abortOn(CircuitBreakerOpenException.class)
+                .done()
                 .withCircuitBreaker()
-                    .name(connector)
-                    .requestVolumeThreshold(s.breakerVolume())
-                    .failureRatio(s.breakerFailureRatio())
-                    .delay(s.breakerDelay().toMillis(), ChronoUnit.MILLIS)
-                    .successThreshold(s.breakerSuccesses())
-                    .failOn(TRANSIENT)
-                    .done()
+                .name(connector)
+                .requestVolumeThreshold(s.breakerVolume())
+                .failureRatio(s.breakerFailureRatio())
+                .delay(s.breakerDelay().toMillis(), ChronoUnit.MILLIS)
+                .successThreshold(s.breakerSuccesses())
+                .failOn(TRANSIENT)
+                .done()
                 .build();
         return new PspGuard(guard);
     }

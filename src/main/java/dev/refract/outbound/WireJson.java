@@ -1,13 +1,18 @@
 package dev.refract.outbound;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
 
 /**
  * JSON for PSP wire records: tolerant of fields a PSP adds (PSPs add fields without notice), strict about
@@ -19,10 +24,10 @@ public final class WireJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             // RFC 3339 timestamps, and decimals as written (-20, not -2E+1)
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
             // absent, not null: PSPs treat "field": null differently from no field
-            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
             // named, not discovered: module discovery is a ServiceLoader lookup the native image only answers for
             // what was registered, so the mapper would differ between the JVM and the binary
             .addModule(new JavaTimeModule())
@@ -30,8 +35,7 @@ public final class WireJson {
             .addModule(new ParameterNamesModule())
             .build();
 
-    private WireJson() {
-    }
+    private WireJson() {}
 
     /** The body as a tree; a body that is not JSON is a missing node, never an exception. */
     public static JsonNode tree(String body) {
@@ -40,7 +44,7 @@ public final class WireJson {
         }
         try {
             return MAPPER.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return MissingNode.getInstance();
         }
     }
@@ -52,7 +56,7 @@ public final class WireJson {
         }
         try {
             return MAPPER.readValue(body, type);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }
@@ -60,7 +64,7 @@ public final class WireJson {
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName(), e);
         }
     }

@@ -35,7 +35,9 @@ public class Janitor {
         this.settings = settings;
     }
 
-    @Scheduled(identity = "refund-janitor", every = "${refract.janitor.interval}",
+    @Scheduled(
+            identity = "refund-janitor",
+            every = "${refract.janitor.interval}",
             delayed = "${refract.janitor.start-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
@@ -55,18 +57,21 @@ public class Janitor {
     /** One pass over the work that is due at {@code asOf}; answers how many refunds it worked. */
     public Uni<Integer> runOnce(Instant asOf) {
         return store.claimDue(asOf, settings.batchSize(), settings.lease())
-                .chain(claimed -> Multi.createFrom().iterable(claimed)
+                .chain(claimed -> Multi.createFrom()
+                        .iterable(claimed)
                         // one at a time: each refund's PSP call and write are independent, and a failure of
                         // one leaves it scheduled without stopping the others
-                        .onItem().transformToUniAndConcatenate(this::work)
-                        .collect().asList()
+                        .onItem()
+                        .transformToUniAndConcatenate(this::work)
+                        .collect()
+                        .asList()
                         .map(done -> claimed.size()));
     }
 
     private Uni<Refund> work(Refund refund) {
         return refunds.reconcile(refund).onFailure().recoverWithItem(e -> {
-            LOG.warnf("refund %d could not be reconciled this time (%s); it stays scheduled", refund.id(),
-                    e.toString());
+            LOG.warnf(
+                    "refund %d could not be reconciled this time (%s); it stays scheduled", refund.id(), e.toString());
             return refund;
         });
     }

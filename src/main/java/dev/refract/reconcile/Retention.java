@@ -31,10 +31,11 @@ public class Retention {
     }
 
     /** What one run deleted. */
-    public record Pruned(int outbox, int webhookEvents) {
-    }
+    public record Pruned(int outbox, int webhookEvents) {}
 
-    @Scheduled(identity = "retention", every = "${refract.retention.interval}",
+    @Scheduled(
+            identity = "retention",
+            every = "${refract.retention.interval}",
             delayed = "${refract.retention.start-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
@@ -49,20 +50,22 @@ public class Retention {
     public Uni<Pruned> runOnce() {
         Instant cutoff = Instant.now().minus(settings.keep());
         return drain(store::pruneOutbox, cutoff, 0, 0)
-                .chain(outbox -> drain(store::pruneWebhookEvents, cutoff, 0, 0)
-                        .map(events -> new Pruned(outbox, events)))
+                .chain(outbox ->
+                        drain(store::pruneWebhookEvents, cutoff, 0, 0).map(events -> new Pruned(outbox, events)))
                 .invoke(pruned -> {
                     if (pruned.outbox() + pruned.webhookEvents() > 0) {
-                        LOG.infof("retention: deleted %d delivered outbox rows and %d applied webhook events older "
-                                + "than %s", pruned.outbox(), pruned.webhookEvents(), settings.keep());
+                        LOG.infof(
+                                "retention: deleted %d delivered outbox rows and %d applied webhook events older "
+                                        + "than %s",
+                                pruned.outbox(), pruned.webhookEvents(), settings.keep());
                     }
                 });
     }
 
     private Uni<Integer> drain(BiFunction<Instant, Integer, Uni<Integer>> prune, Instant cutoff, int batch, int total) {
-        return prune.apply(cutoff, settings.batchSize()).chain(deleted -> deleted < settings.batchSize()
-                || batch + 1 >= settings.maxBatches()
-                ? Uni.createFrom().item(total + deleted)
-                : drain(prune, cutoff, batch + 1, total + deleted));
+        return prune.apply(cutoff, settings.batchSize())
+                .chain(deleted -> deleted < settings.batchSize() || batch + 1 >= settings.maxBatches()
+                        ? Uni.createFrom().item(total + deleted)
+                        : drain(prune, cutoff, batch + 1, total + deleted));
     }
 }

@@ -17,6 +17,5 @@ public interface AccountKind {
      * Refuses a webhook secret this PSP could never have issued, with {@link RefundError.InvalidRequest} on
      * {@code webhook_secret}: accepted, it would make every later webhook of the account fail its signature check.
      */
-    default void validateWebhookSecret(String secret) {
-    }
+    default void validateWebhookSecret(String secret) {}
 }

@@ -41,8 +41,7 @@ public interface Connector extends AccountKind {
      * Refuses an amount the PSP cannot express (Stripe takes three-decimal currencies only in tens) with
      * {@link RefundError.InvalidRequest}, before anything is recorded.
      */
-    default void validateAmount(Money amount) {
-    }
+    default void validateAmount(Money amount) {}
 
     /** The payment's captured amount, when the PSP can tell it. */
     Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId);

@@ -6,9 +6,13 @@ import java.util.Map;
  * A merchant's account at one PSP, with its credentials decrypted for the length of a call. Its
  * {@link #toString()} never shows credentials or the webhook secret, so it is safe in a log line.
  */
-public record ConnectorAccount(String merchantId, String connector, boolean enabled,
-                               Map<String, String> credentials, Map<String, String> settings,
-                               String webhookSecret) {
+public record ConnectorAccount(
+        String merchantId,
+        String connector,
+        boolean enabled,
+        Map<String, String> credentials,
+        Map<String, String> settings,
+        String webhookSecret) {
 
     public ConnectorAccount {
         credentials = credentials == null ? Map.of() : Map.copyOf(credentials);

@@ -11,36 +11,46 @@ import java.util.Map;
  */
 public final class ConnectorRouter {
 
-    private ConnectorRouter() {
-    }
+    private ConnectorRouter() {}
 
     /**
      * @param requested the request's {@code connector}, or null
      * @param recorded  the connector of an earlier refund of this payment, or null
      * @param enabled   the merchant's enabled connectors, by name
      */
-    public static Connector resolve(String requested, String recorded, String connectorTransactionId,
-                                    Map<String, Connector> enabled, String defaultConnector,
-                                    ConnectorRegistry registry) {
+    public static Connector resolve(
+            String requested,
+            String recorded,
+            String connectorTransactionId,
+            Map<String, Connector> enabled,
+            String defaultConnector,
+            ConnectorRegistry registry) {
         if (requested != null) {
             registry.get(requested);
             if (recorded != null && !recorded.equals(requested)) {
-                throw RefundError.InvalidRequest.of("connector", "payment " + connectorTransactionId
-                        + " was refunded through " + recorded + ", not " + requested);
+                throw RefundError.InvalidRequest.of(
+                        "connector",
+                        "payment " + connectorTransactionId + " was refunded through " + recorded + ", not "
+                                + requested);
             }
             return enabledOrRefuse(requested, enabled);
         }
         if (recorded != null) {
             return enabledOrRefuse(recorded, enabled);
         }
-        List<Connector> claiming = enabled.values().stream().filter(c -> c.claims(connectorTransactionId)).toList();
+        List<Connector> claiming = enabled.values().stream()
+                .filter(c -> c.claims(connectorTransactionId))
+                .toList();
         if (claiming.size() == 1) {
             return claiming.get(0);
         }
         if (claiming.size() > 1) {
-            throw new RefundError.InvalidRequest(ErrorCode.CONNECTOR_REQUIRED, "connector", "connector_transaction_id "
-                    + connectorTransactionId + " fits several enabled connectors "
-                    + claiming.stream().map(Connector::name).toList() + "; name one in connector");
+            throw new RefundError.InvalidRequest(
+                    ErrorCode.CONNECTOR_REQUIRED,
+                    "connector",
+                    "connector_transaction_id "
+                            + connectorTransactionId + " fits several enabled connectors "
+                            + claiming.stream().map(Connector::name).toList() + "; name one in connector");
         }
         for (Connector c : registry.all()) {
             if (c.claims(connectorTransactionId)) {
@@ -51,7 +61,9 @@ public final class ConnectorRouter {
         if (defaultConnector != null) {
             return enabledOrRefuse(defaultConnector, enabled);
         }
-        throw new RefundError.InvalidRequest(ErrorCode.CONNECTOR_REQUIRED, "connector",
+        throw new RefundError.InvalidRequest(
+                ErrorCode.CONNECTOR_REQUIRED,
+                "connector",
                 "no enabled connector recognises connector_transaction_id " + connectorTransactionId
                         + " and the merchant has no default connector; name one in connector");
     }
@@ -59,7 +71,9 @@ public final class ConnectorRouter {
     private static Connector enabledOrRefuse(String name, Map<String, Connector> enabled) {
         Connector c = enabled.get(name);
         if (c == null) {
-            throw new RefundError.InvalidRequest(ErrorCode.CONNECTOR_NOT_ENABLED, "connector",
+            throw new RefundError.InvalidRequest(
+                    ErrorCode.CONNECTOR_NOT_ENABLED,
+                    "connector",
                     "connector " + name + " is not enabled for this merchant");
         }
         return c;
@@ -71,8 +85,9 @@ public final class ConnectorRouter {
      */
     public static void requireSameConnector(String paymentId, String paymentsConnector, String connector) {
         if (!paymentsConnector.equals(connector)) {
-            throw RefundError.InvalidRequest.of("connector", "payment " + paymentId + " was refunded through "
-                    + paymentsConnector + ", not " + connector);
+            throw RefundError.InvalidRequest.of(
+                    "connector",
+                    "payment " + paymentId + " was refunded through " + paymentsConnector + ", not " + connector);
         }
     }
 }

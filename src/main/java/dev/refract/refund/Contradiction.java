@@ -1,5 +1,6 @@
 package dev.refract.refund;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +11,7 @@ import java.util.List;
  */
 public final class Contradiction {
 
-
-    private Contradiction() {
-    }
+    private Contradiction() {}
 
     /** What the answer contradicts, naming both values; null when it contradicts nothing. */
     public static String of(Refund refund, Outcome outcome) {
@@ -22,8 +21,11 @@ public final class Contradiction {
         if (reported.currency() != null && !reported.currency().equals(currency)) {
             found.add("currency: the PSP reported " + reported.currency() + ", the refund is in " + currency);
         } else if (reported.minorAmount() != null
-                && reported.minorAmount().compareTo(java.math.BigDecimal.valueOf(refund.amount().minorAmount())) != 0) {
-            found.add("amount: the PSP reported " + reported.minorAmount().stripTrailingZeros().toPlainString()
+                && reported.minorAmount()
+                                .compareTo(BigDecimal.valueOf(refund.amount().minorAmount()))
+                        != 0) {
+            found.add("amount: the PSP reported "
+                    + reported.minorAmount().stripTrailingZeros().toPlainString()
                     + ", the refund is "
                     + refund.amount().minorAmount() + " (" + currency + " minor units)");
         }
@@ -31,7 +33,8 @@ public final class Contradiction {
             found.add("payment: the PSP reported " + String.join(" / ", reported.paymentIds()) + ", the refund is of "
                     + refund.connectorTransactionId());
         }
-        if (outcome.connectorRefundId() != null && refund.connectorRefundId() != null
+        if (outcome.connectorRefundId() != null
+                && refund.connectorRefundId() != null
                 && !outcome.connectorRefundId().equals(refund.connectorRefundId())) {
             found.add("refund id: the PSP reported " + outcome.connectorRefundId() + ", the refund is "
                     + refund.connectorRefundId() + " at the PSP");

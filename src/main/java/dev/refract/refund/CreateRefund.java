@@ -44,18 +44,20 @@ public record CreateRefund(
             throw invalid("merchant_refund_id", "merchant_refund_id is required");
         }
         if (!MERCHANT_REFUND_ID.matcher(merchantRefundId).matches()) {
-            throw invalid("merchant_refund_id",
-                    "merchant_refund_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
+            throw invalid("merchant_refund_id", "merchant_refund_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
         }
         if (merchantRefundId.startsWith(Refund.EXTERNAL_PREFIX)) {
-            throw invalid("merchant_refund_id", "merchant_refund_id may not start with \"" + Refund.EXTERNAL_PREFIX
-                    + "\": that prefix names refunds made at the PSP outside Refract");
+            throw invalid(
+                    "merchant_refund_id",
+                    "merchant_refund_id may not start with \"" + Refund.EXTERNAL_PREFIX
+                            + "\": that prefix names refunds made at the PSP outside Refract");
         }
         if (connectorTransactionId == null) {
             throw invalid("connector_transaction_id", "connector_transaction_id is required");
         }
         if (!TRANSACTION_ID.matcher(connectorTransactionId).matches()) {
-            throw invalid("connector_transaction_id",
+            throw invalid(
+                    "connector_transaction_id",
                     "connector_transaction_id must be 1 to 128 characters of A-Z a-z 0-9 _ . : -");
         }
         if (connector != null && !CONNECTOR.matcher(connector).matches()) {
@@ -82,8 +84,8 @@ public record CreateRefund(
 
     private static void requirePositive(Money money, String param) {
         if (money != null && money.minorAmount() <= 0) {
-            throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, param,
-                    param + " must be greater than 0, was " + money.minorAmount());
+            throw new RefundError.InvalidRequest(
+                    ErrorCode.INVALID_AMOUNT, param, param + " must be greater than 0, was " + money.minorAmount());
         }
     }
 
@@ -92,21 +94,23 @@ public record CreateRefund(
             return Map.of();
         }
         if (metadata.size() > MAX_METADATA_KEYS) {
-            throw invalid("metadata", "metadata has " + metadata.size() + " keys, at most "
-                    + MAX_METADATA_KEYS + " are allowed");
+            throw invalid(
+                    "metadata",
+                    "metadata has " + metadata.size() + " keys, at most " + MAX_METADATA_KEYS + " are allowed");
         }
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             String key = e.getKey();
             if (key.isEmpty() || key.length() > MAX_METADATA_KEY_LENGTH) {
-                throw invalid("metadata", "metadata keys must be 1 to " + MAX_METADATA_KEY_LENGTH
-                        + " characters");
+                throw invalid("metadata", "metadata keys must be 1 to " + MAX_METADATA_KEY_LENGTH + " characters");
             }
-            if (key.indexOf('\u0000') >= 0 || (e.getValue() != null && e.getValue().indexOf('\u0000') >= 0)) {
+            if (key.indexOf('\u0000') >= 0
+                    || (e.getValue() != null && e.getValue().indexOf('\u0000') >= 0)) {
                 throw invalid("metadata", "metadata contains a NUL character");
             }
             if (e.getValue() == null || e.getValue().length() > MAX_METADATA_VALUE_LENGTH) {
-                throw invalid("metadata." + key, "metadata values must be strings of at most "
-                        + MAX_METADATA_VALUE_LENGTH + " characters");
+                throw invalid(
+                        "metadata." + key,
+                        "metadata values must be strings of at most " + MAX_METADATA_VALUE_LENGTH + " characters");
             }
         }
         return Map.copyOf(metadata);

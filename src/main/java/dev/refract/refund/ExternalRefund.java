@@ -15,12 +15,10 @@ import java.util.Map;
  */
 public final class ExternalRefund {
 
-
     /** What an external refund has instead of a request's fingerprint: nobody can replay it. */
     static final String FINGERPRINT = "external";
 
-    private ExternalRefund() {
-    }
+    private ExternalRefund() {}
 
     /**
      * Its merchant_refund_id: {@code external:<connector>:<PSP refund id>}, or, for a PSP id that would not fit the
@@ -41,8 +39,13 @@ public final class ExternalRefund {
      * describe a refund that can be recorded: no PSP refund id, no payment, no whole amount in a known currency,
      * or an outcome that is no refund's state.
      */
-    public static Refund.Applied adoption(String merchantId, String connector, WebhookEvent event,
-                                          Map<String, String> metadata, RetryPolicy policy, Instant now) {
+    public static Refund.Applied adoption(
+            String merchantId,
+            String connector,
+            WebhookEvent event,
+            Map<String, String> metadata,
+            RetryPolicy policy,
+            Instant now) {
         if (!describesARefund(event)) {
             return null;
         }
@@ -51,12 +54,34 @@ public final class ExternalRefund {
         RefundState state = stateOf(event.outcome());
         String merchantRefundId = merchantRefundIdFor(connector, event.connectorRefundId());
         RefundFailure failure = event.outcome() instanceof Outcome.Declined d ? RefundFailure.of(d) : null;
-        Refund refund = new Refund(0, merchantId, merchantRefundId, connector, external.refund().paymentIds().get(0),
-                event.connectorRefundId(), state, event.outcome().connectorStatus(), amount, null, metadata,
-                Map.of(), event.outcome().details(), failure, FINGERPRINT,
-                Refund.pspReferenceFor(merchantId, merchantRefundId), 0,
-                state == RefundState.PENDING ? policy.nextAction(0, now) : null, 0, now, now, true);
-        Refund.Event first = new Refund.Event(null, state, Cause.WEBHOOK, event.outcome().connectorStatus(),
+        Refund refund = new Refund(
+                0,
+                merchantId,
+                merchantRefundId,
+                connector,
+                external.refund().paymentIds().get(0),
+                event.connectorRefundId(),
+                state,
+                event.outcome().connectorStatus(),
+                amount,
+                null,
+                metadata,
+                Map.of(),
+                event.outcome().details(),
+                failure,
+                FINGERPRINT,
+                Refund.pspReferenceFor(merchantId, merchantRefundId),
+                0,
+                state == RefundState.PENDING ? policy.nextAction(0, now) : null,
+                0,
+                now,
+                now,
+                true);
+        Refund.Event first = new Refund.Event(
+                null,
+                state,
+                Cause.WEBHOOK,
+                event.outcome().connectorStatus(),
                 "adopted: refunded at " + connector + " outside Refract (" + event.type() + ")");
         Refund.LedgerDelta ledger = switch (state) {
             case SUCCEEDED -> new Refund.LedgerDelta(0, amount.minorAmount());
@@ -72,19 +97,25 @@ public final class ExternalRefund {
      */
     public static boolean describesARefund(WebhookEvent event) {
         WebhookEvent.External external = event.external();
-        return external != null && event.connectorRefundId() != null && !external.refund().paymentIds().isEmpty()
-                && amountOf(external.refund()) != null && stateOf(event.outcome()) != null;
+        return external != null
+                && event.connectorRefundId() != null
+                && !external.refund().paymentIds().isEmpty()
+                && amountOf(external.refund()) != null
+                && stateOf(event.outcome()) != null;
     }
 
     private static RefundState stateOf(Outcome outcome) {
-        return outcome instanceof Outcome.Succeeded ? RefundState.SUCCEEDED
-                : outcome instanceof Outcome.Pending ? RefundState.PENDING
-                : outcome instanceof Outcome.Declined ? RefundState.FAILED : null;
+        return outcome instanceof Outcome.Succeeded
+                ? RefundState.SUCCEEDED
+                : outcome instanceof Outcome.Pending
+                        ? RefundState.PENDING
+                        : outcome instanceof Outcome.Declined ? RefundState.FAILED : null;
     }
 
     /** The reported amount as exact minor units, or null when it is none (fractional, absent, not positive). */
     private static Money amountOf(Outcome.Reported reported) {
-        if (reported.minorAmount() == null || reported.currency() == null
+        if (reported.minorAmount() == null
+                || reported.currency() == null
                 || !Money.isKnownCurrency(reported.currency())) {
             return null;
         }

@@ -1,6 +1,9 @@
 package dev.refract.refund;
 
+import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -34,17 +37,19 @@ public sealed interface Outcome {
      * refunded payment the answer names (Stripe names the charge and the PaymentIntent); the refund's own payment
      * id must be among them.
      */
-    record Reported(java.math.BigDecimal minorAmount, String currency, List<String> paymentIds) {
+    record Reported(BigDecimal minorAmount, String currency, List<String> paymentIds) {
         public static final Reported NOTHING = new Reported(null, null, List.of());
 
         /** Currencies upper case as ISO writes them (Stripe writes {@code usd}); absent or blank parts dropped. */
         public Reported {
-            currency = currency == null || currency.isBlank() ? null : currency.toUpperCase(java.util.Locale.ROOT);
-            paymentIds = paymentIds.stream().filter(id -> id != null && !id.isBlank()).toList();
+            currency = currency == null || currency.isBlank() ? null : currency.toUpperCase(Locale.ROOT);
+            paymentIds = paymentIds.stream()
+                    .filter(id -> id != null && !id.isBlank())
+                    .toList();
         }
 
-        public static Reported of(java.math.BigDecimal minorAmount, String currency, String... paymentIds) {
-            return new Reported(minorAmount, currency, java.util.Arrays.asList(paymentIds));
+        public static Reported of(BigDecimal minorAmount, String currency, String... paymentIds) {
+            return new Reported(minorAmount, currency, Arrays.asList(paymentIds));
         }
     }
 
@@ -78,9 +83,16 @@ public sealed interface Outcome {
      * {@code reversesSuccess} marks the PSP statuses that may legitimately fail a refund that had succeeded
      * (Stripe {@code failed}, Adyen {@code REFUNDED_REVERSED}, Marqeta {@code RETURNED}).
      */
-    record Declined(ErrorCode code, String message, String connectorCode, String connectorMessage,
-                    String connectorRefundId, String connectorStatus, boolean reversesSuccess,
-                    Map<String, String> details) implements Outcome {
+    record Declined(
+            ErrorCode code,
+            String message,
+            String connectorCode,
+            String connectorMessage,
+            String connectorRefundId,
+            String connectorStatus,
+            boolean reversesSuccess,
+            Map<String, String> details)
+            implements Outcome {
         public Declined {
             details = Map.copyOf(details);
         }
@@ -91,14 +103,11 @@ public sealed interface Outcome {
     }
 
     /** The PSP does not know the payment. */
-    record NotFound(String connectorCode, String connectorMessage) implements Outcome {
-    }
+    record NotFound(String connectorCode, String connectorMessage) implements Outcome {}
 
     /** Provably never reached the PSP (connection refused, circuit open): safe to send again. */
-    record NotSent(String reason) implements Outcome {
-    }
+    record NotSent(String reason) implements Outcome {}
 
     /** May have reached the PSP (timeout, 5xx, reset): resend only with the same idempotency key, or sync. */
-    record Unknown(String reason) implements Outcome {
-    }
+    record Unknown(String reason) implements Outcome {}
 }

@@ -34,7 +34,8 @@ public record Owed(String notificationId, String notificationType, WalletMove wa
         if (event == null) {
             return NOTHING;
         }
-        boolean statusChanged = event.from() == null || event.from().status() != event.to().status();
+        boolean statusChanged =
+                event.from() == null || event.from().status() != event.to().status();
         WalletMove wallet = null;
         if (metadata.containsKey(Wallet.CUSTOMER_KEY)) {
             if (event.to() == RefundState.SUCCEEDED) {
@@ -43,7 +44,9 @@ public record Owed(String notificationId, String notificationType, WalletMove wa
                 wallet = WalletMove.REVERSAL;
             }
         }
-        return new Owed(statusChanged ? "evt_" + UUID.randomUUID().toString().replace("-", "") : null,
-                statusChanged ? "refund." + event.to().status().name().toLowerCase(Locale.ROOT) : null, wallet);
+        return new Owed(
+                statusChanged ? "evt_" + UUID.randomUUID().toString().replace("-", "") : null,
+                statusChanged ? "refund." + event.to().status().name().toLowerCase(Locale.ROOT) : null,
+                wallet);
     }
 }

@@ -12,8 +12,7 @@ public record PaymentLedger(String currency, Long capturedMinor, long inFlightMi
     public static final PaymentLedger EMPTY = new PaymentLedger(null, null, 0, 0);
 
     /** The refund's amount and the ledger with it reserved. */
-    public record Reservation(Money amount, PaymentLedger ledger) {
-    }
+    public record Reservation(Money amount, PaymentLedger ledger) {}
 
     public boolean capturedKnown() {
         return capturedMinor != null;
@@ -33,7 +32,9 @@ public record PaymentLedger(String currency, Long capturedMinor, long inFlightMi
             throw new RefundError.CurrencyMismatch(captured.currency(), paymentCurrency);
         }
         Long capturedTotal = capturedMinor != null ? capturedMinor : captured != null ? captured.minorAmount() : null;
-        if (requested != null && paymentCurrency != null && !requested.currency().equals(paymentCurrency)) {
+        if (requested != null
+                && paymentCurrency != null
+                && !requested.currency().equals(paymentCurrency)) {
             throw new RefundError.CurrencyMismatch(requested.currency(), paymentCurrency);
         }
         if (paymentCurrency == null) {
@@ -42,7 +43,9 @@ public record PaymentLedger(String currency, Long capturedMinor, long inFlightMi
         Money amount;
         if (capturedTotal == null) {
             if (requested == null) {
-                throw new RefundError.InvalidRequest(ErrorCode.INVALID_AMOUNT, "amount",
+                throw new RefundError.InvalidRequest(
+                        ErrorCode.INVALID_AMOUNT,
+                        "amount",
                         "amount is required: the captured amount of this payment is not known (send amount, "
                                 + "or payment_amount for a full refund)");
             }
@@ -54,8 +57,8 @@ public record PaymentLedger(String currency, Long capturedMinor, long inFlightMi
                 throw new RefundError.AmountExceedsRefundable(amount, remaining);
             }
         }
-        PaymentLedger updated = new PaymentLedger(paymentCurrency, capturedTotal,
-                Math.addExact(inFlightMinor, amount.minorAmount()), refundedMinor);
+        PaymentLedger updated = new PaymentLedger(
+                paymentCurrency, capturedTotal, Math.addExact(inFlightMinor, amount.minorAmount()), refundedMinor);
         return new Reservation(amount, updated);
     }
 
@@ -77,9 +80,15 @@ public record PaymentLedger(String currency, Long capturedMinor, long inFlightMi
             throw new RefundError.AmountExceedsRefundable(amount, Money.of(Math.max(0, remaining), amount.currency()));
         }
         return state == RefundState.SUCCEEDED
-                ? new PaymentLedger(amount.currency(), capturedMinor, inFlightMinor,
+                ? new PaymentLedger(
+                        amount.currency(),
+                        capturedMinor,
+                        inFlightMinor,
                         Math.addExact(refundedMinor, amount.minorAmount()))
-                : new PaymentLedger(amount.currency(), capturedMinor,
-                        Math.addExact(inFlightMinor, amount.minorAmount()), refundedMinor);
+                : new PaymentLedger(
+                        amount.currency(),
+                        capturedMinor,
+                        Math.addExact(inFlightMinor, amount.minorAmount()),
+                        refundedMinor);
     }
 }

@@ -1,5 +1,8 @@
 package dev.refract.refund;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /** What a PSP says of a captured payment before a refund is recorded. */
 public sealed interface PaymentLookup {
 
@@ -7,27 +10,25 @@ public sealed interface PaymentLookup {
      * The captured amount, which lets the core decide omitted amounts and over-refunds before calling the PSP, and
      * the metadata the PSP holds for the payment (what the customer's wallet of an external refund is found by).
      */
-    record Captured(Money amount, java.util.Map<String, String> metadata) implements PaymentLookup {
+    record Captured(Money amount, Map<String, String> metadata) implements PaymentLookup {
         public Captured {
-            java.util.Map<String, String> present = new java.util.TreeMap<>();
+            Map<String, String> present = new TreeMap<>();
             metadata.forEach((k, v) -> {
                 if (k != null && v != null) {
                     present.put(k, v);
                 }
             });
-            metadata = java.util.Map.copyOf(present);
+            metadata = Map.copyOf(present);
         }
 
         public Captured(Money amount) {
-            this(amount, java.util.Map.of());
+            this(amount, Map.of());
         }
     }
 
     /** The PSP does not know the payment: answered 404 without recording anything. */
-    record NotFound(String connectorCode, String connectorMessage) implements PaymentLookup {
-    }
+    record NotFound(String connectorCode, String connectorMessage) implements PaymentLookup {}
 
     /** The connector cannot tell (no lookup endpoint, PSP unreachable): the request's own amount must do. */
-    record Unavailable(String reason) implements PaymentLookup {
-    }
+    record Unavailable(String reason) implements PaymentLookup {}
 }

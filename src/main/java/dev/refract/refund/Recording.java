@@ -9,8 +9,8 @@ import java.time.Instant;
  * @param captured    the captured amount the merchant or the PSP gave, or null
  * @param firstAction when the janitor may first take the refund if its submission never reports back
  */
-public record Recording(String merchantId, CreateRefund command, String connector, Money captured,
-                        Instant firstAction) {
+public record Recording(
+        String merchantId, CreateRefund command, String connector, Money captured, Instant firstAction) {
 
     /** The PSP reference (and idempotency key) of the refund, derived from the merchant and the merchant_refund_id. */
     public String pspReference() {

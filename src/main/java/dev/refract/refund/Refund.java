@@ -3,6 +3,7 @@ package dev.refract.refund;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A refund as the core sees it. Its state changes only through {@link #apply} (a PSP's answer), {@link #exhaust}
@@ -50,8 +51,7 @@ public record Refund(
     }
 
     /** A change to append to the refund's event log. */
-    public record Event(RefundState from, RefundState to, Cause cause, String connectorStatus, String detail) {
-    }
+    public record Event(RefundState from, RefundState to, Cause cause, String connectorStatus, String detail) {}
 
     /** How much the payment's in-flight and refunded totals move, in the refund's minor units. */
     public record LedgerDelta(long inFlight, long refunded) {
@@ -110,8 +110,18 @@ public record Refund(
                 ? new RefundStateMachine.Transition(state, state, false)
                 : RefundStateMachine.next(state, outcome);
         if (!t.accepted()) {
-            return new Applied(with(state, connectorRefundId, connectorStatus, connectorDetails, failure,
-                    newAttempts, schedule(state, newAttempts, policy, now), now), null, LedgerDelta.NONE);
+            return new Applied(
+                    with(
+                            state,
+                            connectorRefundId,
+                            connectorStatus,
+                            connectorDetails,
+                            failure,
+                            newAttempts,
+                            schedule(state, newAttempts, policy, now),
+                            now),
+                    null,
+                    LedgerDelta.NONE);
         }
         String newRefundId = outcome.connectorRefundId() != null ? outcome.connectorRefundId() : connectorRefundId;
         String newStatus = outcome.connectorStatus() != null ? outcome.connectorStatus() : connectorStatus;
@@ -122,9 +132,16 @@ public record Refund(
             case SUCCEEDED -> null;
             default -> failure;
         };
-        Refund updated = with(t.to(), newRefundId, newStatus, Map.copyOf(details), newFailure, newAttempts,
-                schedule(t.to(), newAttempts, policy, now), now);
-        boolean worthAnEvent = t.changesState() || !java.util.Objects.equals(newStatus, connectorStatus);
+        Refund updated = with(
+                t.to(),
+                newRefundId,
+                newStatus,
+                Map.copyOf(details),
+                newFailure,
+                newAttempts,
+                schedule(t.to(), newAttempts, policy, now),
+                now);
+        boolean worthAnEvent = t.changesState() || !Objects.equals(newStatus, connectorStatus);
         Event event = worthAnEvent ? new Event(state, t.to(), cause, newStatus, describe(outcome)) : null;
         return new Applied(updated, event, LedgerDelta.between(state, t.to(), amount.minorAmount()));
     }
@@ -144,17 +161,29 @@ public record Refund(
      */
     private Applied contradicted(Outcome outcome, String contradiction, Cause cause, int newAttempts, Instant now) {
         if (awaitsOperator()) {
-            return new Applied(with(state, connectorRefundId, connectorStatus, connectorDetails, failure, newAttempts,
-                    null, now), null, LedgerDelta.NONE);
+            return new Applied(
+                    with(state, connectorRefundId, connectorStatus, connectorDetails, failure, newAttempts, null, now),
+                    null,
+                    LedgerDelta.NONE);
         }
         String newRefundId = connectorRefundId != null ? connectorRefundId : outcome.connectorRefundId();
         String newStatus = outcome.connectorStatus() != null ? outcome.connectorStatus() : connectorStatus;
-        RefundFailure newFailure = new RefundFailure("refund_error", ErrorCode.CONNECTOR_MISMATCH, contradiction, null, newStatus);
+        RefundFailure newFailure =
+                new RefundFailure("refund_error", ErrorCode.CONNECTOR_MISMATCH, contradiction, null, newStatus);
         Map<String, String> details = new LinkedHashMap<>(connectorDetails);
         details.putAll(outcome.details());
-        Refund updated = with(RefundState.MANUAL_REVIEW, newRefundId, newStatus, Map.copyOf(details), newFailure,
-                newAttempts, null, now);
-        return new Applied(updated, new Event(state, RefundState.MANUAL_REVIEW, cause, newStatus, contradiction),
+        Refund updated = with(
+                RefundState.MANUAL_REVIEW,
+                newRefundId,
+                newStatus,
+                Map.copyOf(details),
+                newFailure,
+                newAttempts,
+                null,
+                now);
+        return new Applied(
+                updated,
+                new Event(state, RefundState.MANUAL_REVIEW, cause, newStatus, contradiction),
                 LedgerDelta.between(state, RefundState.MANUAL_REVIEW, amount.minorAmount()));
     }
 
@@ -164,9 +193,18 @@ public record Refund(
         if (!t.changesState()) {
             return new Applied(this, null, LedgerDelta.NONE);
         }
-        Refund updated = with(t.to(), connectorRefundId, connectorStatus, connectorDetails,
-                RefundFailure.exhausted(attempts), attempts, null, now);
-        return new Applied(updated, new Event(state, t.to(), cause, connectorStatus, "attempts exhausted"),
+        Refund updated = with(
+                t.to(),
+                connectorRefundId,
+                connectorStatus,
+                connectorDetails,
+                RefundFailure.exhausted(attempts),
+                attempts,
+                null,
+                now);
+        return new Applied(
+                updated,
+                new Event(state, t.to(), cause, connectorStatus, "attempts exhausted"),
                 LedgerDelta.between(state, t.to(), amount.minorAmount()));
     }
 
@@ -183,21 +221,32 @@ public record Refund(
             throw new RefundError.NotResolvable("only a MANUAL_REVIEW refund can be resolved, and only to SUCCEEDED "
                     + "or FAILED; refund " + merchantRefundId + " is " + state.status());
         }
-        if (refundedMinor != null && (to != RefundState.SUCCEEDED || refundedMinor <= 0
-                || refundedMinor > amount.minorAmount())) {
+        if (refundedMinor != null
+                && (to != RefundState.SUCCEEDED || refundedMinor <= 0 || refundedMinor > amount.minorAmount())) {
             throw new RefundError.NotResolvable("refunded_minor_amount must be between 1 and the amount asked, "
                     + amount.minorAmount() + ", and only for SUCCEEDED; it was " + refundedMinor);
         }
         RefundFailure newFailure = to == RefundState.FAILED
-                ? new RefundFailure("refund_error", ErrorCode.RESOLVED_AS_FAILED, reason, null, null) : null;
+                ? new RefundFailure("refund_error", ErrorCode.RESOLVED_AS_FAILED, reason, null, null)
+                : null;
         long asked = amount.minorAmount();
         long settled = refundedMinor == null ? asked : refundedMinor;
-        String detail = settled == asked ? "operator: " + reason : "operator: the PSP refunded " + settled + " of the "
-                + asked + " asked (" + amount.currency() + " minor units): " + reason;
-        LedgerDelta ledger = to == RefundState.SUCCEEDED ? new LedgerDelta(-asked, settled)
-                : LedgerDelta.between(state, to, asked);
-        Refund updated = with(Money.of(settled, amount.currency()), to, connectorRefundId, connectorStatus,
-                connectorDetails, newFailure, attempts, null, now);
+        String detail = settled == asked
+                ? "operator: " + reason
+                : "operator: the PSP refunded " + settled + " of the " + asked + " asked (" + amount.currency()
+                        + " minor units): " + reason;
+        LedgerDelta ledger =
+                to == RefundState.SUCCEEDED ? new LedgerDelta(-asked, settled) : LedgerDelta.between(state, to, asked);
+        Refund updated = with(
+                Money.of(settled, amount.currency()),
+                to,
+                connectorRefundId,
+                connectorStatus,
+                connectorDetails,
+                newFailure,
+                attempts,
+                null,
+                now);
         return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, detail), ledger);
     }
 
@@ -231,19 +280,60 @@ public record Refund(
         return outcome instanceof Outcome.Succeeded ? "succeeded" : "pending";
     }
 
-    private Refund with(RefundState newState, String newConnectorRefundId, String newConnectorStatus,
-                        Map<String, String> newDetails, RefundFailure newFailure, int newAttempts,
-                        Instant newNextActionAt, Instant now) {
-        return with(amount, newState, newConnectorRefundId, newConnectorStatus, newDetails, newFailure, newAttempts,
-                newNextActionAt, now);
+    private Refund with(
+            RefundState newState,
+            String newConnectorRefundId,
+            String newConnectorStatus,
+            Map<String, String> newDetails,
+            RefundFailure newFailure,
+            int newAttempts,
+            Instant newNextActionAt,
+            Instant now) {
+        return with(
+                amount,
+                newState,
+                newConnectorRefundId,
+                newConnectorStatus,
+                newDetails,
+                newFailure,
+                newAttempts,
+                newNextActionAt,
+                now);
     }
 
     /** Only an operator's resolution changes the amount: to what the PSP actually refunded. */
-    private Refund with(Money newAmount, RefundState newState, String newConnectorRefundId, String newConnectorStatus,
-                        Map<String, String> newDetails, RefundFailure newFailure, int newAttempts,
-                        Instant newNextActionAt, Instant now) {
-        return new Refund(id, merchantId, merchantRefundId, connector, connectorTransactionId, newConnectorRefundId,
-                newState, newConnectorStatus, newAmount, reason, metadata, connectorOptions, newDetails, newFailure,
-                fingerprint, pspReference, newAttempts, newNextActionAt, version, createdAt, now, external);
+    private Refund with(
+            Money newAmount,
+            RefundState newState,
+            String newConnectorRefundId,
+            String newConnectorStatus,
+            Map<String, String> newDetails,
+            RefundFailure newFailure,
+            int newAttempts,
+            Instant newNextActionAt,
+            Instant now) {
+        return new Refund(
+                id,
+                merchantId,
+                merchantRefundId,
+                connector,
+                connectorTransactionId,
+                newConnectorRefundId,
+                newState,
+                newConnectorStatus,
+                newAmount,
+                reason,
+                metadata,
+                connectorOptions,
+                newDetails,
+                newFailure,
+                fingerprint,
+                pspReference,
+                newAttempts,
+                newNextActionAt,
+                version,
+                createdAt,
+                now,
+                external);
     }
 }

@@ -45,16 +45,22 @@ public abstract sealed class RefundError extends RuntimeException {
     /** 404: no such refund for this merchant (another merchant's refund is answered the same way). */
     public static final class RefundNotFound extends RefundError {
         public RefundNotFound(String merchantRefundId) {
-            super(ErrorCode.REFUND_NOT_FOUND, null, CreateRefund.isMerchantRefundId(merchantRefundId)
-                    ? "no refund with merchant_refund_id " + merchantRefundId : "no such refund");
+            super(
+                    ErrorCode.REFUND_NOT_FOUND,
+                    null,
+                    CreateRefund.isMerchantRefundId(merchantRefundId)
+                            ? "no refund with merchant_refund_id " + merchantRefundId
+                            : "no such refund");
         }
     }
 
     /** 409: the merchant_refund_id was used before with different parameters. */
     public static final class IdempotencyConflict extends RefundError {
         public IdempotencyConflict(String merchantRefundId) {
-            super(ErrorCode.IDEMPOTENCY_CONFLICT, "merchant_refund_id", "merchant_refund_id " + merchantRefundId
-                    + " was already used with different parameters");
+            super(
+                    ErrorCode.IDEMPOTENCY_CONFLICT,
+                    "merchant_refund_id",
+                    "merchant_refund_id " + merchantRefundId + " was already used with different parameters");
         }
     }
 
@@ -75,17 +81,22 @@ public abstract sealed class RefundError extends RuntimeException {
     /** 422: more than what remains refundable. */
     public static final class AmountExceedsRefundable extends RefundError {
         public AmountExceedsRefundable(Money requested, Money refundable) {
-            super(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, "amount", "amount " + requested.minorAmount() + " "
-                    + requested.currency() + " exceeds refundable " + refundable.minorAmount() + " "
-                    + refundable.currency());
+            super(
+                    ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
+                    "amount",
+                    "amount " + requested.minorAmount() + " "
+                            + requested.currency() + " exceeds refundable " + refundable.minorAmount() + " "
+                            + refundable.currency());
         }
     }
 
     /** 422: the refund's currency is not the payment's. */
     public static final class CurrencyMismatch extends RefundError {
         public CurrencyMismatch(String requested, String payment) {
-            super(ErrorCode.CURRENCY_MISMATCH, "amount.currency", "currency " + requested
-                    + " differs from the payment's currency " + payment);
+            super(
+                    ErrorCode.CURRENCY_MISMATCH,
+                    "amount.currency",
+                    "currency " + requested + " differs from the payment's currency " + payment);
         }
     }
 

@@ -2,9 +2,13 @@ package dev.refract.refund;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -36,8 +40,7 @@ public class RefundService {
     }
 
     /** The refund and whether it is the stored answer to an earlier identical request. */
-    public record Created(Refund refund, boolean replayed) {
-    }
+    public record Created(Refund refund, boolean replayed) {}
 
     public Uni<Created> create(Merchant merchant, CreateRefund command) {
         return store.lookup(merchant.id(), command.merchantRefundId(), command.connectorTransactionId())
@@ -47,14 +50,19 @@ public class RefundService {
                                 .chain(enabled -> routeAndRecord(merchant, command, enabled, found.payment())));
     }
 
-    private Uni<Created> routeAndRecord(Merchant merchant, CreateRefund command,
-                                        Map<String, ConnectorAccount> enabled,
-                                        RefundStore.RecordedPayment recorded) {
-        Map<String, Connector> connectors = enabled.keySet().stream()
-                .collect(Collectors.toMap(n -> n, registry::get));
-        Connector connector = ConnectorRouter.resolve(command.connector(),
-                recorded == null ? null : recorded.connector(), command.connectorTransactionId(),
-                connectors, merchant.defaultConnector(), registry);
+    private Uni<Created> routeAndRecord(
+            Merchant merchant,
+            CreateRefund command,
+            Map<String, ConnectorAccount> enabled,
+            RefundStore.RecordedPayment recorded) {
+        Map<String, Connector> connectors = enabled.keySet().stream().collect(Collectors.toMap(n -> n, registry::get));
+        Connector connector = ConnectorRouter.resolve(
+                command.connector(),
+                recorded == null ? null : recorded.connector(),
+                command.connectorTransactionId(),
+                connectors,
+                merchant.defaultConnector(),
+                registry);
         connector.validateOptions(command.connectorOptions());
         if (command.amount() != null) {
             connector.validateAmount(command.amount());
@@ -62,7 +70,11 @@ public class RefundService {
         ConnectorAccount account = enabled.get(connector.name());
         boolean capturedKnown = recorded != null && recorded.ledger().capturedKnown();
         return captured(connector, account, command, capturedKnown)
-                .chain(captured -> store.record(new Recording(merchant.id(), command, connector.name(), captured,
+                .chain(captured -> store.record(new Recording(
+                        merchant.id(),
+                        command,
+                        connector.name(),
+                        captured,
                         Instant.now().plus(policy.submitGrace()))))
                 .chain(recordedRefund -> recordedRefund.created()
                         ? submit(connector, account, recordedRefund.refund())
@@ -70,30 +82,35 @@ public class RefundService {
     }
 
     /** The captured amount to check against: the merchant's word, else the PSP's, else none (null). */
-    private Uni<Money> captured(Connector connector, ConnectorAccount account, CreateRefund command,
-                                boolean alreadyKnown) {
+    private Uni<Money> captured(
+            Connector connector, ConnectorAccount account, CreateRefund command, boolean alreadyKnown) {
         if (command.paymentAmount() != null || alreadyKnown) {
             return Uni.createFrom().item(command.paymentAmount());
         }
-        return connector.lookupPayment(account, command.connectorTransactionId()).map(lookup -> {
-            if (lookup instanceof PaymentLookup.Captured c) {
-                return c.amount();
-            }
-            if (lookup instanceof PaymentLookup.NotFound) {
-                throw new RefundError.TransactionNotFound(connector.name() + " does not know payment "
-                        + command.connectorTransactionId());
-            }
-            return null;
-        });
+        return connector
+                .lookupPayment(account, command.connectorTransactionId())
+                .map(lookup -> {
+                    if (lookup instanceof PaymentLookup.Captured c) {
+                        return c.amount();
+                    }
+                    if (lookup instanceof PaymentLookup.NotFound) {
+                        throw new RefundError.TransactionNotFound(
+                                connector.name() + " does not know payment " + command.connectorTransactionId());
+                    }
+                    return null;
+                });
     }
 
     private Uni<Created> submit(Connector connector, ConnectorAccount account, Refund refund) {
         return callPsp(() -> connector.submit(account, refund))
                 .chain(outcome -> applyOutcomeTo(refund, outcome, Cause.PSP))
-                .onFailure().recoverWithItem(failure -> {
+                .onFailure()
+                .recoverWithItem(failure -> {
                     // The refund is recorded and scheduled: the janitor resends it with the same PSP
                     // idempotency key, so answering PENDING now loses nothing.
-                    LOG.errorf(failure, "could not record the PSP outcome of refund %d; the janitor will settle it",
+                    LOG.errorf(
+                            failure,
+                            "could not record the PSP outcome of refund %d; the janitor will settle it",
                             refund.id());
                     return refund;
                 })
@@ -127,7 +144,8 @@ public class RefundService {
             if (!(connector instanceof SyncsRefunds syncs) || refund.state() == RefundState.RECEIVED) {
                 return Uni.createFrom().item(refund);
             }
-            return account(refund).chain(account -> callPsp(() -> syncs.sync(account, refund)))
+            return account(refund)
+                    .chain(account -> callPsp(() -> syncs.sync(account, refund)))
                     .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.SYNC, false));
         });
     }
@@ -151,10 +169,12 @@ public class RefundService {
                 throw new RefundError.NotCancellable("refund " + merchantRefundId + " is " + refund.connectorStatus()
                         + " at " + refund.connector() + ", which cannot cancel it in that status");
             }
-            return account(refund).chain(account -> callPsp(() -> cancels.cancel(account, refund)))
+            return account(refund)
+                    .chain(account -> callPsp(() -> cancels.cancel(account, refund)))
                     .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.API, false))
                     .map(updated -> {
-                        boolean cancelled = updated.state() == RefundState.FAILED && updated.failure() != null
+                        boolean cancelled = updated.state() == RefundState.FAILED
+                                && updated.failure() != null
                                 && updated.failure().code() == ErrorCode.REFUND_CANCELLED;
                         if (!cancelled) {
                             throw new RefundError.NotCancellable("the PSP did not cancel refund " + merchantRefundId
@@ -166,14 +186,14 @@ public class RefundService {
     }
 
     /** An operator's decision on a MANUAL_REVIEW refund, recorded with its reason. */
-    public Uni<Refund> resolve(Merchant merchant, String merchantRefundId, RefundState to, String reason,
-                               Long refundedMinor) {
-        return get(merchant, merchantRefundId).chain(refund -> saveWithRetry(refund.id(),
-                r -> r.resolve(to, reason, refundedMinor, Instant.now())));
+    public Uni<Refund> resolve(
+            Merchant merchant, String merchantRefundId, RefundState to, String reason, Long refundedMinor) {
+        return get(merchant, merchantRefundId)
+                .chain(refund -> saveWithRetry(refund.id(), r -> r.resolve(to, reason, refundedMinor, Instant.now())));
     }
 
     /** Refunds an operator should look at: in MANUAL_REVIEW, or still unsettled after several attempts. */
-    public Uni<java.util.List<Refund>> stuck(int minAttempts, int limit) {
+    public Uni<List<Refund>> stuck(int minAttempts, int limit) {
         return store.stuck(minAttempts, limit);
     }
 
@@ -187,27 +207,30 @@ public class RefundService {
      */
     public Uni<Refund> reconcile(Refund refund) {
         if (policy.exhausted(refund.attempts())) {
-            LOG.warnf("refund %d (%s) has no final outcome after %d attempts: MANUAL_REVIEW", refund.id(),
-                    refund.connector(), refund.attempts());
+            LOG.warnf(
+                    "refund %d (%s) has no final outcome after %d attempts: MANUAL_REVIEW",
+                    refund.id(), refund.connector(), refund.attempts());
             return saveWithRetry(refund.id(), r -> r.exhaust(Cause.JANITOR, Instant.now()));
         }
         Connector connector = registry.find(refund.connector()).orElse(null);
         if (connector == null) {
-            return applyOutcome(refund.id(), new Outcome.NotSent("connector " + refund.connector()
-                    + " is not available"), Cause.JANITOR, false);
+            return applyOutcome(
+                    refund.id(),
+                    new Outcome.NotSent("connector " + refund.connector() + " is not available"),
+                    Cause.JANITOR,
+                    false);
         }
         // an external refund is never sent: the PSP made it, so the janitor only ever asks after it
-        boolean resend = !refund.external()
-                && (refund.state() == RefundState.RECEIVED || refund.state() == RefundState.UNKNOWN);
+        boolean resend =
+                !refund.external() && (refund.state() == RefundState.RECEIVED || refund.state() == RefundState.UNKNOWN);
         if (!resend && !(connector instanceof SyncsRefunds)) {
             // Only a webhook can settle it. Waiting counts as an attempt, so a webhook that never comes ends
             // in MANUAL_REVIEW (which a late webhook still settles) rather than in a refund pending forever.
-            return applyOutcome(refund.id(), new Outcome.NotSent("awaiting the PSP's webhook"), Cause.JANITOR,
-                    true);
+            return applyOutcome(refund.id(), new Outcome.NotSent("awaiting the PSP's webhook"), Cause.JANITOR, true);
         }
         return account(refund)
-                .chain(account -> callPsp(() -> resend ? connector.submit(account, refund)
-                        : ((SyncsRefunds) connector).sync(account, refund)))
+                .chain(account -> callPsp(() ->
+                        resend ? connector.submit(account, refund) : ((SyncsRefunds) connector).sync(account, refund)))
                 .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.JANITOR, true));
     }
 
@@ -226,11 +249,14 @@ public class RefundService {
         return saveWithRetry(refundId, r -> r.apply(outcome, cause, attempted, policy, Instant.now()));
     }
 
-    private Uni<Refund> saveWithRetry(long refundId, java.util.function.Function<Refund, Refund.Applied> change) {
+    private Uni<Refund> saveWithRetry(long refundId, Function<Refund, Refund.Applied> change) {
         // writers that collided retry after a short random pause, so that they do not collide again
-        return Uni.createFrom().deferred(() -> store.findById(refundId).chain(r -> store.save(change.apply(r))))
-                .onFailure(RefundStore.StaleRefund.class).retry()
-                .withBackOff(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(200)).withJitter(0.5)
+        return Uni.createFrom()
+                .deferred(() -> store.findById(refundId).chain(r -> store.save(change.apply(r))))
+                .onFailure(RefundStore.StaleRefund.class)
+                .retry()
+                .withBackOff(Duration.ofMillis(5), Duration.ofMillis(200))
+                .withJitter(0.5)
                 .atMost(SAVE_ATTEMPTS);
     }
 
@@ -255,7 +281,7 @@ public class RefundService {
      */
     private Uni<Map<String, ConnectorAccount>> enabledAccounts(String merchantId) {
         return store.accounts(merchantId).map(list -> {
-            Map<String, ConnectorAccount> enabled = new java.util.TreeMap<>();
+            Map<String, ConnectorAccount> enabled = new TreeMap<>();
             for (Connector c : registry.all()) {
                 if (c.needsNoAccount()) {
                     enabled.put(c.name(), ConnectorAccount.implicit(merchantId, c.name()));

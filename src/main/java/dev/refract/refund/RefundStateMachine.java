@@ -7,8 +7,7 @@ package dev.refract.refund;
  */
 public final class RefundStateMachine {
 
-    private RefundStateMachine() {
-    }
+    private RefundStateMachine() {}
 
     /**
      * @param to the state after the outcome (equal to {@code from} when nothing changes)
@@ -24,9 +23,10 @@ public final class RefundStateMachine {
         return switch (from) {
             case RECEIVED, UNKNOWN, PENDING -> fromInFlight(from, outcome);
             case MANUAL_REVIEW -> fromManualReview(outcome);
-            case SUCCEEDED -> outcome instanceof Outcome.Declined d && d.reversesSuccess()
-                    ? accept(from, RefundState.FAILED)
-                    : ignore(from);
+            case SUCCEEDED ->
+                outcome instanceof Outcome.Declined d && d.reversesSuccess()
+                        ? accept(from, RefundState.FAILED)
+                        : ignore(from);
             case FAILED -> ignore(from);
         };
     }

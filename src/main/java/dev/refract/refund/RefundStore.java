@@ -36,7 +36,7 @@ public interface RefundStore {
      * null refund when the ledger refuses it (another connector's payment, another currency, past the captured
      * amount): the event then stays kept for reconciliation.
      */
-    Uni<Recorded> adopt(Refund.Applied adoption, java.util.List<String> paymentIds);
+    Uni<Recorded> adopt(Refund.Applied adoption, List<String> paymentIds);
 
     /**
      * Writes an applied change, its event and ledger movement, if the refund's version is still the one it was
@@ -69,33 +69,32 @@ public interface RefundStore {
 
     Uni<Void> markWebhookApplied(long webhookId, long refundId);
 
-    record StoredWebhook(long id, boolean applied) {
-    }
+    record StoredWebhook(long id, boolean applied) {}
 
     /** {@code existing} and {@code payment} are null when there is none. */
-    record Lookup(Refund existing, RecordedPayment payment) {
-    }
+    record Lookup(Refund existing, RecordedPayment payment) {}
 
-    record RecordedPayment(String connector, PaymentLedger ledger) {
-    }
+    record RecordedPayment(String connector, PaymentLedger ledger) {}
 
-    record Recorded(Refund refund, boolean created) {
-    }
+    record Recorded(Refund refund, boolean created) {}
 
     /** A position in the newest-first list: strictly older than (createdAt, id). */
-    record Cursor(Instant createdAt, long id) {
-    }
+    record Cursor(Instant createdAt, long id) {}
 
     /**
      * @param states empty for all
      * @param to     exclusive
      */
-    record RefundFilter(Set<RefundState> states, String connector, String connectorTransactionId,
-                        Instant from, Instant to, int limit, Cursor after) {
-    }
+    record RefundFilter(
+            Set<RefundState> states,
+            String connector,
+            String connectorTransactionId,
+            Instant from,
+            Instant to,
+            int limit,
+            Cursor after) {}
 
-    record RefundPage(List<Refund> data, boolean hasMore) {
-    }
+    record RefundPage(List<Refund> data, boolean hasMore) {}
 
     /** Someone else changed the refund since it was read; read it again and re-apply. */
     final class StaleRefund extends RuntimeException {

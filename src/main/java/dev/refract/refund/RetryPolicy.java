@@ -16,8 +16,8 @@ public record RetryPolicy(Backoff backoff, int maxAttempts, Duration submitGrace
 
     /** The policy of the configured settings, with a fresh random jitter per delay. */
     public static RetryPolicy of(RetrySettings settings, DoubleSupplier random) {
-        return new RetryPolicy(settings.backoffBase(), settings.backoffMax(), settings.maxAttempts(),
-                settings.submitGrace(), random);
+        return new RetryPolicy(
+                settings.backoffBase(), settings.backoffMax(), settings.maxAttempts(), settings.submitGrace(), random);
     }
 
     public Duration delay(int attempts) {

@@ -8,8 +8,7 @@ import java.util.HexFormat;
 /** SHA-256 of a text's UTF-8 bytes, in lower-case hex: the derived keys and fingerprints of the core. */
 final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /** The first {@code bytes} bytes of the digest (32 for all of it), as hex. */
     static String hex(String text, int bytes) {

@@ -13,11 +13,22 @@ import java.util.Map;
  *                          Refract, to adopt; null when the event cannot be one (it names a Refract refund, or
  *                          lacks the payment or the amount)
  */
-public record WebhookEvent(String eventId, String type, String merchantRefundId, String connectorRefundId,
-                           Outcome outcome, String payload, External external) {
+public record WebhookEvent(
+        String eventId,
+        String type,
+        String merchantRefundId,
+        String connectorRefundId,
+        Outcome outcome,
+        String payload,
+        External external) {
 
-    public WebhookEvent(String eventId, String type, String merchantRefundId, String connectorRefundId,
-                        Outcome outcome, String payload) {
+    public WebhookEvent(
+            String eventId,
+            String type,
+            String merchantRefundId,
+            String connectorRefundId,
+            Outcome outcome,
+            String payload) {
         this(eventId, type, merchantRefundId, connectorRefundId, outcome, payload, null);
     }
 

@@ -3,7 +3,9 @@ package dev.refract.refund;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,7 +34,7 @@ public class WebhookIntake {
      * redelivery changes nothing, an event for a refund Refract did not make is adopted as an external refund, and the
      * state machine decides the rest (so late or out-of-order events never move a refund backwards).
      */
-    public Uni<Void> applyWebhook(String merchantId, String connector, java.util.List<WebhookEvent> events) {
+    public Uni<Void> applyWebhook(String merchantId, String connector, List<WebhookEvent> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (WebhookEvent event : events) {
             chain = chain.chain(() -> applyWebhookEvent(merchantId, connector, event));
@@ -56,7 +58,8 @@ public class WebhookIntake {
     }
 
     private Uni<Void> applyEvent(Refund refund, WebhookEvent event, long webhookId) {
-        Uni<Refund> applied = event.outcome() == null ? Uni.createFrom().item(refund)
+        Uni<Refund> applied = event.outcome() == null
+                ? Uni.createFrom().item(refund)
                 : refunds.applyOutcome(refund.id(), event.outcome(), Cause.WEBHOOK, false);
         return applied.chain(r -> store.markWebhookApplied(webhookId, r.id()));
     }
@@ -68,25 +71,30 @@ public class WebhookIntake {
      */
     private Uni<Void> adopt(String merchantId, String connector, WebhookEvent event, long webhookId) {
         if (event.external() == null) {
-            LOG.infof("%s webhook %s is for a refund Refract does not know; kept for reconciliation", connector,
-                    event.eventId());
+            LOG.infof(
+                    "%s webhook %s is for a refund Refract does not know; kept for reconciliation",
+                    connector, event.eventId());
             return Uni.createFrom().voidItem();
         }
         if (!ExternalRefund.describesARefund(event)) {
-            LOG.infof("%s webhook %s describes no refund that can be recorded; kept for reconciliation", connector,
-                    event.eventId());
+            LOG.infof(
+                    "%s webhook %s describes no refund that can be recorded; kept for reconciliation",
+                    connector, event.eventId());
             return Uni.createFrom().voidItem();
         }
         return paymentMetadata(merchantId, connector, event).chain(metadata -> {
-            Refund.Applied adoption = ExternalRefund.adoption(merchantId, connector, event, metadata, refunds.policy(),
-                    Instant.now());
+            Refund.Applied adoption =
+                    ExternalRefund.adoption(merchantId, connector, event, metadata, refunds.policy(), Instant.now());
             return store.adopt(adoption, event.external().refund().paymentIds()).chain(recorded -> {
                 if (recorded.refund() == null) {
                     return Uni.createFrom().voidItem();
                 }
                 if (recorded.created()) {
-                    LOG.infof("adopted %s refund %s of payment %s, made outside Refract, as %s", connector,
-                            event.connectorRefundId(), recorded.refund().connectorTransactionId(),
+                    LOG.infof(
+                            "adopted %s refund %s of payment %s, made outside Refract, as %s",
+                            connector,
+                            event.connectorRefundId(),
+                            recorded.refund().connectorTransactionId(),
                             recorded.refund().merchantRefundId());
                     return store.markWebhookApplied(webhookId, recorded.refund().id());
                 }
@@ -106,24 +114,28 @@ public class WebhookIntake {
             return Uni.createFrom().item(carried);
         }
         return store.accounts(merchantId).chain(accounts -> {
-            boolean credyt = accounts.stream().anyMatch(a -> a.enabled() && a.connector().equals(wallet.name()));
+            boolean credyt =
+                    accounts.stream().anyMatch(a -> a.enabled() && a.connector().equals(wallet.name()));
             Connector psp = registry.find(connector).orElse(null);
-            ConnectorAccount account = accounts.stream().filter(a -> a.connector().equals(connector)).findFirst()
+            ConnectorAccount account = accounts.stream()
+                    .filter(a -> a.connector().equals(connector))
+                    .findFirst()
                     .orElse(null);
             if (!credyt || psp == null || account == null) {
                 return Uni.createFrom().item(carried);
             }
-            return psp.lookupPayment(account, event.external().refund().paymentIds().get(0)).map(lookup -> {
-                if (lookup instanceof PaymentLookup.Unavailable u) {
-                    throw new RefundError.PspUnreachable(connector + " could not be asked for payment "
-                            + event.external().refund().paymentIds().get(0) + ": " + u.reason());
-                }
-                Map<String, String> merged = new java.util.TreeMap<>(
-                        lookup instanceof PaymentLookup.Captured c ? c.metadata() : Map.of());
-                merged.putAll(carried);
-                return merged;
-            });
+            return psp.lookupPayment(
+                            account, event.external().refund().paymentIds().get(0))
+                    .map(lookup -> {
+                        if (lookup instanceof PaymentLookup.Unavailable u) {
+                            throw new RefundError.PspUnreachable(connector + " could not be asked for payment "
+                                    + event.external().refund().paymentIds().get(0) + ": " + u.reason());
+                        }
+                        Map<String, String> merged =
+                                new TreeMap<>(lookup instanceof PaymentLookup.Captured c ? c.metadata() : Map.of());
+                        merged.putAll(carried);
+                        return merged;
+                    });
         });
     }
-
 }

@@ -17,8 +17,7 @@ import java.util.Map;
 @ApplicationScoped
 public class AccountStore {
 
-    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
     private final SecretBox secrets;
     private final ObjectMapper json;
@@ -36,31 +35,34 @@ public class AccountStore {
      * needs them. A change through this replica takes effect at once, through another within that time.
      */
     public Uni<List<ConnectorAccount>> forMerchant(String merchantId) {
-        return accountsByMerchant.getAsync(merchantId, id -> Panache.withSession(
-                        () -> ConnectorAccountEntity.<ConnectorAccountEntity>list("merchantId", id))
-                .map(entities -> entities.stream().map(this::open).toList()));
+        return accountsByMerchant.getAsync(
+                merchantId,
+                id -> Panache.withSession(() -> ConnectorAccountEntity.<ConnectorAccountEntity>list("merchantId", id))
+                        .map(entities -> entities.stream().map(this::open).toList()));
     }
 
     /** Creates or replaces the merchant's account at a connector. */
     public Uni<ConnectorAccount> put(ConnectorAccount account) {
-        return Panache.withTransaction(() -> ConnectorAccountEntity
-                .<ConnectorAccountEntity>findById(new ConnectorAccountEntity.Key(account.merchantId(), account.connector()))
-                .chain(found -> {
-                    Instant now = Instant.now();
-                    ConnectorAccountEntity e = found != null ? found : new ConnectorAccountEntity();
-                    if (found == null) {
-                        e.merchantId = account.merchantId();
-                        e.connector = account.connector();
-                        e.createdAt = now;
-                    }
-                    e.enabled = account.enabled();
-                    e.credentialsEnc = secrets.seal(write(account.credentials()), context(account, "credentials"));
-                    e.webhookSecretEnc = account.webhookSecret() == null ? null
-                            : secrets.seal(account.webhookSecret(), context(account, "webhook_secret"));
-                    e.settings = write(account.settings());
-                    e.updatedAt = now;
-                    return e.<ConnectorAccountEntity>persist();
-                }))
+        return Panache.withTransaction(() -> ConnectorAccountEntity.<ConnectorAccountEntity>findById(
+                                new ConnectorAccountEntity.Key(account.merchantId(), account.connector()))
+                        .chain(found -> {
+                            Instant now = Instant.now();
+                            ConnectorAccountEntity e = found != null ? found : new ConnectorAccountEntity();
+                            if (found == null) {
+                                e.merchantId = account.merchantId();
+                                e.connector = account.connector();
+                                e.createdAt = now;
+                            }
+                            e.enabled = account.enabled();
+                            e.credentialsEnc =
+                                    secrets.seal(write(account.credentials()), context(account, "credentials"));
+                            e.webhookSecretEnc = account.webhookSecret() == null
+                                    ? null
+                                    : secrets.seal(account.webhookSecret(), context(account, "webhook_secret"));
+                            e.settings = write(account.settings());
+                            e.updatedAt = now;
+                            return e.<ConnectorAccountEntity>persist();
+                        }))
                 .map(this::open)
                 .call(() -> accountsByMerchant.invalidate(account.merchantId()));
     }
@@ -68,8 +70,8 @@ public class AccountStore {
     private ConnectorAccount open(ConnectorAccountEntity e) {
         ConnectorAccount shell = new ConnectorAccount(e.merchantId, e.connector, e.enabled, null, null, null);
         Map<String, String> credentials = read(secrets.open(e.credentialsEnc, context(shell, "credentials")));
-        String webhookSecret = e.webhookSecretEnc == null ? null
-                : secrets.open(e.webhookSecretEnc, context(shell, "webhook_secret"));
+        String webhookSecret =
+                e.webhookSecretEnc == null ? null : secrets.open(e.webhookSecretEnc, context(shell, "webhook_secret"));
         return new ConnectorAccount(e.merchantId, e.connector, e.enabled, credentials, read(e.settings), webhookSecret);
     }
 

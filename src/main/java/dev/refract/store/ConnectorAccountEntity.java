@@ -44,8 +44,7 @@ public class ConnectorAccountEntity extends PanacheEntityBase {
         public String merchantId;
         public String connector;
 
-        public Key() {
-        }
+        public Key() {}
 
         public Key(String merchantId, String connector) {
             this.merchantId = merchantId;
@@ -54,7 +53,8 @@ public class ConnectorAccountEntity extends PanacheEntityBase {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && Objects.equals(merchantId, k.merchantId)
+            return o instanceof Key k
+                    && Objects.equals(merchantId, k.merchantId)
                     && Objects.equals(connector, k.connector);
         }
 

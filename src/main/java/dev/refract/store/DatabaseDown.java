@@ -22,11 +22,9 @@ public final class DatabaseDown {
 
     /** What the reactive client says, without a type of its own, about a command on a connection already gone. */
     static final List<String> CLOSED_CONNECTION_MESSAGES = List.of(
-            "Connection is not active now",
-            "Pending requests failed to be sent due to connection has been closed");
+            "Connection is not active now", "Pending requests failed to be sent due to connection has been closed");
 
-    private DatabaseDown() {
-    }
+    private DatabaseDown() {}
 
     public static boolean isDatabaseDown(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -36,7 +34,8 @@ public final class DatabaseDown {
             if (t instanceof PgException pg && isUnavailableState(pg.getSqlState())) {
                 return true;
             }
-            if ((t instanceof NoStackTraceThrowable || t instanceof VertxException) && t.getMessage() != null
+            if ((t instanceof NoStackTraceThrowable || t instanceof VertxException)
+                    && t.getMessage() != null
                     && CLOSED_CONNECTION_MESSAGES.stream().anyMatch(t.getMessage()::startsWith)) {
                 return true;
             }
@@ -50,7 +49,10 @@ public final class DatabaseDown {
      * object not in prerequisite state (a standby that is being promoted).
      */
     static boolean isUnavailableState(String sqlState) {
-        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P")
-                || sqlState.equals("53300") || sqlState.equals("55000"));
+        return sqlState != null
+                && (sqlState.startsWith("08")
+                        || sqlState.startsWith("57P")
+                        || sqlState.equals("53300")
+                        || sqlState.equals("55000"));
     }
 }

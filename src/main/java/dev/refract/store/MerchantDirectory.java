@@ -33,8 +33,7 @@ public class MerchantDirectory {
     }
 
     /** A new merchant and its API key, which exists nowhere else after this returns; null if the id is taken. */
-    public record Created(MerchantEntity merchant, String apiKey) {
-    }
+    public record Created(MerchantEntity merchant, String apiKey) {}
 
     /**
      * The merchant an API key belongs to, or null. Answers are cached per replica
@@ -45,9 +44,12 @@ public class MerchantDirectory {
     public Uni<Merchant> byApiKey(String apiKey) {
         String hash = hash(apiKey);
         // the key is found by its SHA-256, so lookup timing says nothing about the key itself
-        return merchantsByKey.getAsync(hash, h -> Panache.withSession(
-                        () -> MerchantEntity.<MerchantEntity>find("apiKeyHash", h).firstResult())
-                        .map(m -> Optional.ofNullable(m == null ? null : toMerchant(m))))
+        return merchantsByKey
+                .getAsync(
+                        hash,
+                        h -> Panache.withSession(() -> MerchantEntity.<MerchantEntity>find("apiKeyHash", h)
+                                        .firstResult())
+                                .map(m -> Optional.ofNullable(m == null ? null : toMerchant(m))))
                 .map(found -> found.orElse(null));
     }
 
@@ -62,46 +64,51 @@ public class MerchantDirectory {
 
     /** Creates the merchant with the given key (the dev-mode demo merchant), or answers null when the id exists. */
     public Uni<Created> create(String merchantId, String name, String apiKey) {
-        return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId).chain(found -> {
-            if (found != null) {
-                return Uni.createFrom().nullItem();
-            }
-            MerchantEntity m = new MerchantEntity();
-            m.id = merchantId;
-            m.name = name;
-            m.apiKeyHash = hash(apiKey);
-            m.createdAt = Instant.now();
-            m.updatedAt = m.createdAt;
-            return m.<MerchantEntity>persist().map(saved -> new Created(saved, apiKey));
-        }));
+        return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId)
+                .chain(found -> {
+                    if (found != null) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    MerchantEntity m = new MerchantEntity();
+                    m.id = merchantId;
+                    m.name = name;
+                    m.apiKeyHash = hash(apiKey);
+                    m.createdAt = Instant.now();
+                    m.updatedAt = m.createdAt;
+                    return m.<MerchantEntity>persist().map(saved -> new Created(saved, apiKey));
+                }));
     }
 
     /** The changes an operator asked for; null fields stay as they are. */
-    public record Update(String name, String defaultConnector, String webhookUrl, String webhookSecret) {
-    }
+    public record Update(String name, String defaultConnector, String webhookUrl, String webhookSecret) {}
 
     /** Applies the update, or answers null when there is no such merchant. */
     public Uni<MerchantEntity> update(String merchantId, Update update) {
-        return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId).map(m -> {
-            if (m == null) {
-                return null;
-            }
-            if (update.name() != null) {
-                m.name = update.name();
-            }
-            if (update.defaultConnector() != null) {
-                m.defaultConnector = update.defaultConnector().isEmpty() ? null : update.defaultConnector();
-            }
-            if (update.webhookUrl() != null) {
-                m.webhookUrl = update.webhookUrl().isEmpty() ? null : update.webhookUrl();
-            }
-            if (update.webhookSecret() != null) {
-                m.webhookSecretEnc = update.webhookSecret().isEmpty() ? null
-                        : secrets.seal(update.webhookSecret(), "merchants/" + merchantId + "/webhook_secret");
-            }
-            m.updatedAt = Instant.now();
-            return m;
-        })).call(() -> merchantsByKey.invalidateAll());
+        return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId)
+                        .map(m -> {
+                            if (m == null) {
+                                return null;
+                            }
+                            if (update.name() != null) {
+                                m.name = update.name();
+                            }
+                            if (update.defaultConnector() != null) {
+                                m.defaultConnector =
+                                        update.defaultConnector().isEmpty() ? null : update.defaultConnector();
+                            }
+                            if (update.webhookUrl() != null) {
+                                m.webhookUrl = update.webhookUrl().isEmpty() ? null : update.webhookUrl();
+                            }
+                            if (update.webhookSecret() != null) {
+                                m.webhookSecretEnc = update.webhookSecret().isEmpty()
+                                        ? null
+                                        : secrets.seal(
+                                                update.webhookSecret(), "merchants/" + merchantId + "/webhook_secret");
+                            }
+                            m.updatedAt = Instant.now();
+                            return m;
+                        }))
+                .call(() -> merchantsByKey.invalidateAll());
     }
 
     /** Where a merchant's notifications go, with the secret they are signed with; null when none is set. */
@@ -113,9 +120,15 @@ public class MerchantDirectory {
     }
 
     public Uni<WebhookTarget> webhookTarget(String merchantId) {
-        return get(merchantId).map(m -> m == null || m.webhookUrl == null ? null : new WebhookTarget(m.webhookUrl,
-                m.webhookSecretEnc == null ? null
-                        : secrets.open(m.webhookSecretEnc, "merchants/" + merchantId + "/webhook_secret")));
+        return get(merchantId)
+                .map(m -> m == null || m.webhookUrl == null
+                        ? null
+                        : new WebhookTarget(
+                                m.webhookUrl,
+                                m.webhookSecretEnc == null
+                                        ? null
+                                        : secrets.open(
+                                                m.webhookSecretEnc, "merchants/" + merchantId + "/webhook_secret")));
     }
 
     public static Merchant toMerchant(MerchantEntity m) {
@@ -130,8 +143,8 @@ public class MerchantDirectory {
 
     public static String hash(String apiKey) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

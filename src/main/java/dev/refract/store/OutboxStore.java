@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /** The outbox as its delivery worker sees it. */
@@ -36,8 +37,15 @@ public class OutboxStore {
     }
 
     /** One thing to deliver, with the refund as it was when the change happened. */
-    public record Item(long id, String merchantId, String kind, String eventId, String eventType, Refund refund,
-                       int attempts, Instant createdAt) {
+    public record Item(
+            long id,
+            String merchantId,
+            String kind,
+            String eventId,
+            String eventType,
+            Refund refund,
+            int attempts,
+            Instant createdAt) {
         public boolean isCredyt() {
             return RefundWrites.WALLET.equals(kind);
         }
@@ -58,24 +66,33 @@ public class OutboxStore {
                 .map(rows -> {
                     List<Item> items = new ArrayList<>();
                     for (Row row : rows) {
-                        items.add(new Item(row.getLong("id"), row.getString("merchant_id"), row.getString("kind"),
-                                row.getString("event_id"), row.getString("event_type"),
-                                RowMapping.fromSnapshot(row.getJsonObject("payload")), row.getInteger("attempts"),
+                        items.add(new Item(
+                                row.getLong("id"),
+                                row.getString("merchant_id"),
+                                row.getString("kind"),
+                                row.getString("event_id"),
+                                row.getString("event_type"),
+                                RowMapping.fromSnapshot(row.getJsonObject("payload")),
+                                row.getInteger("attempts"),
                                 row.getOffsetDateTime("created_at").toInstant()));
                     }
-                    items.sort(java.util.Comparator.comparingLong(Item::id));
+                    items.sort(Comparator.comparingLong(Item::id));
                     return items;
                 });
     }
 
     public Uni<Void> delivered(long id, String note) {
         return pool.preparedQuery("update outbox set delivered_at = now(), attempts = attempts + 1, last_error = $2 "
-                + "where id = $1").execute(Tuple.of(id, note)).replaceWithVoid();
+                        + "where id = $1")
+                .execute(Tuple.of(id, note))
+                .replaceWithVoid();
     }
 
     public Uni<Void> retryLater(long id, Instant next, String error) {
         String shortError = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
         return pool.preparedQuery("update outbox set attempts = attempts + 1, next_attempt_at = $2, last_error = $3 "
-                + "where id = $1").execute(Tuple.of(id, RowMapping.time(next), shortError)).replaceWithVoid();
+                        + "where id = $1")
+                .execute(Tuple.of(id, RowMapping.time(next), shortError))
+                .replaceWithVoid();
     }
 }

@@ -11,8 +11,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 final class RefundQueries {
 
-    private RefundQueries() {
-    }
+    private RefundQueries() {}
 
     /**
      * A refund by its PSP reference, which is derived from (merchant, merchant_refund_id) and unique on its own:
@@ -48,8 +47,7 @@ final class RefundQueries {
             returning *""";
 
     /** A list query and its arguments. */
-    record Listing(String sql, Tuple args) {
-    }
+    record Listing(String sql, Tuple args) {}
 
     /**
      * Newest first, one page past the limit (to tell whether there is more). With no payment named, the merchant's
@@ -82,7 +80,11 @@ final class RefundQueries {
         if (filter.after() != null) {
             args.addValue(RowMapping.time(filter.after().createdAt()));
             args.addLong(filter.after().id());
-            sql.append(" and (created_at, id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(')');
+            sql.append(" and (created_at, id) < ($")
+                    .append(args.size() - 1)
+                    .append(", $")
+                    .append(args.size())
+                    .append(')');
         }
         args.addInteger(filter.limit() + 1);
         sql.append(" order by created_at desc, id desc limit $").append(args.size());

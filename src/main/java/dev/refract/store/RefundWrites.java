@@ -104,8 +104,7 @@ final class RefundWrites {
                 where id = (select ledger_id from r) and ($20::bigint <> 0 or $21::bigint <> 0))
             select * from r""";
 
-    private RefundWrites() {
-    }
+    private RefundWrites() {}
 
     /** {@code $1}–{@code $9}: the event (all null for none) and what it owes, for the refund of this PSP reference. */
     static Tuple eventAndOwed(Refund.Event event, Owed owed, String pspReference) {
@@ -113,8 +112,11 @@ final class RefundWrites {
         if (event == null) {
             tuple.addValue(null).addValue(null).addValue(null).addValue(null).addValue(null);
         } else {
-            tuple.addValue(event.from() == null ? null : event.from().name()).addValue(event.to().name())
-                    .addValue(event.cause().name()).addValue(event.connectorStatus()).addValue(event.detail());
+            tuple.addValue(event.from() == null ? null : event.from().name())
+                    .addValue(event.to().name())
+                    .addValue(event.cause().name())
+                    .addValue(event.connectorStatus())
+                    .addValue(event.detail());
         }
         tuple.addValue(owed.notificationId()).addValue(owed.notificationType());
         if (owed.wallet() == null) {

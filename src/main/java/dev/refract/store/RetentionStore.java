@@ -33,7 +33,8 @@ public class RetentionStore {
 
     /** Deletes up to {@code limit} outbox rows delivered before {@code cutoff}; answers how many. */
     public Uni<Integer> pruneOutbox(Instant cutoff, int limit) {
-        return pool.preparedQuery(PRUNE_OUTBOX).execute(Tuple.of(RowMapping.time(cutoff), limit))
+        return pool.preparedQuery(PRUNE_OUTBOX)
+                .execute(Tuple.of(RowMapping.time(cutoff), limit))
                 .map(rows -> rows.rowCount());
     }
 
@@ -43,7 +44,8 @@ public class RetentionStore {
      * state machine moves no refund backwards and an external refund is adopted once.
      */
     public Uni<Integer> pruneWebhookEvents(Instant cutoff, int limit) {
-        return pool.preparedQuery(PRUNE_WEBHOOK_EVENTS).execute(Tuple.of(RowMapping.time(cutoff), limit))
+        return pool.preparedQuery(PRUNE_WEBHOOK_EVENTS)
+                .execute(Tuple.of(RowMapping.time(cutoff), limit))
                 .map(rows -> rows.rowCount());
     }
 }

@@ -1,8 +1,8 @@
 package dev.refract.store;
 
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Refund;
-import dev.refract.refund.ErrorCode;
 import dev.refract.refund.RefundFailure;
 import dev.refract.refund.RefundState;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +16,7 @@ import java.util.Map;
 /** Rows of {@code refunds} to {@link Refund} and back. */
 final class RowMapping {
 
-    private RowMapping() {
-    }
+    private RowMapping() {}
 
     static Refund refund(Row row) {
         return new Refund(
@@ -105,8 +104,12 @@ final class RowMapping {
         if (json == null) {
             return null;
         }
-        return new RefundFailure(json.getString("type"), ErrorCode.of(json.getString("code")), json.getString("message"),
-                json.getString("connector_code"), json.getString("connector_message"));
+        return new RefundFailure(
+                json.getString("type"),
+                ErrorCode.of(json.getString("code")),
+                json.getString("message"),
+                json.getString("connector_code"),
+                json.getString("connector_message"));
     }
 
     private static Map<String, String> strings(JsonObject json) {

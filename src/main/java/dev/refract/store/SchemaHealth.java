@@ -2,9 +2,9 @@ package dev.refract.store;
 
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -47,13 +47,18 @@ public class SchemaHealth implements AsyncHealthCheck {
                     current = true;
                     return up();
                 })
-                .onFailure().recoverWithItem(e -> down(e instanceof PgException pg && "42P01".equals(pg.getSqlState())
-                        ? "the database has no schema yet: run refract migrate"
-                        : "the schema cannot be read (" + e.getClass().getSimpleName() + ")"));
+                .onFailure()
+                .recoverWithItem(e -> down(
+                        e instanceof PgException pg && "42P01".equals(pg.getSqlState())
+                                ? "the database has no schema yet: run refract migrate"
+                                : "the schema cannot be read (" + e.getClass().getSimpleName() + ")"));
     }
 
     private static HealthCheckResponse up() {
-        return HealthCheckResponse.named(NAME).up().withData("version", EXPECTED_VERSION).build();
+        return HealthCheckResponse.named(NAME)
+                .up()
+                .withData("version", EXPECTED_VERSION)
+                .build();
     }
 
     private static HealthCheckResponse down(String why) {

@@ -29,9 +29,11 @@ public class SecretBox {
     private final SecureRandom random = new SecureRandom();
 
     SecretBox(SecretSettings settings) {
-        String encoded = settings.key().filter(k -> !k.isBlank()).orElseThrow(() -> new IllegalStateException(
-                "refract.secrets.key (REFRACT_SECRETS_KEY) is not set: give 32 random bytes in base64, "
-                        + "e.g. the output of `openssl rand -base64 32`"));
+        String encoded = settings.key()
+                .filter(k -> !k.isBlank())
+                .orElseThrow(() -> new IllegalStateException(
+                        "refract.secrets.key (REFRACT_SECRETS_KEY) is not set: give 32 random bytes in base64, "
+                                + "e.g. the output of `openssl rand -base64 32`"));
         byte[] raw;
         try {
             raw = Base64.getDecoder().decode(encoded.trim());
@@ -52,8 +54,12 @@ public class SecretBox {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(
-                    ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+            return PREFIX
+                    + Base64.getEncoder()
+                            .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                                    .put(nonce)
+                                    .put(sealed)
+                                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("encryption failed", e);
         }

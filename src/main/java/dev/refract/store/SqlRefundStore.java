@@ -3,7 +3,6 @@ package dev.refract.store;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRouter;
 import dev.refract.refund.CreateRefund;
-import dev.refract.refund.Money;
 import dev.refract.refund.Owed;
 import dev.refract.refund.PaymentLedger;
 import dev.refract.refund.Recording;
@@ -67,26 +66,32 @@ public class SqlRefundStore implements RefundStore {
 
     /** The refund found by PSP reference, if it is this merchant's of this id (anything else is a digest collision). */
     private static Refund ownRefund(Refund r, String merchantId, String merchantRefundId) {
-        return r != null && r.merchantId().equals(merchantId) && r.merchantRefundId().equals(merchantRefundId)
-                ? r : null;
+        return r != null
+                        && r.merchantId().equals(merchantId)
+                        && r.merchantRefundId().equals(merchantRefundId)
+                ? r
+                : null;
     }
 
     @Override
     public Uni<Refund> findById(long id) {
-        return pool.preparedQuery("select * from refunds where id = $1").execute(Tuple.of(id))
+        return pool.preparedQuery("select * from refunds where id = $1")
+                .execute(Tuple.of(id))
                 .map(SqlRefundStore::firstRefund);
     }
 
     @Override
     public Uni<Lookup> lookup(String merchantId, String merchantRefundId, String connectorTransactionId) {
         return pool.preparedQuery(RefundQueries.LOOKUP)
-                .execute(Tuple.of(Refund.pspReferenceFor(merchantId, merchantRefundId), merchantId,
-                        connectorTransactionId))
+                .execute(Tuple.of(
+                        Refund.pspReferenceFor(merchantId, merchantRefundId), merchantId, connectorTransactionId))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    Refund existing = row.getLong("id") == null ? null
+                    Refund existing = row.getLong("id") == null
+                            ? null
                             : ownRefund(RowMapping.refund(row), merchantId, merchantRefundId);
-                    RecordedPayment payment = row.getString("ledger_connector") == null ? null
+                    RecordedPayment payment = row.getString("ledger_connector") == null
+                            ? null
                             : new RecordedPayment(row.getString("ledger_connector"), ledgerOf(row, "ledger_"));
                     return new Lookup(existing, payment);
                 });
@@ -101,13 +106,13 @@ public class SqlRefundStore implements RefundStore {
     @Override
     public Uni<Recorded> record(Recording recording) {
         CreateRefund command = recording.command();
-        return pool.withTransaction(conn -> lockLedger(conn, recording.merchantId(), command.connectorTransactionId(),
-                                recording.connector())
+        return pool.withTransaction(conn -> lockLedger(
+                                conn, recording.merchantId(), command.connectorTransactionId(), recording.connector())
                         .chain(ledgerRow -> insert(conn, recording, ledgerRow)))
                 .onFailure(SqlRefundStore::isUniqueViolation)
                 // belt and braces: the insert yields to an existing merchant_refund_id by itself
-                .recoverWithUni(() -> find(recording.merchantId(), command.merchantRefundId())
-                        .map(r -> new Recorded(r, false)));
+                .recoverWithUni(() ->
+                        find(recording.merchantId(), command.merchantRefundId()).map(r -> new Recorded(r, false)));
     }
 
     /**
@@ -132,12 +137,13 @@ public class SqlRefundStore implements RefundStore {
             reservation = recording.reserveIn(ledgerOf(ledgerRow, ""));
         } catch (RefundError refused) {
             // an identical request recorded since the caller looked has taken the amount: it is the answer
-            return find(conn, recording.merchantId(), command.merchantRefundId()).map(found -> {
-                if (found == null) {
-                    throw refused;
-                }
-                return new Recorded(found, false);
-            });
+            return find(conn, recording.merchantId(), command.merchantRefundId())
+                    .map(found -> {
+                        if (found == null) {
+                            throw refused;
+                        }
+                        return new Recorded(found, false);
+                    });
         }
         PaymentLedger reserved = reservation.ledger();
         Refund.Event first = recording.firstEvent(reservation.amount());
@@ -160,7 +166,8 @@ public class SqlRefundStore implements RefundStore {
                 .addValue(reserved.currency())
                 .addValue(reserved.capturedMinor())
                 .addValue(reserved.inFlightMinor());
-        return conn.preparedQuery(RefundWrites.RECORD).execute(parameters)
+        return conn.preparedQuery(RefundWrites.RECORD)
+                .execute(parameters)
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
                         : find(conn, recording.merchantId(), command.merchantRefundId())
@@ -176,13 +183,16 @@ public class SqlRefundStore implements RefundStore {
                                 order by array_position($2, connector_transaction_id) limit 1
                                 for update""")
                         .execute(Tuple.of(r.merchantId(), paymentIds.toArray(String[]::new)))
-                        .chain(found -> found.size() > 0 ? Uni.createFrom().item(found.iterator().next())
+                        .chain(found -> found.size() > 0
+                                ? Uni.createFrom().item(found.iterator().next())
                                 : lockLedger(conn, r.merchantId(), paymentIds.get(0), r.connector()))
                         .chain(ledgerRow -> insertExternal(conn, adoption, ledgerRow)))
-                .onFailure(RefundError.class).recoverWithItem(refused -> {
-                    LOG.warnf("external %s refund %s of merchant %s not adopted: %s; its event is kept for "
-                            + "reconciliation", r.connector(), r.connectorRefundId(), r.merchantId(),
-                            refused.getMessage());
+                .onFailure(RefundError.class)
+                .recoverWithItem(refused -> {
+                    LOG.warnf(
+                            "external %s refund %s of merchant %s not adopted: %s; its event is kept for "
+                                    + "reconciliation",
+                            r.connector(), r.connectorRefundId(), r.merchantId(), refused.getMessage());
                     return new Recorded(null, false);
                 });
     }
@@ -212,10 +222,12 @@ public class SqlRefundStore implements RefundStore {
                 .addValue(counted.currency())
                 .addValue(counted.inFlightMinor())
                 .addValue(counted.refundedMinor());
-        return conn.preparedQuery(RefundWrites.ADOPT).execute(parameters)
+        return conn.preparedQuery(RefundWrites.ADOPT)
+                .execute(parameters)
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
-                        : find(conn, r.merchantId(), r.merchantRefundId()).map(existing -> new Recorded(existing, false)));
+                        : find(conn, r.merchantId(), r.merchantRefundId())
+                                .map(existing -> new Recorded(existing, false)));
     }
 
     /**
@@ -253,7 +265,8 @@ public class SqlRefundStore implements RefundStore {
                         .addValue(RowMapping.time(now))
                         .addInteger(limit)
                         .addValue(RowMapping.time(now.plus(lease)))
-                        .addArrayOfString(RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new)))
+                        .addArrayOfString(
+                                RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new)))
                 .map(rows -> {
                     List<Refund> claimed = new ArrayList<>();
                     rows.forEach(row -> claimed.add(RowMapping.refund(row)));
@@ -278,8 +291,8 @@ public class SqlRefundStore implements RefundStore {
     }
 
     @Override
-    public Uni<Refund> findForWebhook(String merchantId, String connector, String merchantRefundId,
-                                      String connectorRefundId) {
+    public Uni<Refund> findForWebhook(
+            String merchantId, String connector, String merchantRefundId, String connectorRefundId) {
         return webhooks.refundFor(merchantId, connector, merchantRefundId, connectorRefundId);
     }
 
@@ -293,8 +306,10 @@ public class SqlRefundStore implements RefundStore {
         return pool.preparedQuery("select * from refunds where state = 'MANUAL_REVIEW' or (state = any($1) and "
                         + "attempts >= $2) order by updated_at limit $3")
                 .execute(Tuple.tuple()
-                        .addArrayOfString(RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new))
-                        .addInteger(minAttempts).addInteger(limit))
+                        .addArrayOfString(
+                                RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new))
+                        .addInteger(minAttempts)
+                        .addInteger(limit))
                 .map(rows -> {
                     List<Refund> refunds = new ArrayList<>();
                     rows.forEach(row -> refunds.add(RowMapping.refund(row)));
@@ -313,8 +328,11 @@ public class SqlRefundStore implements RefundStore {
 
     /** The ledger's totals from a row, its columns named with {@code prefix} (empty for a payment_ledger row). */
     private static PaymentLedger ledgerOf(Row row, String prefix) {
-        return new PaymentLedger(row.getString(prefix + "currency"), row.getLong(prefix + "captured_minor"),
-                row.getLong(prefix + "in_flight_minor"), row.getLong(prefix + "refunded_minor"));
+        return new PaymentLedger(
+                row.getString(prefix + "currency"),
+                row.getLong(prefix + "captured_minor"),
+                row.getLong(prefix + "in_flight_minor"),
+                row.getLong(prefix + "refunded_minor"));
     }
 
     private static boolean isUniqueViolation(Throwable t) {

@@ -5,6 +5,7 @@ import dev.refract.refund.Refund;
 import dev.refract.refund.RefundStore;
 import dev.refract.refund.WebhookEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -32,25 +33,29 @@ final class WebhookRows {
                         + "on conflict (merchant_id, connector, event_id) do nothing returning id")
                 .execute(args)
                 .chain(inserted -> inserted.size() > 0
-                        ? Uni.createFrom().item(new RefundStore.StoredWebhook(inserted.iterator().next().getLong("id"), false))
+                        ? Uni.createFrom()
+                                .item(new RefundStore.StoredWebhook(
+                                        inserted.iterator().next().getLong("id"), false))
                         : pool.preparedQuery("select id, applied_at from webhook_events where merchant_id = $1 "
                                         + "and connector = $2 and event_id = $3")
                                 .execute(Tuple.of(merchantId, connector, event.eventId()))
                                 .map(rows -> {
                                     Row row = rows.iterator().next();
-                                    return new RefundStore.StoredWebhook(row.getLong("id"), row.getValue("applied_at") != null);
+                                    return new RefundStore.StoredWebhook(
+                                            row.getLong("id"), row.getValue("applied_at") != null);
                                 }));
     }
 
-    Uni<Refund> refundFor(String merchantId, String connector, String merchantRefundId,
-                           String connectorRefundId) {
+    Uni<Refund> refundFor(String merchantId, String connector, String merchantRefundId, String connectorRefundId) {
         Uni<Refund> byReference = merchantRefundId == null || !CreateRefund.isMerchantRefundId(merchantRefundId)
                 ? Uni.createFrom().nullItem()
-                : SqlRefundStore.find(pool, merchantId, merchantRefundId).map(r -> r != null && r.connector().equals(connector) ? r : null);
+                : SqlRefundStore.find(pool, merchantId, merchantRefundId)
+                        .map(r -> r != null && r.connector().equals(connector) ? r : null);
         return byReference.chain(found -> found != null || connectorRefundId == null
                 ? Uni.createFrom().item(found)
                 // no echoed reference, or one that matched nothing: try the PSP's refund id
-                : pool.preparedQuery(RefundQueries.BY_CONNECTOR_REFUND).execute(Tuple.of(connector, connectorRefundId))
+                : pool.preparedQuery(RefundQueries.BY_CONNECTOR_REFUND)
+                        .execute(Tuple.of(connector, connectorRefundId))
                         .map(rows -> {
                             for (Row row : rows) {
                                 if (merchantId.equals(row.getString("merchant_id"))) {
@@ -63,14 +68,15 @@ final class WebhookRows {
 
     Uni<Void> markApplied(long webhookId, long refundId) {
         return pool.preparedQuery("update webhook_events set applied_at = now(), refund_id = $2 where id = $1")
-                .execute(Tuple.of(webhookId, refundId)).replaceWithVoid();
+                .execute(Tuple.of(webhookId, refundId))
+                .replaceWithVoid();
     }
 
     private static Object payloadJson(String payload) {
         try {
-            return new io.vertx.core.json.JsonObject(payload);
+            return new JsonObject(payload);
         } catch (RuntimeException e) {
-            return new io.vertx.core.json.JsonObject().put("raw", payload);
+            return new JsonObject().put("raw", payload);
         }
     }
 }

@@ -19,6 +19,6 @@ public interface CredytApi {
 
     @POST
     @Path("/customers/{customer}/wallet/adjustments")
-    Uni<Response> adjust(@HeaderParam("Authorization") String authorization, @PathParam("customer") String customerId,
-                         String body);
+    Uni<Response> adjust(
+            @HeaderParam("Authorization") String authorization, @PathParam("customer") String customerId, String body);
 }

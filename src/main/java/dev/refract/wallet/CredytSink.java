@@ -1,15 +1,15 @@
 package dev.refract.wallet;
 
-import dev.refract.outbound.AccountChecks;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.PspGuard;
 import dev.refract.outbound.ResilienceSettings;
 import dev.refract.outbound.WireJson;
-import dev.refract.refund.Delivery;
-import dev.refract.refund.Wallet;
 import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.Delivery;
 import dev.refract.refund.Refund;
+import dev.refract.refund.Wallet;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,9 +32,14 @@ public class CredytSink implements Wallet {
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Adjustment(String transactionId, String accountName, String asset, BigDecimal amount, String description,
-                      String reason, Map<String, String> metadata) {
-    }
+    record Adjustment(
+            String transactionId,
+            String accountName,
+            String asset,
+            BigDecimal amount,
+            String description,
+            String reason,
+            Map<String, String> metadata) {}
 
     private final CredytApi api;
     private final PspGuard guard;
@@ -65,14 +70,20 @@ public class CredytSink implements Wallet {
             metadata.put("connector_refund_id", refund.connectorRefundId());
         }
         String description = refund.reason() != null ? refund.reason() : "Refund " + refund.merchantRefundId();
-        return new Adjustment(transactionId(refund, reversal), accountName, refund.amount().currency(),
-                reversal ? major : major.negate(), reversal ? "Reversal: " + description : description,
-                "external_refund", metadata);
+        return new Adjustment(
+                transactionId(refund, reversal),
+                accountName,
+                refund.amount().currency(),
+                reversal ? major : major.negate(),
+                reversal ? "Reversal: " + description : description,
+                "external_refund",
+                metadata);
     }
 
     /** A UUID derived from the merchant and the merchant_refund_id: the same on every resend. */
     static String transactionId(Refund refund, boolean reversal) {
-        String name = "refract/credyt/" + refund.merchantId() + "/" + refund.merchantRefundId() + (reversal ? "/reversal" : "");
+        String name = "refract/credyt/" + refund.merchantId() + "/" + refund.merchantRefundId()
+                + (reversal ? "/reversal" : "");
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
@@ -86,7 +97,8 @@ public class CredytSink implements Wallet {
                 .map(answer -> answer.ok() || answer.status() == 409
                         ? Delivery.delivered(answer.status() == 409 ? "already applied" : null)
                         : Delivery.retryLater("Credyt answered " + answer.status()))
-                .onFailure().recoverWithItem(e -> Delivery.retryLater("Credyt unreachable: " + e.getClass().getSimpleName()));
+                .onFailure()
+                .recoverWithItem(e -> Delivery.retryLater(
+                        "Credyt unreachable: " + e.getClass().getSimpleName()));
     }
-
 }

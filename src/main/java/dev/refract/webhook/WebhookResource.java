@@ -5,9 +5,9 @@ import dev.refract.http.Limits;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
+import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.WebhookEvent;
 import dev.refract.refund.WebhookIntake;
-import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.WebhookRejected;
 import dev.refract.store.AccountStore;
 import io.smallrye.mutiny.Uni;
@@ -49,44 +49,62 @@ public class WebhookResource {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Receive a PSP webhook", description = "The URL a merchant registers at its PSP. The raw "
-            + "body is verified with the connector's scheme (Stripe-Signature, Adyen HMAC) and the merchant's webhook "
-            + "secret: 401 when it does not verify. Each event is stored before it is applied and a redelivery "
-            + "changes nothing twice. An event for a refund Refract did not make (a Stripe refund.created, "
-            + "refund.updated or charge.refunded, an Adyen REFUND) is adopted as an external refund of its payment: "
-            + "external: true, merchant_refund_id external:<connector>:<PSP refund id>, counted in the payment's "
-            + "refundable amount, listed, notified and followed in the customer's Credyt wallet. 503 when the PSP "
-            + "must be asked for the payment's metadata and cannot be now: the PSP delivers again.")
-    public Uni<RestResponse<String>> receive(@RestPath("merchant_id") String merchantId,
-                                             @RestPath("connector") String connectorName, byte[] body,
-                                             @Context HttpServerRequest request) {
+    @Operation(
+            summary = "Receive a PSP webhook",
+            description = "The URL a merchant registers at its PSP. The raw "
+                    + "body is verified with the connector's scheme (Stripe-Signature, Adyen HMAC) and the merchant's webhook "
+                    + "secret: 401 when it does not verify. Each event is stored before it is applied and a redelivery "
+                    + "changes nothing twice. An event for a refund Refract did not make (a Stripe refund.created, "
+                    + "refund.updated or charge.refunded, an Adyen REFUND) is adopted as an external refund of its payment: "
+                    + "external: true, merchant_refund_id external:<connector>:<PSP refund id>, counted in the payment's "
+                    + "refundable amount, listed, notified and followed in the customer's Credyt wallet. 503 when the PSP "
+                    + "must be asked for the payment's metadata and cannot be now: the PSP delivers again.")
+    public Uni<RestResponse<String>> receive(
+            @RestPath("merchant_id") String merchantId,
+            @RestPath("connector") String connectorName,
+            byte[] body,
+            @Context HttpServerRequest request) {
         Connector found = connectors.find(connectorName).orElse(null);
         if (!(found instanceof VerifiesWebhooks verifier) || !Limits.isId(merchantId)) {
-            return Uni.createFrom().failure(new ApiException(404, "invalid_request_error", "resource_not_found",
-                    "no webhooks are received for connector " + connectorName, null));
+            return Uni.createFrom()
+                    .failure(new ApiException(
+                            404,
+                            "invalid_request_error",
+                            "resource_not_found",
+                            "no webhooks are received for connector " + connectorName,
+                            null));
         }
         Map<String, String> headers = new HashMap<>();
         request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
         return accounts.forMerchant(merchantId).chain(list -> {
-            ConnectorAccount account = list.stream().filter(a -> a.connector().equals(found.name()))
-                    .findFirst().orElse(null);
+            ConnectorAccount account = list.stream()
+                    .filter(a -> a.connector().equals(found.name()))
+                    .findFirst()
+                    .orElse(null);
             List<WebhookEvent> events;
             try {
                 if (account == null || account.webhookSecret() == null) {
                     // answered like a bad signature: whether a merchant exists is nobody's business
                     throw new WebhookRejected("no webhook secret configured");
                 }
-                events = verifier.verifyWebhook(account.webhookSecret(), headers, body == null ? new byte[0] : body,
-                        Instant.now());
+                events = verifier.verifyWebhook(
+                        account.webhookSecret(), headers, body == null ? new byte[0] : body, Instant.now());
             } catch (WebhookRejected e) {
                 LOG.warnf("refused a %s webhook for merchant %s: %s", found.name(), merchantId, e.getMessage());
-                throw new ApiException(401, "authentication_error", "invalid_signature",
-                        "the webhook signature could not be verified", null);
+                throw new ApiException(
+                        401,
+                        "authentication_error",
+                        "invalid_signature",
+                        "the webhook signature could not be verified",
+                        null);
             }
             return intake.applyWebhook(merchantId, found.name(), events)
-                    .map(done -> RestResponse.ResponseBuilder.<String>ok(verifier.webhookAcknowledgement(),
-                            verifier.webhookAcknowledgement().startsWith("{") ? MediaType.APPLICATION_JSON
-                                    : MediaType.TEXT_PLAIN).build());
+                    .map(done -> RestResponse.ResponseBuilder.<String>ok(
+                                    verifier.webhookAcknowledgement(),
+                                    verifier.webhookAcknowledgement().startsWith("{")
+                                            ? MediaType.APPLICATION_JSON
+                                            : MediaType.TEXT_PLAIN)
+                            .build());
         });
     }
 }

@@ -21,12 +21,20 @@ class OperatorToolsTest {
     /** A refund the PSP never settles, pushed through its attempts to MANUAL_REVIEW. */
     static String manualReviewRefund(Api.TestMerchant m, String payment) {
         String id = Api.refundId();
-        m.create(Api.body(id, payment, 1_000L, "USD",
-                "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}")).then().statusCode(200);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            Workers.janitor();
-            m.get(id).then().body("status", equalTo("MANUAL_REVIEW"));
-        });
+        m.create(Api.body(
+                        id,
+                        payment,
+                        1_000L,
+                        "USD",
+                        "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}"))
+                .then()
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    Workers.janitor();
+                    m.get(id).then().body("status", equalTo("MANUAL_REVIEW"));
+                });
         return id;
     }
 
@@ -36,19 +44,34 @@ class OperatorToolsTest {
         String payment = Api.payment(10_000, "USD");
         String id = manualReviewRefund(m, payment);
 
-        Api.admin().get("/admin/v1/refunds/stuck").then().statusCode(200)
+        Api.admin()
+                .get("/admin/v1/refunds/stuck")
+                .then()
+                .statusCode(200)
                 .body("refund.merchant_refund_id", hasItem(id));
-        Api.admin().body("{\"status\":\"SUCCEEDED\",\"reason\":\"confirmed in the PSP dashboard, ticket OPS-7\"}")
+        Api.admin()
+                .body("{\"status\":\"SUCCEEDED\",\"reason\":\"confirmed in the PSP dashboard, ticket OPS-7\"}")
                 .post("/admin/v1/merchants/" + m.id() + "/refunds/" + id + "/resolve")
-                .then().statusCode(200).body("status", equalTo("SUCCEEDED")).body("error", equalTo(null));
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("SUCCEEDED"))
+                .body("error", equalTo(null));
         m.get(id).then().body("status", equalTo("SUCCEEDED"));
         Db.assertLedgerConsistent(m.id(), payment);
-        assertEquals("operator: confirmed in the PSP dashboard, ticket OPS-7", Db.one("select e.detail from refund_events e "
-                + "join refunds r on r.id = e.refund_id where r.merchant_id = ? and e.cause = 'OPERATOR'", m.id()).get("detail"));
+        assertEquals(
+                "operator: confirmed in the PSP dashboard, ticket OPS-7",
+                Db.one(
+                                "select e.detail from refund_events e "
+                                        + "join refunds r on r.id = e.refund_id where r.merchant_id = ? and e.cause = 'OPERATOR'",
+                                m.id())
+                        .get("detail"));
 
-        Api.admin().body("{\"status\":\"FAILED\",\"reason\":\"again\"}")
+        Api.admin()
+                .body("{\"status\":\"FAILED\",\"reason\":\"again\"}")
                 .post("/admin/v1/merchants/" + m.id() + "/refunds/" + id + "/resolve")
-                .then().statusCode(409).body("error.code", equalTo("not_resolvable"));
+                .then()
+                .statusCode(409)
+                .body("error.code", equalTo("not_resolvable"));
     }
 
     @Test
@@ -56,9 +79,13 @@ class OperatorToolsTest {
         Api.TestMerchant m = Api.newMerchant();
         String payment = Api.payment(1_000, "USD");
         String id = manualReviewRefund(m, payment);
-        Api.admin().body("{\"status\":\"FAILED\",\"reason\":\"the PSP has no trace of it\"}")
+        Api.admin()
+                .body("{\"status\":\"FAILED\",\"reason\":\"the PSP has no trace of it\"}")
                 .post("/admin/v1/merchants/" + m.id() + "/refunds/" + id + "/resolve")
-                .then().statusCode(200).body("status", equalTo("FAILED")).body("error.code", equalTo("resolved_as_failed"));
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("error.code", equalTo("resolved_as_failed"));
         Db.assertLedgerConsistent(m.id(), payment);
         m.create(Api.body(Api.refundId(), payment, 1_000L, "USD", null)).then().statusCode(200);
     }
@@ -67,20 +94,45 @@ class OperatorToolsTest {
     void resolveRefusesWhatItCannotDo() {
         Api.TestMerchant m = Api.newMerchant();
         String id = Api.refundId();
-        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null)).then().statusCode(200);
+        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
         String path = "/admin/v1/merchants/" + m.id() + "/refunds/" + id + "/resolve";
-        Api.admin().body("{\"status\":\"FAILED\",\"reason\":\"x\"}").post(path).then().statusCode(409);
-        Api.admin().body("{\"status\":\"PENDING\",\"reason\":\"x\"}").post(path).then().statusCode(400)
+        Api.admin()
+                .body("{\"status\":\"FAILED\",\"reason\":\"x\"}")
+                .post(path)
+                .then()
+                .statusCode(409);
+        Api.admin()
+                .body("{\"status\":\"PENDING\",\"reason\":\"x\"}")
+                .post(path)
+                .then()
+                .statusCode(400)
                 .body("error.param", equalTo("status"));
-        Api.admin().body("{\"status\":\"FAILED\"}").post(path).then().statusCode(400).body("error.param", equalTo("reason"));
-        m.request().body("{\"status\":\"FAILED\",\"reason\":\"x\"}").post(path).then().statusCode(401);
-        Api.admin().body("{\"status\":\"FAILED\",\"reason\":\"x\"}")
-                .post("/admin/v1/merchants/" + m.id() + "/refunds/nope/resolve").then().statusCode(404);
+        Api.admin()
+                .body("{\"status\":\"FAILED\"}")
+                .post(path)
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("reason"));
+        m.request()
+                .body("{\"status\":\"FAILED\",\"reason\":\"x\"}")
+                .post(path)
+                .then()
+                .statusCode(401);
+        Api.admin()
+                .body("{\"status\":\"FAILED\",\"reason\":\"x\"}")
+                .post("/admin/v1/merchants/" + m.id() + "/refunds/nope/resolve")
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void connectorsShowTheirBreakers() {
-        Api.admin().get("/admin/v1/connectors").then().statusCode(200)
+        Api.admin()
+                .get("/admin/v1/connectors")
+                .then()
+                .statusCode(200)
                 .body("find { it.connector == 'stripe' }.circuit_breaker", equalTo("CLOSED"))
                 .body("find { it.connector == 'sandbox' }.circuit_breaker", equalTo("NONE"));
         Api.newMerchant().request().get("/admin/v1/connectors").then().statusCode(401);

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,11 +43,22 @@ class IdempotencyAndConcurrencyTest {
 
         List<Response> responses = concurrently(20, () -> merchant.create(body));
 
-        assertEquals(20, responses.stream().filter(r -> r.statusCode() == 200).count(),
+        assertEquals(
+                20,
+                responses.stream().filter(r -> r.statusCode() == 200).count(),
                 "every identical request is answered 200: " + statuses(responses));
-        assertEquals(1, responses.stream().filter(r -> r.header(RefundResource.REPLAYED) == null).count(),
+        assertEquals(
+                1,
+                responses.stream()
+                        .filter(r -> r.header(RefundResource.REPLAYED) == null)
+                        .count(),
                 "exactly one answer is the original, the rest are replays");
-        assertEquals(1, responses.stream().map(r -> r.<String>path("merchant_refund_id")).distinct().count());
+        assertEquals(
+                1,
+                responses.stream()
+                        .map(r -> r.<String>path("merchant_refund_id"))
+                        .distinct()
+                        .count());
         assertEquals(1, Db.count("select count(*) from refunds where merchant_id = ?", merchant.id()));
         assertEquals(1, sandbox.refundsAtPsp(merchant.id(), payment), "one refund at the PSP");
         Db.assertLedgerConsistent(merchant.id(), payment);
@@ -57,18 +69,23 @@ class IdempotencyAndConcurrencyTest {
         Api.TestMerchant merchant = Api.newMerchant();
         String payment = Api.payment(10_000, "USD");
 
-        List<Response> responses = concurrently(10,
-                () -> merchant.create(Api.body(Api.refundId(), payment, 2_000L, "USD", null)));
+        List<Response> responses =
+                concurrently(10, () -> merchant.create(Api.body(Api.refundId(), payment, 2_000L, "USD", null)));
 
-        Map<Integer, Long> byStatus = responses.stream()
-                .collect(Collectors.groupingBy(Response::statusCode, Collectors.counting()));
+        Map<Integer, Long> byStatus =
+                responses.stream().collect(Collectors.groupingBy(Response::statusCode, Collectors.counting()));
         assertEquals(Map.of(200, 5L, 422, 5L), byStatus);
-        responses.stream().filter(r -> r.statusCode() == 422)
+        responses.stream()
+                .filter(r -> r.statusCode() == 422)
                 .forEach(r -> assertEquals("amount_exceeds_refundable", r.path("error.code")));
-        assertEquals(5, Db.count("select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'",
-                merchant.id()));
-        Map<String, Object> ledger = Db.one("select captured_minor, in_flight_minor, refunded_minor from payment_ledger "
-                + "where merchant_id = ? and connector_transaction_id = ?", merchant.id(), payment);
+        assertEquals(
+                5,
+                Db.count("select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'", merchant.id()));
+        Map<String, Object> ledger = Db.one(
+                "select captured_minor, in_flight_minor, refunded_minor from payment_ledger "
+                        + "where merchant_id = ? and connector_transaction_id = ?",
+                merchant.id(),
+                payment);
         assertEquals(10_000L, ((Number) ledger.get("captured_minor")).longValue());
         assertEquals(10_000L, ((Number) ledger.get("refunded_minor")).longValue());
         assertEquals(0L, ((Number) ledger.get("in_flight_minor")).longValue());
@@ -80,23 +97,32 @@ class IdempotencyAndConcurrencyTest {
     void replayAfterTheRefundSettledShowsItAsItIsNow() {
         Api.TestMerchant merchant = Api.newMerchant();
         String id = Api.refundId();
-        String body = Api.body(id, Api.payment(10_000, "USD"), 100L, "USD",
-                "\"connector_options\":{\"sandbox_outcome\":\"pending\"}");
+        String body = Api.body(
+                id, Api.payment(10_000, "USD"), 100L, "USD", "\"connector_options\":{\"sandbox_outcome\":\"pending\"}");
         merchant.create(body).then().statusCode(200).header(RefundResource.REPLAYED, (String) null);
         merchant.sync(id).then().statusCode(200);
-        merchant.create(body).then().statusCode(200)
+        merchant.create(body)
+                .then()
+                .statusCode(200)
                 .header(RefundResource.REPLAYED, "true")
-                .body("status", org.hamcrest.Matchers.equalTo("SUCCEEDED"));
+                .body("status", Matchers.equalTo("SUCCEEDED"));
     }
 
     @Test
     void declinedRefundIsReplayedAs402() {
         Api.TestMerchant merchant = Api.newMerchant();
-        String body = Api.body(Api.refundId(), Api.payment(10_000, "USD"), 100L, "USD",
+        String body = Api.body(
+                Api.refundId(),
+                Api.payment(10_000, "USD"),
+                100L,
+                "USD",
                 "\"connector_options\":{\"sandbox_outcome\":\"declined\"}");
         merchant.create(body).then().statusCode(402);
-        merchant.create(body).then().statusCode(402).header(RefundResource.REPLAYED, "true")
-                .body("status_code", org.hamcrest.Matchers.equalTo(402));
+        merchant.create(body)
+                .then()
+                .statusCode(402)
+                .header(RefundResource.REPLAYED, "true")
+                .body("status_code", Matchers.equalTo(402));
     }
 
     static List<Response> concurrently(int n, Callable<Response> call) throws Exception {

@@ -3,5 +3,4 @@ package dev.refract.api;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 @QuarkusIntegrationTest
-class ListRefundsIT extends ListRefundsTest {
-}
+class ListRefundsIT extends ListRefundsTest {}

@@ -4,5 +4,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** Health, metrics and OpenAPI of the packaged application. */
 @QuarkusIntegrationTest
-class OperationsIT extends OperationsTest {
-}
+class OperationsIT extends OperationsTest {}

@@ -8,6 +8,7 @@ import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -17,7 +18,9 @@ class OperationsTest {
     @Test
     void livenessAndReadinessAreUp() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body(containsString("Reactive PostgreSQL connections health check"));
     }
@@ -25,24 +28,40 @@ class OperationsTest {
     @Test
     void metricsAreExposedForPrometheus() {
         Api.TestMerchant m = Api.newMerchant();
-        m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null)).then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200)
+        m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("http_server_requests_seconds_count"))
                 .body(containsString("refract_refunds_created_total"));
     }
 
     @Test
     void everyAnswerCarriesARequestIdAndAGivenOneIsKept() {
-        given().get("/q/health/live").then().header("X-Request-Id", org.hamcrest.Matchers.startsWith("req_"));
-        Api.newMerchant().request().header("X-Request-Id", "support-ticket-42").get("/v1/refunds")
-                .then().statusCode(200).header("X-Request-Id", equalTo("support-ticket-42"));
-        Api.newMerchant().request().header("X-Request-Id", "bad id\twith tab").get("/v1/refunds")
-                .then().header("X-Request-Id", org.hamcrest.Matchers.startsWith("req_"));
+        given().get("/q/health/live").then().header("X-Request-Id", Matchers.startsWith("req_"));
+        Api.newMerchant()
+                .request()
+                .header("X-Request-Id", "support-ticket-42")
+                .get("/v1/refunds")
+                .then()
+                .statusCode(200)
+                .header("X-Request-Id", equalTo("support-ticket-42"));
+        Api.newMerchant()
+                .request()
+                .header("X-Request-Id", "bad id\twith tab")
+                .get("/v1/refunds")
+                .then()
+                .header("X-Request-Id", Matchers.startsWith("req_"));
     }
 
     @Test
     void openApiDescribesTheContract() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+        given().queryParam("format", "json")
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body(containsString("/v1/refunds"))
                 .body(containsString("/v1/refunds/{merchant_refund_id}/sync"))
                 .body(containsString("/admin/v1/merchants"))

@@ -16,10 +16,18 @@ class SyncTest {
     void syncAsksThePspAndAppliesItsAnswer() {
         Api.TestMerchant m = Api.newMerchant();
         String id = Api.refundId();
-        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD",
+        m.create(Api.body(
+                        id,
+                        Api.payment(1_000, "USD"),
+                        100L,
+                        "USD",
                         "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":0}"))
-                .then().statusCode(200).body("status", equalTo("PENDING"));
-        m.sync(id).then().statusCode(200)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("PENDING"));
+        m.sync(id)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("SUCCEEDED"))
                 .body("connector_status", equalTo("succeeded"))
                 .body("status_code", equalTo(200));
@@ -31,9 +39,14 @@ class SyncTest {
     void syncBeforeSettlementKeepsThePendingRefundPending() {
         Api.TestMerchant m = Api.newMerchant();
         String id = Api.refundId();
-        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD",
-                "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":600000}"))
-                .then().statusCode(200);
+        m.create(Api.body(
+                        id,
+                        Api.payment(1_000, "USD"),
+                        100L,
+                        "USD",
+                        "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":600000}"))
+                .then()
+                .statusCode(200);
         m.sync(id).then().statusCode(200).body("status", equalTo("PENDING"));
     }
 
@@ -41,8 +54,13 @@ class SyncTest {
     void cancelIsRefusedForTheSandbox() {
         Api.TestMerchant m = Api.newMerchant();
         String id = Api.refundId();
-        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null)).then().statusCode(200);
-        m.request().post("/v1/refunds/" + id + "/cancel")
-                .then().statusCode(409).body("error.code", equalTo("not_cancellable"));
+        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
+        m.request()
+                .post("/v1/refunds/" + id + "/cancel")
+                .then()
+                .statusCode(409)
+                .body("error.code", equalTo("not_cancellable"));
     }
 }

@@ -3,5 +3,4 @@ package dev.refract.api;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 @QuarkusIntegrationTest
-class TenancyIT extends TenancyTest {
-}
+class TenancyIT extends TenancyTest {}

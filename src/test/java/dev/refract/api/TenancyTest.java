@@ -26,11 +26,18 @@ class TenancyTest {
         for (String refund : new String[] {id, missing}) {
             other.get(refund).then().statusCode(404).body("error.code", equalTo("refund_not_found"));
             other.sync(refund).then().statusCode(404).body("error.code", equalTo("refund_not_found"));
-            other.request().post("/v1/refunds/" + refund + "/cancel")
-                    .then().statusCode(404).body("error.code", equalTo("refund_not_found"));
+            other.request()
+                    .post("/v1/refunds/" + refund + "/cancel")
+                    .then()
+                    .statusCode(404)
+                    .body("error.code", equalTo("refund_not_found"));
         }
-        other.request().queryParam("connector_transaction_id", payment).get("/v1/refunds")
-                .then().statusCode(200).body("data", empty());
+        other.request()
+                .queryParam("connector_transaction_id", payment)
+                .get("/v1/refunds")
+                .then()
+                .statusCode(200)
+                .body("data", empty());
         other.request().get("/v1/refunds").then().statusCode(200).body("data", empty());
         owner.get(id).then().statusCode(200).body("merchant_refund_id", equalTo(id));
     }
@@ -40,9 +47,13 @@ class TenancyTest {
         Api.TestMerchant a = Api.newMerchant();
         Api.TestMerchant b = Api.newMerchant();
         String id = "shared_reference_1";
-        a.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null)).then().statusCode(200)
+        a.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200)
                 .header(RefundResource.REPLAYED, (String) null);
-        b.create(Api.body(id, Api.payment(1_000, "EUR"), 200L, "EUR", null)).then().statusCode(200)
+        b.create(Api.body(id, Api.payment(1_000, "EUR"), 200L, "EUR", null))
+                .then()
+                .statusCode(200)
                 .header(RefundResource.REPLAYED, (String) null)
                 .body("amount.currency", equalTo("EUR"));
         a.get(id).then().body("amount.currency", equalTo("USD"));
@@ -51,9 +62,15 @@ class TenancyTest {
     @Test
     void merchantKeysCannotUseTheAdminApi() {
         Api.TestMerchant m = Api.newMerchant();
-        m.request().get("/admin/v1/merchants/" + m.id())
-                .then().statusCode(401).body("error.code", equalTo("authentication_required"));
-        m.request().body("{\"merchant_id\":\"m_sneaky\",\"name\":\"x\"}").post("/admin/v1/merchants")
-                .then().statusCode(401);
+        m.request()
+                .get("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(401)
+                .body("error.code", equalTo("authentication_required"));
+        m.request()
+                .body("{\"merchant_id\":\"m_sneaky\",\"name\":\"x\"}")
+                .post("/admin/v1/merchants")
+                .then()
+                .statusCode(401);
     }
 }

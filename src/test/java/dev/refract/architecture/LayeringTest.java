@@ -53,55 +53,87 @@ class LayeringTest {
 
     @Test
     void everyPackageIsInTheTable() {
-        Set<String> rooms = MAIN.stream().map(LayeringTest::room).filter(r -> !r.isEmpty())
+        Set<String> rooms = MAIN.stream()
+                .map(LayeringTest::room)
+                .filter(r -> !r.isEmpty())
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(MAY_USE.keySet()), rooms, "a new package needs its row in MAY_USE");
     }
 
     @TestFactory
     Iterable<DynamicTest> everyPackageUsesOnlyWhatItsRowAllows() {
-        return MAY_USE.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(row -> DynamicTest.dynamicTest(
-                row.getKey() + " uses only " + row.getValue(), () -> {
+        return MAY_USE.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(row -> DynamicTest.dynamicTest(row.getKey() + " uses only " + row.getValue(), () -> {
                     String[] forbidden = MAY_USE.keySet().stream()
-                            .filter(other -> !other.equals(row.getKey()) && !row.getValue().contains(other))
-                            .map(other -> "dev.refract." + other + "..").toArray(String[]::new);
-                    noClasses().that().resideInAPackage("dev.refract." + row.getKey() + "..")
-                            .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+                            .filter(other -> !other.equals(row.getKey())
+                                    && !row.getValue().contains(other))
+                            .map(other -> "dev.refract." + other + "..")
+                            .toArray(String[]::new);
+                    noClasses()
+                            .that()
+                            .resideInAPackage("dev.refract." + row.getKey() + "..")
+                            .should()
+                            .dependOnClassesThat()
+                            .resideInAnyPackage(forbidden)
                             .allowEmptyShould(true)
                             .check(MAIN);
-                })).toList();
+                }))
+                .toList();
     }
 
     @Test
     void theCoreSpeaksNoHttpSqlOrJson() {
-        noClasses().that().resideInAPackage("dev.refract.refund..")
-                .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "io.vertx..",
-                        "com.fasterxml.jackson..", "jakarta.persistence..", "org.hibernate..", "java.sql..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.refract.refund..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "jakarta.ws.rs..",
+                        "io.vertx..",
+                        "com.fasterxml.jackson..",
+                        "jakarta.persistence..",
+                        "org.hibernate..",
+                        "java.sql..")
                 .check(MAIN);
     }
 
     @Test
     void connectorsDoNotImportEachOther() {
-        slices().matching("dev.refract.connector.(*)..").should().notDependOnEachOther().check(MAIN);
+        slices().matching("dev.refract.connector.(*)..")
+                .should()
+                .notDependOnEachOther()
+                .check(MAIN);
     }
 
     @Test
     void noConnectorIsImportedOutsideItsOwnPackage() {
-        noClasses().that().resideOutsideOfPackage("dev.refract.connector..")
-                .should().dependOnClassesThat().resideInAPackage("dev.refract.connector.*..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.refract.connector..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.refract.connector.*..")
                 .check(MAIN);
     }
 
     @Test
     void onlyTheDevModeHelperTouchesTheEmbeddedDatabase() {
-        noClasses().that().resideOutsideOfPackage("dev.refract.dev..")
-                .should().dependOnClassesThat().resideInAPackage("io.zonky..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.refract.dev..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.zonky..")
                 .check(MAIN);
     }
 
     /** {@code dev.refract.connector.stripe.X} → {@code connector}; the main class at the root → empty. */
     private static String room(JavaClass c) {
-        String rest = c.getPackageName().equals("dev.refract") ? "" : c.getPackageName().substring("dev.refract.".length());
+        String rest = c.getPackageName().equals("dev.refract")
+                ? ""
+                : c.getPackageName().substring("dev.refract.".length());
         return rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
     }
 }

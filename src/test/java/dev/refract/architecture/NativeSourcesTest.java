@@ -39,14 +39,21 @@ class NativeSourcesTest {
         args = Files.readString(dir.resolve("native-image.args"));
         Path runner;
         try (Stream<Path> files = Files.list(dir)) {
-            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar")).findFirst().orElseThrow();
+            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow();
         }
         ObjectMapper json = new ObjectMapper();
         try (ZipFile jar = new ZipFile(runner.toFile())) {
-            JsonNode reflect = json.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
+            JsonNode reflect =
+                    json.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json")));
             reflect.forEach(entry -> REFLECTION.put(entry.path("name").asText(), entry));
-            JsonNode resources = json.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/resource-config.json")));
-            resources.path("resources").path("includes").forEach(r -> RESOURCES.add(r.path("pattern").asText()));
+            JsonNode resources =
+                    json.readTree(jar.getInputStream(jar.getEntry("META-INF/native-image/resource-config.json")));
+            resources
+                    .path("resources")
+                    .path("includes")
+                    .forEach(r -> RESOURCES.add(r.path("pattern").asText()));
         }
         assertTrue(REFLECTION.size() > 100, () -> "a reflection configuration of " + REFLECTION.size() + " entries");
     }
@@ -66,8 +73,10 @@ class NativeSourcesTest {
     void everyRecordOurMappersReadOrWriteIsInTheReflectionConfiguration() {
         Set<String> missing = new TreeSet<>();
         for (JavaClass mapped : NativeSafetyTest.mappedTypes()) {
-            NativeSafetyTest.withParts(mapped).stream().map(JavaClass::getName)
-                    .filter(name -> !registeredWhole(name)).forEach(missing::add);
+            NativeSafetyTest.withParts(mapped).stream()
+                    .map(JavaClass::getName)
+                    .filter(name -> !registeredWhole(name))
+                    .forEach(missing::add);
         }
         assertTrue(NativeSafetyTest.mappedTypes().size() > 20, "the wire records were found");
         assertEquals(Set.of(), missing);
@@ -77,7 +86,8 @@ class NativeSourcesTest {
     void everyMigrationIsIncludedAsAResource() throws IOException {
         Set<String> missing = new TreeSet<>();
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-            files.map(p -> "db/migration/" + p.getFileName()).filter(r -> !RESOURCES.contains("\\Q" + r + "\\E"))
+            files.map(p -> "db/migration/" + p.getFileName())
+                    .filter(r -> !RESOURCES.contains("\\Q" + r + "\\E"))
                     .forEach(missing::add);
         }
         assertEquals(Set.of(), missing, "migrations the native binary could not apply");
@@ -97,7 +107,9 @@ class NativeSourcesTest {
 
     private static boolean registeredWhole(String name) {
         JsonNode entry = REFLECTION.get(name);
-        return entry != null && entry.path("allDeclaredConstructors").asBoolean()
-                && entry.path("allDeclaredMethods").asBoolean() && entry.path("allDeclaredFields").asBoolean();
+        return entry != null
+                && entry.path("allDeclaredConstructors").asBoolean()
+                && entry.path("allDeclaredMethods").asBoolean()
+                && entry.path("allDeclaredFields").asBoolean();
     }
 }

@@ -18,13 +18,16 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.refract.refund.Refund;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
-import dev.refract.support.Workers;
 import dev.refract.support.PspStandIn;
+import dev.refract.support.Workers;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,8 +62,8 @@ public abstract class ConnectorContractTest {
     protected abstract RequestPatternBuilder createRequests(String paymentId);
 
     /** The PSP's answer to a create, in its documented format, with the given PSP status word. */
-    protected abstract ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor,
-                                                              String status);
+    protected abstract ResponseDefinitionBuilder refundAnswer(
+            String paymentId, String refundId, long minor, String status);
 
     /** The PSP's status word for a finished refund, and for one still in progress, as answered to a create. */
     protected abstract String succeededWord();
@@ -105,13 +108,17 @@ public abstract class ConnectorContractTest {
     @BeforeEach
     void enableConnector() {
         merchant = Api.newMerchant();
-        Api.admin().body(accountBody()).put("/admin/v1/merchants/" + merchant.id() + "/connectors/" + connector())
-                .then().statusCode(200);
+        Api.admin()
+                .body(accountBody())
+                .put("/admin/v1/merchants/" + merchant.id() + "/connectors/" + connector())
+                .then()
+                .statusCode(200);
     }
 
     protected Response create(String refundId, String paymentId, Long amount, long captured) {
         String extra = "\"connector\":\"" + connector() + "\",\"payment_amount\":{\"minor_amount\":" + captured
-                + ",\"currency\":\"" + currency() + "\"}" + (extraCreateFields() == null ? "" : "," + extraCreateFields());
+                + ",\"currency\":\"" + currency() + "\"}"
+                + (extraCreateFields() == null ? "" : "," + extraCreateFields());
         return merchant.create(Api.body(refundId, paymentId, amount, currency(), extra));
     }
 
@@ -124,7 +131,8 @@ public abstract class ConnectorContractTest {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, refundId(), 5_000, succeededWord())));
         create(Api.refundId(), payment, null, 5_000)
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo(statusOfSucceededCreate()))
                 .body("amount.minor_amount", equalTo(5_000))
                 .body("connector", equalTo(connector()))
@@ -138,13 +146,17 @@ public abstract class ConnectorContractTest {
     void partialRefundsTwiceOnOnePayment() {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, refundId(), 1_250, succeededWord())));
-        create(Api.refundId(), payment, 1_250L, 5_000).then().statusCode(200)
+        create(Api.refundId(), payment, 1_250L, 5_000)
+                .then()
+                .statusCode(200)
                 .body("amount.minor_amount", equalTo(1_250));
         create(Api.refundId(), payment, 1_250L, 5_000).then().statusCode(200);
         assertEquals(2, psp().findAll(createRequests(payment)).size());
         Db.assertLedgerConsistent(merchant.id(), payment);
         // what remains is 2500; more is refused before the PSP is called
-        create(Api.refundId(), payment, 2_501L, 5_000).then().statusCode(422)
+        create(Api.refundId(), payment, 2_501L, 5_000)
+                .then()
+                .statusCode(422)
                 .body("error.code", equalTo("amount_exceeds_refundable"));
         assertEquals(2, psp().findAll(createRequests(payment)).size());
     }
@@ -154,28 +166,32 @@ public abstract class ConnectorContractTest {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, refundId(), 400, succeededWord())));
         create(Api.refundId(), payment, 500L, 5_000)
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("MANUAL_REVIEW"))
                 .body("amount.minor_amount", equalTo(500))
                 .body("error.code", equalTo("connector_mismatch"))
-                .body("error.message", equalTo("the PSP's answer contradicts the refund; amount: the PSP reported 400,"
-                        + " the refund is 500 (" + currency() + " minor units)"));
+                .body(
+                        "error.message",
+                        equalTo("the PSP's answer contradicts the refund; amount: the PSP reported 400,"
+                                + " the refund is 500 (" + currency() + " minor units)"));
         assertLedger(payment, 500, 0);
     }
 
     @Test
     void anAnswerForAnotherPaymentIsManualReview() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(answerNamesThePayment(), "this PSP's answer names no payment");
+        Assumptions.assumeTrue(answerNamesThePayment(), "this PSP's answer names no payment");
         String payment = newPaymentId();
         String other = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(other, refundId(), 500, succeededWord())));
         create(Api.refundId(), payment, 500L, 5_000)
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("MANUAL_REVIEW"))
                 .body("error.code", equalTo("connector_mismatch"))
-                .body("error.message", org.hamcrest.Matchers.containsString("payment: the PSP reported "))
-                .body("error.message", org.hamcrest.Matchers.containsString(other))
-                .body("error.message", org.hamcrest.Matchers.endsWith("the refund is of " + payment));
+                .body("error.message", Matchers.containsString("payment: the PSP reported "))
+                .body("error.message", Matchers.containsString(other))
+                .body("error.message", Matchers.endsWith("the refund is of " + payment));
         assertLedger(payment, 500, 0);
     }
 
@@ -186,14 +202,20 @@ public abstract class ConnectorContractTest {
     protected void assertSentAmount(LoggedRequest request, long minor) {
         String body = request.getBodyAsString();
         String fragment = amountInRequest(minor, currency());
-        assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(fragment) + "(?![0-9.])").matcher(body)
-                .find(), () -> "exactly " + fragment + " in " + body);
+        assertTrue(
+                Pattern.compile(Pattern.quote(fragment) + "(?![0-9.])")
+                        .matcher(body)
+                        .find(),
+                () -> "exactly " + fragment + " in " + body);
     }
 
     /** The payment's ledger row: what is reserved and what is counted as refunded. */
     protected void assertLedger(String payment, long inFlight, long refunded) {
-        var row = Db.one("select in_flight_minor, refunded_minor from payment_ledger where merchant_id = ? "
-                + "and connector_transaction_id = ?", merchant.id(), payment);
+        var row = Db.one(
+                "select in_flight_minor, refunded_minor from payment_ledger where merchant_id = ? "
+                        + "and connector_transaction_id = ?",
+                merchant.id(),
+                payment);
         assertEquals(inFlight, ((Number) row.get("in_flight_minor")).longValue(), "in flight");
         assertEquals(refunded, ((Number) row.get("refunded_minor")).longValue(), "refunded");
     }
@@ -203,7 +225,8 @@ public abstract class ConnectorContractTest {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(declineAnswer()));
         create(Api.refundId(), payment, 1_000L, 5_000)
-                .then().statusCode(402)
+                .then()
+                .statusCode(402)
                 .body("status", equalTo("FAILED"))
                 .body("error.code", equalTo("refund_failed"))
                 .body("error.connector_code", equalTo(declineCode()))
@@ -217,7 +240,8 @@ public abstract class ConnectorContractTest {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, refundId(), 1_000, "SOMETHING_NEW")));
         create(Api.refundId(), payment, 1_000L, 5_000)
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("PENDING"))
                 .body("connector_status", equalTo("SOMETHING_NEW"));
     }
@@ -227,7 +251,8 @@ public abstract class ConnectorContractTest {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, refundId(), 1_000, pendingWord())));
         create(Api.refundId(), payment, 1_000L, 5_000)
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("PENDING"))
                 .body("connector_status", equalTo(pendingWord()));
     }
@@ -236,12 +261,15 @@ public abstract class ConnectorContractTest {
     void timeoutIsUnknownAndResentWithTheSameKeyUntilTheAnswerArrives() {
         String payment = newPaymentId();
         String id = Api.refundId();
-        psp().stubFor(createRequest(payment).atPriority(1)
-                .willReturn(refundAnswer(payment, refundId(), 1_000, succeededWord()).withFixedDelay(2_500)));
+        psp().stubFor(createRequest(payment)
+                .atPriority(1)
+                .willReturn(refundAnswer(payment, refundId(), 1_000, succeededWord())
+                        .withFixedDelay(2_500)));
         create(id, payment, 1_000L, 5_000).then().statusCode(200).body("status", equalTo("PENDING"));
         assertEquals("UNKNOWN", state(id));
 
-        psp().stubFor(createRequest(payment).atPriority(0)
+        psp().stubFor(createRequest(payment)
+                .atPriority(0)
                 .willReturn(refundAnswer(payment, refundId(), 1_000, succeededWord())));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Workers.janitor();
@@ -254,12 +282,15 @@ public abstract class ConnectorContractTest {
     void serverErrorIsUnknownThenSettledWithTheSameKey() {
         String payment = newPaymentId();
         String id = Api.refundId();
-        psp().stubFor(createRequest(payment).atPriority(1).willReturn(aResponse().withStatus(500)));
+        psp().stubFor(createRequest(payment)
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(500)));
         create(id, payment, 1_000L, 5_000).then().statusCode(200).body("status", equalTo("PENDING"));
         assertEquals("UNKNOWN", state(id));
         assertTrue(psp().findAll(createRequests(payment)).size() >= 2, "a 5xx is retried within the call");
 
-        psp().stubFor(createRequest(payment).atPriority(0)
+        psp().stubFor(createRequest(payment)
+                .atPriority(0)
                 .willReturn(refundAnswer(payment, refundId(), 1_000, succeededWord())));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Workers.janitor();
@@ -281,7 +312,9 @@ public abstract class ConnectorContractTest {
     @Test
     void breakerOpensAfterRepeated5xxAndClosesAgain() {
         String payment = newPaymentId();
-        psp().stubFor(createRequest(payment).atPriority(1).willReturn(aResponse().withStatus(503)));
+        psp().stubFor(createRequest(payment)
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             create(Api.refundId(), payment, 10L, 5_000).then().statusCode(200);
             return "OPEN".equals(breakerState());
@@ -292,7 +325,8 @@ public abstract class ConnectorContractTest {
         assertEquals("RECEIVED", state(refused), "an open breaker is NotSent: accepted, submitted later");
         assertEquals(before, psp().findAll(createRequests(payment)).size(), "nothing reached the PSP");
 
-        psp().stubFor(createRequest(payment).atPriority(0)
+        psp().stubFor(createRequest(payment)
+                .atPriority(0)
                 .willReturn(refundAnswer(payment, refundId(), 10, succeededWord())));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             create(Api.refundId(), payment, 10L, 5_000).then().statusCode(200);
@@ -305,13 +339,18 @@ public abstract class ConnectorContractTest {
     }
 
     protected String state(String merchantRefundId) {
-        return (String) Db.one("select state from refunds where merchant_id = ? and merchant_refund_id = ?",
-                merchant.id(), merchantRefundId).get("state");
+        return (String) Db.one(
+                        "select state from refunds where merchant_id = ? and merchant_refund_id = ?",
+                        merchant.id(),
+                        merchantRefundId)
+                .get("state");
     }
 
     protected String breakerState() {
-        return RestAssured.get("/q/health/ready").then().extract().path("checks.find { it.name == 'PSP circuit breakers' }.data."
-                + connector());
+        return RestAssured.get("/q/health/ready")
+                .then()
+                .extract()
+                .path("checks.find { it.name == 'PSP circuit breakers' }.data." + connector());
     }
 
     /** Every create request for the refund carried the same PSP key: the one derived from the refund. */
@@ -321,8 +360,9 @@ public abstract class ConnectorContractTest {
         assertTrue(sent.size() >= 2, "resent at least once");
         for (LoggedRequest r : sent) {
             String carried = idempotencyHeader() != null ? r.getHeader(idempotencyHeader()) : r.getBodyAsString();
-            assertTrue(carried != null && carried.contains(expected), () -> "request without key " + expected + ": "
-                    + r.getHeaders() + " " + r.getBodyAsString());
+            assertTrue(
+                    carried != null && carried.contains(expected),
+                    () -> "request without key " + expected + ": " + r.getHeaders() + " " + r.getBodyAsString());
         }
     }
 

@@ -43,27 +43,43 @@ class UnreachablePspTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "stripe  | pi_3Refused    | {\"api_key\":\"sk_test_x\"} | {}",
-            "adyen   | ABCDEF0123456789 | {\"api_key\":\"k\"} | {\"merchant_account\":\"AcmeECOM\"}",
-            "exodus  | pay_refused    | {\"api_key\":\"k\"} | {}",
-            "charges | ch_refused     | {\"api_key\":\"k\"} | {}",
-            "marqeta | acct_refused   | {\"username\":\"u\",\"password\":\"p\"} | {}"})
-    void connectionRefusedIsNotSentAndTheRefundIsKept(String connector, String payment, String credentials,
-                                                     String settings) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "stripe  | pi_3Refused    | {\"api_key\":\"sk_test_x\"} | {}",
+                "adyen   | ABCDEF0123456789 | {\"api_key\":\"k\"} | {\"merchant_account\":\"AcmeECOM\"}",
+                "exodus  | pay_refused    | {\"api_key\":\"k\"} | {}",
+                "charges | ch_refused     | {\"api_key\":\"k\"} | {}",
+                "marqeta | acct_refused   | {\"username\":\"u\",\"password\":\"p\"} | {}"
+            })
+    void connectionRefusedIsNotSentAndTheRefundIsKept(
+            String connector, String payment, String credentials, String settings) {
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin().body("{\"credentials\":" + credentials + ",\"settings\":" + settings + "}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/" + connector).then().statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":" + credentials + ",\"settings\":" + settings + "}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/" + connector)
+                .then()
+                .statusCode(200);
         String id = "r_" + UUID.randomUUID();
         String options = connector.equals("marqeta")
-                ? ",\"connector_options\":{\"method\":\"CHECK\",\"type\":\"CREDIT_BALANCE_REFUND\"}" : "";
-        m.create(Api.body(id, payment, 100L, "USD", "\"connector\":\"" + connector + "\","
-                        + "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}" + options))
-                .then().statusCode(200)
+                ? ",\"connector_options\":{\"method\":\"CHECK\",\"type\":\"CREDIT_BALANCE_REFUND\"}"
+                : "";
+        m.create(Api.body(
+                        id,
+                        payment,
+                        100L,
+                        "USD",
+                        "\"connector\":\"" + connector + "\","
+                                + "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}" + options))
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("PENDING"))
                 .body("connector_refund_id", equalTo(null));
-        assertEquals("RECEIVED", Db.one("select state from refunds where merchant_id = ? and merchant_refund_id = ?",
-                m.id(), id).get("state"), "not sent: the janitor submits it when the PSP is back");
+        assertEquals(
+                "RECEIVED",
+                Db.one("select state from refunds where merchant_id = ? and merchant_refund_id = ?", m.id(), id)
+                        .get("state"),
+                "not sent: the janitor submits it when the PSP is back");
         Db.assertLedgerConsistent(m.id(), payment);
     }
 }

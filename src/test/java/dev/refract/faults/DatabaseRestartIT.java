@@ -68,8 +68,11 @@ class DatabaseRestartIT {
             Api.TestMerchant m = Api.newMerchant(app::admin);
             String merchant = m.id();
             String apiKey = m.apiKey();
-            app.admin().body("{\"credentials\":{\"api_key\":\"sk_test_restart\"}}")
-                    .put("/admin/v1/merchants/" + merchant + "/connectors/stripe").then().statusCode(200);
+            app.admin()
+                    .body("{\"credentials\":{\"api_key\":\"sk_test_restart\"}}")
+                    .put("/admin/v1/merchants/" + merchant + "/connectors/stripe")
+                    .then()
+                    .statusCode(200);
             String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
             AtomicBoolean loading = new AtomicBoolean(true);
@@ -87,8 +90,9 @@ class DatabaseRestartIT {
             db.close(); // the server process stops: every connection is gone and the port is closed
             long stoppedAt = System.nanoTime();
             int acceptedBeforeStop = accepted.get();
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                    assertEquals(503, app.given().get("/q/health/ready").statusCode(), "not ready without its database"));
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertEquals(
+                            503, app.given().get("/q/health/ready").statusCode(), "not ready without its database"));
             await().atMost(Duration.ofSeconds(15)).until(() -> refused.size() >= 10);
             Response read = app.as(apiKey).get("/v1/refunds/restart_0");
             assertEquals(503, read.statusCode(), "reads are refused too: " + read.asString());
@@ -96,19 +100,27 @@ class DatabaseRestartIT {
             assertTrue(read.header("Retry-After") != null, "a 503 says when to come back");
 
             // down long enough for the janitor and the outbox worker to run into it a few times
-            Thread.sleep(Math.max(0, OUTAGE.toMillis() - Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis()));
+            Thread.sleep(Math.max(
+                    0,
+                    OUTAGE.toMillis()
+                            - Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis()));
             db = startDatabase(dataDirectory, dbPort);
             long restartedAt = System.nanoTime();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertEquals(200, app.given().get("/q/health/ready").statusCode(), "ready again by itself"));
-            long readyAfterMs = Duration.ofNanos(System.nanoTime() - restartedAt).toMillis();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertEquals(
+                            200, app.given().get("/q/health/ready").statusCode(), "ready again by itself"));
+            long readyAfterMs =
+                    Duration.ofNanos(System.nanoTime() - restartedAt).toMillis();
             int acceptedAfterRestart = accepted.get();
             await().atMost(Duration.ofSeconds(30)).until(() -> accepted.get() >= acceptedAfterRestart + 30);
             loading.set(false);
             clients.shutdown();
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
-            assertEquals(0, unexpected.get(), () -> "no answer other than 200 and 503, no dropped connection: "
-                    + answers + "\nthe instance's errors:\n" + errorsIn(app.output()));
+            assertEquals(
+                    0,
+                    unexpected.get(),
+                    () -> "no answer other than 200 and 503, no dropped connection: " + answers
+                            + "\nthe instance's errors:\n" + errorsIn(app.output()));
 
             // the merchant resends what was refused: each is then accepted, once
             for (String id : Set.copyOf(refused)) {
@@ -117,21 +129,28 @@ class DatabaseRestartIT {
             }
 
             int total = next.get();
-            System.out.printf("database restart: %d refunds, %d accepted before the stop, %d refused during %d ms down,"
-                    + " ready %d ms after the restart%n", total, acceptedBeforeStop, refused.size(), OUTAGE.toMillis(),
-                    readyAfterMs);
-            assertTrue(acceptedBeforeStop >= 30 && refused.size() >= 10 && total > acceptedBeforeStop + 40,
+            System.out.printf(
+                    "database restart: %d refunds, %d accepted before the stop, %d refused during %d ms down,"
+                            + " ready %d ms after the restart%n",
+                    total, acceptedBeforeStop, refused.size(), OUTAGE.toMillis(), readyAfterMs);
+            assertTrue(
+                    acceptedBeforeStop >= 30 && refused.size() >= 10 && total > acceptedBeforeStop + 40,
                     "the load ran before, during and after the outage");
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(total, sql.count(
-                    "select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'", merchant)));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertEquals(
+                            total,
+                            sql.count(
+                                    "select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'",
+                                    merchant)));
             assertEquals(total, sql.count("select count(*) from refunds where merchant_id = ?", merchant));
             for (int n = 0; n < total; n++) {
                 String payment = payment(tag, n);
                 String key = Refund.pspReferenceFor(merchant, "restart_" + n);
                 assertEquals(1, StripeStandIn.refundsMade(payment), "Stripe refunded " + payment + " once");
                 assertEquals(300, StripeStandIn.refunded(payment));
-                List<LoggedRequest> calls = PspStandIn.server().findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds"))
-                        .withRequestBody(matching(".*payment_intent=" + payment + "(&.*)?")));
+                List<LoggedRequest> calls = PspStandIn.server()
+                        .findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds"))
+                                .withRequestBody(matching(".*payment_intent=" + payment + "(&.*)?")));
                 calls.forEach(call -> assertEquals(key, call.getHeader("Idempotency-Key")));
                 sql.assertLedgerConsistent(merchant, payment);
             }
@@ -156,8 +175,12 @@ class DatabaseRestartIT {
     }
 
     static EmbeddedPostgres startDatabase(Path dataDirectory, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(dataDirectory).setCleanDataDirectory(false)
-                .setPort(port).setRegisterShutdownHook(true).start();
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setRegisterShutdownHook(true)
+                .start();
     }
 
     static String payment(String tag, int n) {
@@ -188,7 +211,13 @@ class DatabaseRestartIT {
     static Response create(AppInstance app, String apiKey, String tag, int n) {
         String payment = payment(tag, n);
         StripeStandIn.capture(payment, 1_000);
-        return app.as(apiKey).body(Api.body("restart_" + n, payment, 300L, "USD",
-                "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}")).post("/v1/refunds");
+        return app.as(apiKey)
+                .body(Api.body(
+                        "restart_" + n,
+                        payment,
+                        300L,
+                        "USD",
+                        "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                .post("/v1/refunds");
     }
 }

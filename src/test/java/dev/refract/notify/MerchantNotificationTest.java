@@ -18,10 +18,11 @@ import dev.refract.store.OutboxStore;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
-import dev.refract.support.Workers;
 import dev.refract.support.PspStandIn;
+import dev.refract.support.Workers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,8 +46,12 @@ class MerchantNotificationTest {
 
     Api.TestMerchant merchantWithReceiver(String path) {
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin().body("{\"webhook_url\":\"http://localhost:" + PspStandIn.server().port() + path + "\","
-                + "\"webhook_secret\":\"" + SECRET + "\"}").put("/admin/v1/merchants/" + m.id()).then().statusCode(200);
+        Api.admin()
+                .body("{\"webhook_url\":\"http://localhost:"
+                        + PspStandIn.server().port() + path + "\"," + "\"webhook_secret\":\"" + SECRET + "\"}")
+                .put("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(200);
         return m;
     }
 
@@ -54,34 +59,58 @@ class MerchantNotificationTest {
     void everyStatusChangeReachesARecoveringReceiverSignedAndInOrder() {
         String path = "/merchant-hooks/" + System.nanoTime();
         // the receiver is down for its first three deliveries
-        PspStandIn.server().stubFor(post(urlEqualTo(path)).inScenario(path).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503)).willSetStateTo("failed-once"));
-        PspStandIn.server().stubFor(post(urlEqualTo(path)).inScenario(path).whenScenarioStateIs("failed-once")
-                .willReturn(aResponse().withStatus(500)).willSetStateTo("failed-twice"));
-        PspStandIn.server().stubFor(post(urlEqualTo(path)).inScenario(path).whenScenarioStateIs("failed-twice")
-                .willReturn(aResponse().withFixedDelay(3_000).withStatus(200)).willSetStateTo("up"));
-        PspStandIn.server().stubFor(post(urlEqualTo(path)).inScenario(path).whenScenarioStateIs("up")
-                .willReturn(aResponse().withStatus(204)));
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(path))
+                        .inScenario(path)
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(aResponse().withStatus(503))
+                        .willSetStateTo("failed-once"));
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(path))
+                        .inScenario(path)
+                        .whenScenarioStateIs("failed-once")
+                        .willReturn(aResponse().withStatus(500))
+                        .willSetStateTo("failed-twice"));
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(path))
+                        .inScenario(path)
+                        .whenScenarioStateIs("failed-twice")
+                        .willReturn(aResponse().withFixedDelay(3_000).withStatus(200))
+                        .willSetStateTo("up"));
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(path))
+                        .inScenario(path)
+                        .whenScenarioStateIs("up")
+                        .willReturn(aResponse().withStatus(204)));
         Api.TestMerchant m = merchantWithReceiver(path);
 
         String id = Api.refundId();
-        m.create(Api.body(id, Api.payment(10_000, "USD"), 1_000L, "USD",
-                "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":0}")).then().statusCode(200);
+        m.create(Api.body(
+                        id,
+                        Api.payment(10_000, "USD"),
+                        1_000L,
+                        "USD",
+                        "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":0}"))
+                .then()
+                .statusCode(200);
         m.sync(id).then().body("status", equalTo("SUCCEEDED"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Workers.outbox();
-            assertEquals(0, Db.count("select count(*) from outbox where merchant_id = ? and delivered_at is null",
-                    m.id()));
+            assertEquals(
+                    0, Db.count("select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id()));
         });
         List<LoggedRequest> received = PspStandIn.server().findAll(postRequestedFor(urlEqualTo(path)));
         assertTrue(received.size() >= 5, "three failed attempts, then both events: " + received.size());
 
         // the events in the order they happened, each delivered (the last two attempts are the accepted ones)
-        List<String> types = received.stream().map(r -> WireJson.tree(r.getBodyAsString()).path("type").asText()).toList();
+        List<String> types = received.stream()
+                .map(r -> WireJson.tree(r.getBodyAsString()).path("type").asText())
+                .toList();
         assertEquals("refund.pending", types.get(0));
         assertEquals("refund.succeeded", types.get(types.size() - 1));
-        assertTrue(types.indexOf("refund.succeeded") > types.lastIndexOf("refund.pending"),
+        assertTrue(
+                types.indexOf("refund.succeeded") > types.lastIndexOf("refund.pending"),
                 "no succeeded before every pending attempt: " + types);
 
         for (LoggedRequest r : received) {
@@ -93,29 +122,37 @@ class MerchantNotificationTest {
         }
         JsonNode last = WireJson.tree(received.get(received.size() - 1).getBodyAsString());
         assertEquals("SUCCEEDED", last.path("data").path("status").asText());
-        assertEquals(1_000, last.path("data").path("amount").path("minor_amount").asLong());
+        assertEquals(
+                1_000, last.path("data").path("amount").path("minor_amount").asLong());
     }
 
     @Test
     void merchantsWithoutAWebhookUrlGetNothingQueued() {
         Api.TestMerchant m = Api.newMerchant();
-        m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null)).then().statusCode(200);
+        m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
         assertEquals(0, Db.count("select count(*) from outbox where merchant_id = ?", m.id()));
     }
 
     @Test
     void concurrentClaimsNeverDeliverAnItemTwice() {
         String path = "/merchant-hooks/idle-" + System.nanoTime();
-        PspStandIn.server().stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(500)));
         Api.TestMerchant m = merchantWithReceiver(path);
         for (int i = 0; i < 10; i++) {
-            m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null)).then().statusCode(200);
+            m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null))
+                    .then()
+                    .statusCode(200);
         }
         Db.execute("update outbox set next_attempt_at = now() - interval '1 second' where merchant_id = ?", m.id());
         Instant now = Instant.now();
-        var claims = io.smallrye.mutiny.Uni.join().all(
-                outbox.claimDue(now, 50, Duration.ofMinutes(5)),
-                outbox.claimDue(now, 50, Duration.ofMinutes(5))).andFailFast().await().atMost(Duration.ofSeconds(20));
+        var claims = Uni.join()
+                .all(outbox.claimDue(now, 50, Duration.ofMinutes(5)), outbox.claimDue(now, 50, Duration.ofMinutes(5)))
+                .andFailFast()
+                .await()
+                .atMost(Duration.ofSeconds(20));
         Set<Long> seen = new HashSet<>();
         for (var claim : claims) {
             for (var item : claim) {
@@ -129,7 +166,8 @@ class MerchantNotificationTest {
         String header = r.getHeader("Refract-Signature");
         String t = header.split(",")[0].substring(2);
         String v1 = header.split(",")[1].substring(3);
-        byte[] expected = Hmac.sha256(SECRET.getBytes(StandardCharsets.UTF_8),
+        byte[] expected = Hmac.sha256(
+                SECRET.getBytes(StandardCharsets.UTF_8),
                 (t + "." + r.getBodyAsString()).getBytes(StandardCharsets.UTF_8));
         assertEquals(HexFormat.of().formatHex(expected), v1);
         assertTrue(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(t)) < 120);

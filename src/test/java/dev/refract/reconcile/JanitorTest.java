@@ -36,9 +36,15 @@ class JanitorTest {
         Api.TestMerchant merchant = Api.newMerchant();
         String id = Api.refundId();
         String payment = Api.payment(10_000, "USD");
-        merchant.create(Api.body(id, payment, 1_000L, "USD",
+        merchant.create(Api.body(
+                        id,
+                        payment,
+                        1_000L,
+                        "USD",
                         "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":500}"))
-                .then().statusCode(200).body("status", equalTo("PENDING"));
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("PENDING"));
 
         await().atMost(PATIENCE).untilAsserted(() -> {
             Workers.janitor();
@@ -46,7 +52,8 @@ class JanitorTest {
         });
         merchant.get(id).then().body("connector_status", equalTo("succeeded"));
         Db.assertLedgerConsistent(merchant.id(), payment);
-        assertTrue(events(merchant.id(), id).contains("PENDING>SUCCEEDED:JANITOR"), events(merchant.id(), id)::toString);
+        assertTrue(
+                events(merchant.id(), id).contains("PENDING>SUCCEEDED:JANITOR"), events(merchant.id(), id)::toString);
     }
 
     @Test
@@ -54,16 +61,22 @@ class JanitorTest {
         Api.TestMerchant merchant = Api.newMerchant();
         String id = Api.refundId();
         String payment = Api.payment(10_000, "USD");
-        merchant.create(Api.body(id, payment, 1_000L, "USD",
+        merchant.create(Api.body(
+                        id,
+                        payment,
+                        1_000L,
+                        "USD",
                         "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":3}"))
-                .then().statusCode(200).body("status", equalTo("PENDING"));
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("PENDING"));
 
         await().atMost(PATIENCE).untilAsserted(() -> {
             Workers.janitor();
             merchant.get(id).then().body("status", equalTo("SUCCEEDED"));
         });
-        Map<String, Object> row = Db.one("select attempts from refunds where merchant_id = ? and merchant_refund_id = ?",
-                merchant.id(), id);
+        Map<String, Object> row = Db.one(
+                "select attempts from refunds where merchant_id = ? and merchant_refund_id = ?", merchant.id(), id);
         assertEquals(4, ((Number) row.get("attempts")).intValue(), "three 500s, then the resend that succeeded");
         assertEquals(1, sandbox.refundsAtPsp(merchant.id(), payment));
         Db.assertLedgerConsistent(merchant.id(), payment);
@@ -75,7 +88,9 @@ class JanitorTest {
         String id = Api.refundId();
         String payment = Api.payment(10_000, "USD");
         merchant.create(Api.body(id, payment, 1_000L, "USD", "\"connector_options\":{\"sandbox_outcome\":\"timeout\"}"))
-                .then().statusCode(200).body("status", equalTo("PENDING"));
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("PENDING"));
         assertEquals(1, sandbox.refundsAtPsp(merchant.id(), payment), "the PSP refunded although it never answered");
 
         await().atMost(PATIENCE).untilAsserted(() -> {
@@ -103,7 +118,9 @@ class JanitorTest {
                 + "execute function fail_outcome_write()");
         try {
             merchant.create(Api.body(id, payment, 2_500L, "USD", null))
-                    .then().statusCode(200).body("status", equalTo("PENDING"));
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("PENDING"));
             assertEquals(1, sandbox.refundsAtPsp(merchant.id(), payment), "the PSP did refund");
             merchant.get(id).then().body("status", equalTo("PENDING"));
         } finally {
@@ -124,9 +141,14 @@ class JanitorTest {
         Api.TestMerchant merchant = Api.newMerchant();
         String id = Api.refundId();
         String payment = Api.payment(10_000, "USD");
-        merchant.create(Api.body(id, payment, 1_000L, "USD",
+        merchant.create(Api.body(
+                        id,
+                        payment,
+                        1_000L,
+                        "USD",
                         "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}"))
-                .then().statusCode(200);
+                .then()
+                .statusCode(200);
 
         // each janitor run comes an hour after the last: every retry is due without waiting out the backoff
         // (other tests' refunds may be due too, so the runs are judged by this refund's attempts)
@@ -140,19 +162,28 @@ class JanitorTest {
         Workers.janitor();
         merchant.get(id).then().body("status", equalTo("MANUAL_REVIEW"));
         Workers.janitor();
-        merchant.get(id).then()
-                .body("error.code", equalTo("outcome_unknown"))
-                .body("status_code", equalTo(200));
-        assertEquals(10L, Db.count("select attempts from refunds where merchant_id = ? and merchant_refund_id = ?",
-                merchant.id(), id));
+        merchant.get(id).then().body("error.code", equalTo("outcome_unknown")).body("status_code", equalTo(200));
+        assertEquals(
+                10L,
+                Db.count(
+                        "select attempts from refunds where merchant_id = ? and merchant_refund_id = ?",
+                        merchant.id(),
+                        id));
         // the amount stays reserved until an operator settles it: it may have been refunded
         Db.assertLedgerConsistent(merchant.id(), payment);
-        merchant.create(Api.body(Api.refundId(), payment, 9_001L, "USD", null)).then().statusCode(422);
+        merchant.create(Api.body(Api.refundId(), payment, 9_001L, "USD", null))
+                .then()
+                .statusCode(422);
     }
 
     static List<String> events(String merchantId, String merchantRefundId) {
-        return Db.query("select e.from_state, e.to_state, e.cause from refund_events e join refunds r on r.id = e.refund_id "
-                        + "where r.merchant_id = ? and r.merchant_refund_id = ? order by e.id", merchantId, merchantRefundId)
-                .stream().map(e -> e.get("from_state") + ">" + e.get("to_state") + ":" + e.get("cause")).toList();
+        return Db.query(
+                        "select e.from_state, e.to_state, e.cause from refund_events e join refunds r on r.id = e.refund_id "
+                                + "where r.merchant_id = ? and r.merchant_refund_id = ? order by e.id",
+                        merchantId,
+                        merchantRefundId)
+                .stream()
+                .map(e -> e.get("from_state") + ">" + e.get("to_state") + ":" + e.get("cause"))
+                .toList();
     }
 }

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 class ContradictionTest {
 
     private static Outcome.Succeeded succeeded(String amount, String currency, String... payments) {
-        return new Outcome.Succeeded("re_1", "succeeded", Map.of(),
+        return new Outcome.Succeeded(
+                "re_1",
+                "succeeded",
+                Map.of(),
                 new Outcome.Reported(amount == null ? null : new BigDecimal(amount), currency, List.of(payments)));
     }
 
@@ -24,24 +27,54 @@ class ContradictionTest {
     void anAgreeingAnswerContradictsNothing() {
         assertNull(Contradiction.of(refund(RefundState.PENDING, 1), succeeded("400", "USD", "sbx_1000_USD")));
         assertNull(Contradiction.of(refund(RefundState.PENDING, 1), succeeded("400.00", "usd")));
-        assertNull(Contradiction.of(refund(RefundState.PENDING, 1), succeeded(null, null)), "an answer that says nothing");
-        assertNull(Contradiction.of(refund(RefundState.PENDING, 1), succeeded("400", "USD", "ch_x", "sbx_1000_USD")),
+        assertNull(
+                Contradiction.of(refund(RefundState.PENDING, 1), succeeded(null, null)), "an answer that says nothing");
+        assertNull(
+                Contradiction.of(refund(RefundState.PENDING, 1), succeeded("400", "USD", "ch_x", "sbx_1000_USD")),
                 "the refund's payment is one of those named");
     }
 
     @Test
     void eachContradictionNamesBothValues() {
         Refund r = refund(RefundState.PENDING, 1);
-        assertEquals("the PSP's answer contradicts the refund; amount: the PSP reported 399.5, the refund is 400 "
-                + "(USD minor units)", Contradiction.of(r, succeeded("399.50", "USD")));
-        assertEquals("the PSP's answer contradicts the refund; currency: the PSP reported EUR, the refund is in USD",
+        assertEquals(
+                "the PSP's answer contradicts the refund; amount: the PSP reported 399.5, the refund is 400 "
+                        + "(USD minor units)",
+                Contradiction.of(r, succeeded("399.50", "USD")));
+        assertEquals(
+                "the PSP's answer contradicts the refund; currency: the PSP reported EUR, the refund is in USD",
                 Contradiction.of(r, succeeded("400", "eur")));
-        assertEquals("the PSP's answer contradicts the refund; payment: the PSP reported ch_a / pi_b, the refund is of "
-                + "sbx_1000_USD", Contradiction.of(r, succeeded("400", "USD", "ch_a", "pi_b")));
-        Refund known = new Refund(1, "m", "r1", "sandbox", "sbx_1000_USD", "re_0", RefundState.PENDING, null,
-                Money.of(400, "USD"), null, Map.of(), Map.of(), Map.of(), null, "fp", "rf_x", 1, NOW, 3, NOW, NOW, false);
-        assertEquals("the PSP's answer contradicts the refund; refund id: the PSP reported re_1, the refund is re_0 "
-                + "at the PSP", Contradiction.of(known, succeeded("400", "USD")));
+        assertEquals(
+                "the PSP's answer contradicts the refund; payment: the PSP reported ch_a / pi_b, the refund is of "
+                        + "sbx_1000_USD",
+                Contradiction.of(r, succeeded("400", "USD", "ch_a", "pi_b")));
+        Refund known = new Refund(
+                1,
+                "m",
+                "r1",
+                "sandbox",
+                "sbx_1000_USD",
+                "re_0",
+                RefundState.PENDING,
+                null,
+                Money.of(400, "USD"),
+                null,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                null,
+                "fp",
+                "rf_x",
+                1,
+                NOW,
+                3,
+                NOW,
+                NOW,
+                false);
+        assertEquals(
+                "the PSP's answer contradicts the refund; refund id: the PSP reported re_1, the refund is re_0 "
+                        + "at the PSP",
+                Contradiction.of(known, succeeded("400", "USD")));
     }
 
     @Test
@@ -56,7 +89,8 @@ class ContradictionTest {
 
     @Test
     void aContradictedSucceededRefundIsReservedAgain() {
-        Refund.Applied a = refund(RefundState.SUCCEEDED, 1).apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW);
+        Refund.Applied a =
+                refund(RefundState.SUCCEEDED, 1).apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW);
         assertEquals(RefundState.MANUAL_REVIEW, a.refund().state());
         assertEquals(new Refund.LedgerDelta(400, -400), a.ledger());
     }
@@ -64,7 +98,8 @@ class ContradictionTest {
     @Test
     void aContradictedRefundIsNotSettledByALaterAnswer() {
         Refund contradicted = refund(RefundState.PENDING, 1)
-                .apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW).refund();
+                .apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW)
+                .refund();
         Refund.Applied later = contradicted.apply(succeeded("400", "USD"), Cause.PSP, false, POLICY, NOW);
         assertEquals(RefundState.MANUAL_REVIEW, later.refund().state());
         assertNull(later.event());
@@ -81,17 +116,23 @@ class ContradictionTest {
     @Test
     void theOperatorRecordsWhatThePspRefundedAndTheLedgerFollows() {
         Refund contradicted = refund(RefundState.PENDING, 1)
-                .apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW).refund();
+                .apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW)
+                .refund();
         Refund.Applied resolved = contradicted.resolve(RefundState.SUCCEEDED, "checked", 300L, NOW);
         assertEquals(RefundState.SUCCEEDED, resolved.refund().state());
         assertEquals(Money.of(300, "USD"), resolved.refund().amount());
         assertEquals(new Refund.LedgerDelta(-400, 300), resolved.ledger());
         assertNull(resolved.refund().failure());
-        assertEquals("operator: the PSP refunded 300 of the 400 asked (USD minor units): checked",
+        assertEquals(
+                "operator: the PSP refunded 300 of the 400 asked (USD minor units): checked",
                 resolved.event().detail());
-        assertEquals(new Refund.LedgerDelta(-400, 400),
-                contradicted.resolve(RefundState.SUCCEEDED, "as asked", null, NOW).ledger());
-        assertThrows(RefundError.NotResolvable.class, () -> contradicted.resolve(RefundState.SUCCEEDED, "x", 401L, NOW));
+        assertEquals(
+                new Refund.LedgerDelta(-400, 400),
+                contradicted
+                        .resolve(RefundState.SUCCEEDED, "as asked", null, NOW)
+                        .ledger());
+        assertThrows(
+                RefundError.NotResolvable.class, () -> contradicted.resolve(RefundState.SUCCEEDED, "x", 401L, NOW));
         assertThrows(RefundError.NotResolvable.class, () -> contradicted.resolve(RefundState.FAILED, "x", 300L, NOW));
     }
 }

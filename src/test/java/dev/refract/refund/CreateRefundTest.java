@@ -20,7 +20,8 @@ class CreateRefundTest {
     void sameParametersSameFingerprint() {
         Map<String, String> a = new HashMap<>(Map.of("k1", "v1", "k2", "v2"));
         Map<String, String> b = new HashMap<>(Map.of("k2", "v2", "k1", "v1"));
-        assertEquals(command("r1", Money.of(100, "USD"), a).fingerprint(),
+        assertEquals(
+                command("r1", Money.of(100, "USD"), a).fingerprint(),
                 command("r1", Money.of(100, "USD"), b).fingerprint());
     }
 
@@ -29,14 +30,23 @@ class CreateRefundTest {
         String base = command("r1", Money.of(100, "USD"), Map.of()).fingerprint();
         assertNotEquals(base, command("r1", Money.of(101, "USD"), Map.of()).fingerprint());
         assertNotEquals(base, command("r1", null, Map.of()).fingerprint());
-        assertNotEquals(base, command("r1", Money.of(100, "USD"), Map.of("k", "v")).fingerprint());
+        assertNotEquals(
+                base, command("r1", Money.of(100, "USD"), Map.of("k", "v")).fingerprint());
         // length prefixes: moving a character from one field to the next is another request
-        assertNotEquals(command("r1", null, Map.of("ab", "c")).fingerprint(),
+        assertNotEquals(
+                command("r1", null, Map.of("ab", "c")).fingerprint(),
                 command("r1", null, Map.of("a", "bc")).fingerprint());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "has space", "slash/es", "ümlaut", "0123456789012345678901234567890123456789012345678901234567890123456789"})
+    @ValueSource(
+            strings = {
+                "",
+                "has space",
+                "slash/es",
+                "ümlaut",
+                "0123456789012345678901234567890123456789012345678901234567890123456789"
+            })
     void refusesBadMerchantRefundIds(String id) {
         RefundError e = assertThrows(RefundError.InvalidRequest.class, () -> command(id, null, Map.of()));
         assertEquals("merchant_refund_id", e.param());
@@ -56,9 +66,12 @@ class CreateRefundTest {
 
     @Test
     void refusesNonPositiveAmountsAndMixedCurrencies() {
-        RefundError zero = assertThrows(RefundError.InvalidRequest.class, () -> command("r", Money.of(0, "USD"), Map.of()));
+        RefundError zero =
+                assertThrows(RefundError.InvalidRequest.class, () -> command("r", Money.of(0, "USD"), Map.of()));
         assertEquals(ErrorCode.INVALID_AMOUNT, zero.code());
-        assertThrows(RefundError.CurrencyMismatch.class, () -> new CreateRefund("r", "sbx_1000_USD", null,
-                Money.of(1, "USD"), Money.of(1, "EUR"), null, null, null));
+        assertThrows(
+                RefundError.CurrencyMismatch.class,
+                () -> new CreateRefund(
+                        "r", "sbx_1000_USD", null, Money.of(1, "USD"), Money.of(1, "EUR"), null, null, null));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,15 +14,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MoneyTest {
 
     @ParameterizedTest(name = "{0} has exponent {1}")
-    @CsvSource({"USD,2", "EUR,2", "JPY,0", "KRW,0", "ISK,0", "CLP,0", "KWD,3", "BHD,3", "JOD,3", "OMR,3", "TND,3",
-            "CLF,4", "GBP,2"})
+    @CsvSource({
+        "USD,2", "EUR,2", "JPY,0", "KRW,0", "ISK,0", "CLP,0", "KWD,3", "BHD,3", "JOD,3", "OMR,3", "TND,3", "CLF,4",
+        "GBP,2"
+    })
     void knowsIso4217Exponents(String currency, int exponent) {
         assertEquals(exponent, Money.exponent(currency));
     }
 
     @ParameterizedTest(name = "{0} {1} is {2} in major units")
-    @CsvSource({"1050,USD,10.50", "500,JPY,500", "5120,KWD,5.120", "1,USD,0.01", "1,KWD,0.001",
-            "999999999999,ISK,999999999999", "9223372036854775807,USD,92233720368547758.07"})
+    @CsvSource({
+        "1050,USD,10.50",
+        "500,JPY,500",
+        "5120,KWD,5.120",
+        "1,USD,0.01",
+        "1,KWD,0.001",
+        "999999999999,ISK,999999999999",
+        "9223372036854775807,USD,92233720368547758.07"
+    })
     void convertsToMajorUnitsExactly(long minor, String currency, String major) {
         BigDecimal converted = Money.of(minor, currency).toMajor();
         assertEquals(new BigDecimal(major), converted);
@@ -47,12 +57,13 @@ class MoneyTest {
         assertThrows(IllegalArgumentException.class, () -> Money.of(1, code));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void addsAndSubtractsOnlyTheSameCurrency() {
         assertEquals(Money.of(1500, "USD"), Money.of(1000, "USD").plus(Money.of(500, "USD")));
         assertEquals(Money.of(500, "USD"), Money.of(1000, "USD").minus(Money.of(500, "USD")));
         assertThrows(IllegalArgumentException.class, () -> Money.of(1000, "USD").plus(Money.of(1, "EUR")));
-        assertThrows(ArithmeticException.class, () -> Money.of(Long.MAX_VALUE, "USD").plus(Money.of(1, "USD")));
+        assertThrows(
+                ArithmeticException.class, () -> Money.of(Long.MAX_VALUE, "USD").plus(Money.of(1, "USD")));
         assertThrows(IllegalArgumentException.class, () -> Money.of(-1, "USD"));
         assertTrue(Money.of(1, "USD").sameCurrency(Money.of(2, "USD")));
     }

@@ -37,12 +37,16 @@ class OwedTest {
         Owed named = Owed.by(event(RefundState.PENDING, RefundState.SUCCEEDED), WITH_WALLET);
         assertEquals("refund.succeeded", named.notificationType());
         assertEquals(Owed.WalletMove.ADJUSTMENT, named.wallet());
-        assertNull(Owed.by(event(RefundState.PENDING, RefundState.SUCCEEDED), Map.of()).wallet());
+        assertNull(Owed.by(event(RefundState.PENDING, RefundState.SUCCEEDED), Map.of())
+                .wallet());
     }
 
     @Test
     void aFailureAfterSuccessReversesTheWalletAndAPlainFailureDoesNot() {
-        assertEquals(Owed.WalletMove.REVERSAL, Owed.by(event(RefundState.SUCCEEDED, RefundState.FAILED), WITH_WALLET).wallet());
+        assertEquals(
+                Owed.WalletMove.REVERSAL,
+                Owed.by(event(RefundState.SUCCEEDED, RefundState.FAILED), WITH_WALLET)
+                        .wallet());
         Owed declined = Owed.by(event(RefundState.PENDING, RefundState.FAILED), WITH_WALLET);
         assertEquals("refund.failed", declined.notificationType());
         assertNull(declined.wallet());
@@ -55,7 +59,8 @@ class OwedTest {
 
     @Test
     void everyNotificationHasItsOwnId() {
-        assertTrue(!Owed.by(event(null, RefundState.RECEIVED), Map.of()).notificationId()
+        assertTrue(!Owed.by(event(null, RefundState.RECEIVED), Map.of())
+                .notificationId()
                 .equals(Owed.by(event(null, RefundState.RECEIVED), Map.of()).notificationId()));
     }
 }

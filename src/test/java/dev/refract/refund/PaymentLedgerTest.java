@@ -24,8 +24,8 @@ class PaymentLedgerTest {
     @Test
     void refusesMoreThanRemains() {
         PaymentLedger ledger = new PaymentLedger("USD", 10_000L, 6_000L, 0L);
-        RefundError e = assertThrows(RefundError.AmountExceedsRefundable.class,
-                () -> ledger.reserve(Money.of(6_000, "USD"), null));
+        RefundError e = assertThrows(
+                RefundError.AmountExceedsRefundable.class, () -> ledger.reserve(Money.of(6_000, "USD"), null));
         assertEquals("amount 6000 USD exceeds refundable 4000 USD", e.getMessage());
         assertEquals("amount", e.param());
     }
@@ -41,7 +41,8 @@ class PaymentLedgerTest {
     void refusesAnotherCurrency() {
         PaymentLedger ledger = new PaymentLedger("USD", 10_000L, 0L, 0L);
         assertThrows(RefundError.CurrencyMismatch.class, () -> ledger.reserve(Money.of(100, "EUR"), null));
-        assertThrows(RefundError.CurrencyMismatch.class,
+        assertThrows(
+                RefundError.CurrencyMismatch.class,
                 () -> PaymentLedger.EMPTY.reserve(Money.of(100, "EUR"), Money.of(1_000, "USD")));
     }
 

@@ -14,12 +14,33 @@ import org.junit.jupiter.api.Test;
 class RefundApplyTest {
 
     static final Instant NOW = Instant.parse("2026-01-20T15:30:00Z");
-    static final RetryPolicy POLICY = new RetryPolicy(Duration.ofSeconds(5), Duration.ofHours(1), 10,
-            Duration.ofSeconds(60), () -> 1.0);
+    static final RetryPolicy POLICY =
+            new RetryPolicy(Duration.ofSeconds(5), Duration.ofHours(1), 10, Duration.ofSeconds(60), () -> 1.0);
 
     static Refund refund(RefundState state, int attempts) {
-        return new Refund(1, "m", "r1", "sandbox", "sbx_1000_USD", null, state, null, Money.of(400, "USD"), null,
-                Map.of(), Map.of(), Map.of(), null, "fp", "rf_x", attempts, NOW, 3, NOW, NOW, false);
+        return new Refund(
+                1,
+                "m",
+                "r1",
+                "sandbox",
+                "sbx_1000_USD",
+                null,
+                state,
+                null,
+                Money.of(400, "USD"),
+                null,
+                Map.of(),
+                Map.of(),
+                Map.of(),
+                null,
+                "fp",
+                "rf_x",
+                attempts,
+                NOW,
+                3,
+                NOW,
+                NOW,
+                false);
     }
 
     @Test
@@ -36,9 +57,14 @@ class RefundApplyTest {
 
     @Test
     void declineReleasesTheReservationAndKeepsThePspsWords() {
-        Refund.Applied a = refund(RefundState.UNKNOWN, 2).apply(
-                Outcome.Declined.of(ErrorCode.REFUND_FAILED, "nope", "charge_disputed", "The charge is disputed"),
-                Cause.JANITOR, true, POLICY, NOW);
+        Refund.Applied a = refund(RefundState.UNKNOWN, 2)
+                .apply(
+                        Outcome.Declined.of(
+                                ErrorCode.REFUND_FAILED, "nope", "charge_disputed", "The charge is disputed"),
+                        Cause.JANITOR,
+                        true,
+                        POLICY,
+                        NOW);
         assertEquals(RefundState.FAILED, a.refund().state());
         assertEquals(new Refund.LedgerDelta(-400, 0), a.ledger());
         assertEquals("charge_disputed", a.refund().failure().connectorCode());
@@ -47,8 +73,8 @@ class RefundApplyTest {
 
     @Test
     void failureAfterSuccessGivesTheRefundedAmountBack() {
-        Outcome returned = new Outcome.Declined(ErrorCode.REFUND_RETURNED, "returned", "RETURNED", null, null, "RETURNED",
-                true, Map.of());
+        Outcome returned = new Outcome.Declined(
+                ErrorCode.REFUND_RETURNED, "returned", "RETURNED", null, null, "RETURNED", true, Map.of());
         Refund.Applied a = refund(RefundState.SUCCEEDED, 1).apply(returned, Cause.SYNC, false, POLICY, NOW);
         assertEquals(RefundState.FAILED, a.refund().state());
         assertEquals(new Refund.LedgerDelta(0, -400), a.ledger());
@@ -56,8 +82,8 @@ class RefundApplyTest {
 
     @Test
     void unknownOutcomeSchedulesAResendWithBackoff() {
-        Refund.Applied a = refund(RefundState.RECEIVED, 0).apply(new Outcome.Unknown("timeout"), Cause.PSP, true,
-                POLICY, NOW);
+        Refund.Applied a =
+                refund(RefundState.RECEIVED, 0).apply(new Outcome.Unknown("timeout"), Cause.PSP, true, POLICY, NOW);
         assertEquals(RefundState.UNKNOWN, a.refund().state());
         assertEquals(RefundStatus.PENDING, a.refund().status());
         assertEquals(NOW.plusSeconds(5), a.refund().nextActionAt());
@@ -67,8 +93,8 @@ class RefundApplyTest {
 
     @Test
     void ignoredOutcomeStillCountsTheAttemptAndReschedules() {
-        Refund.Applied a = refund(RefundState.UNKNOWN, 3).apply(new Outcome.NotSent("refused"), Cause.JANITOR, true,
-                POLICY, NOW);
+        Refund.Applied a =
+                refund(RefundState.UNKNOWN, 3).apply(new Outcome.NotSent("refused"), Cause.JANITOR, true, POLICY, NOW);
         assertEquals(RefundState.UNKNOWN, a.refund().state());
         assertEquals(4, a.refund().attempts());
         assertEquals(NOW.plusSeconds(40), a.refund().nextActionAt());

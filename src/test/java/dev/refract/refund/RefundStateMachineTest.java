@@ -3,7 +3,10 @@ package dev.refract.refund;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,8 +19,8 @@ class RefundStateMachineTest {
     static final Outcome SUCCEEDED = new Outcome.Succeeded("re_1", "succeeded", Map.of());
     static final Outcome PENDING = new Outcome.Pending("re_1", "pending", Map.of());
     static final Outcome DECLINED = Outcome.Declined.of(ErrorCode.REFUND_FAILED, "declined", "x", "y");
-    static final Outcome REVERSAL = new Outcome.Declined(ErrorCode.REFUND_RETURNED, "returned", "RETURNED", null, "re_1",
-            "RETURNED", true, Map.of());
+    static final Outcome REVERSAL = new Outcome.Declined(
+            ErrorCode.REFUND_RETURNED, "returned", "RETURNED", null, "re_1", "RETURNED", true, Map.of());
     static final Outcome NOT_FOUND = new Outcome.NotFound("resource_missing", "no such payment");
     static final Outcome NOT_SENT = new Outcome.NotSent("connection refused");
     static final Outcome UNKNOWN = new Outcome.Unknown("timeout");
@@ -32,7 +35,6 @@ class RefundStateMachineTest {
                 Arguments.of(RefundState.RECEIVED, NOT_SENT, RefundState.RECEIVED, false),
                 Arguments.of(RefundState.RECEIVED, UNKNOWN, RefundState.UNKNOWN, true),
                 Arguments.of(RefundState.RECEIVED, REVERSAL, RefundState.FAILED, true),
-
                 Arguments.of(RefundState.UNKNOWN, SUCCEEDED, RefundState.SUCCEEDED, true),
                 Arguments.of(RefundState.UNKNOWN, PENDING, RefundState.PENDING, true),
                 Arguments.of(RefundState.UNKNOWN, DECLINED, RefundState.FAILED, true),
@@ -41,7 +43,6 @@ class RefundStateMachineTest {
                 Arguments.of(RefundState.UNKNOWN, UNKNOWN, RefundState.UNKNOWN, false),
                 Arguments.of(RefundState.UNKNOWN, NOT_FOUND, RefundState.FAILED, true),
                 Arguments.of(RefundState.UNKNOWN, REVERSAL, RefundState.FAILED, true),
-
                 Arguments.of(RefundState.PENDING, SUCCEEDED, RefundState.SUCCEEDED, true),
                 Arguments.of(RefundState.PENDING, PENDING, RefundState.PENDING, true),
                 Arguments.of(RefundState.PENDING, DECLINED, RefundState.FAILED, true),
@@ -77,19 +78,19 @@ class RefundStateMachineTest {
                 Arguments.of(RefundState.MANUAL_REVIEW, REVERSAL, RefundState.FAILED, true));
     }
 
-    static final java.util.List<Outcome> OUTCOMES = java.util.List.of(SUCCEEDED, PENDING, DECLINED, REVERSAL, NOT_FOUND,
-            NOT_SENT, UNKNOWN);
+    static final List<Outcome> OUTCOMES = List.of(SUCCEEDED, PENDING, DECLINED, REVERSAL, NOT_FOUND, NOT_SENT, UNKNOWN);
 
     @Test
     void theTableHasEveryStateWithEveryKindOfOutcomeOnce() {
-        java.util.List<String> rows = table().map(a -> a.get()[0] + " + " + OUTCOMES.indexOf(a.get()[1])).toList();
-        java.util.Set<String> every = new java.util.TreeSet<>();
+        List<String> rows = table().map(a -> a.get()[0] + " + " + OUTCOMES.indexOf(a.get()[1]))
+                .toList();
+        Set<String> every = new TreeSet<>();
         for (RefundState state : RefundState.values()) {
             for (int i = 0; i < OUTCOMES.size(); i++) {
                 every.add(state + " + " + i);
             }
         }
-        assertEquals(every, new java.util.TreeSet<>(rows));
+        assertEquals(every, new TreeSet<>(rows));
         assertEquals(every.size(), rows.size(), "no pair twice");
     }
 

@@ -47,8 +47,11 @@ class KillNineIT {
         AppInstance victim = AppInstance.start("killed-instance", config);
 
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_kill\"}}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"sk_test_kill\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then()
+                .statusCode(200);
         String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         // Stripe takes 700 ms to answer: the kill lands while every create waits for it
         for (int i = 0; i < REFUNDS; i++) {
@@ -58,12 +61,18 @@ class KillNineIT {
         ExecutorService clients = Executors.newFixedThreadPool(REFUNDS);
         List<Future<Integer>> answers = new ArrayList<>();
         for (int i = 0; i < REFUNDS; i++) {
-            String body = Api.body("kill_" + i, payment(tag, i), 100L, "USD",
+            String body = Api.body(
+                    "kill_" + i,
+                    payment(tag, i),
+                    100L,
+                    "USD",
                     "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}");
-            answers.add(clients.submit(() -> victim.as(m.apiKey()).body(body).post("/v1/refunds").statusCode()));
+            answers.add(clients.submit(
+                    () -> victim.as(m.apiKey()).body(body).post("/v1/refunds").statusCode()));
         }
         // kill once some refunds are recorded and waiting for the PSP
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> Db.count("select count(*) from refunds where merchant_id = ?", m.id()) >= 5);
         victim.kill();
         List<String> answered = new ArrayList<>();
@@ -81,22 +90,33 @@ class KillNineIT {
         long recorded = Db.count("select count(*) from refunds where merchant_id = ?", m.id());
         assertTrue(recorded > 0, "refunds were recorded before the kill");
         // the surviving instance settles every recorded refund
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(recorded, Db.count(
-                "select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'", m.id())));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertEquals(
+                        recorded,
+                        Db.count(
+                                "select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'", m.id())));
         for (String id : answered) {
-            assertEquals(1, Db.count("select count(*) from refunds where merchant_id = ? and merchant_refund_id = ?",
-                    m.id(), id), id + " was answered 200, so it must be there");
+            assertEquals(
+                    1,
+                    Db.count(
+                            "select count(*) from refunds where merchant_id = ? and merchant_refund_id = ?",
+                            m.id(),
+                            id),
+                    id + " was answered 200, so it must be there");
         }
         // every call Stripe saw for a refund carried that refund's one key, and Stripe's books show one refund for
         // each recorded one and none for the others
         for (int i = 0; i < REFUNDS; i++) {
             String payment = payment(tag, i);
-            long stored = Db.count("select count(*) from refunds where merchant_id = ? and merchant_refund_id = ?",
-                    m.id(), "kill_" + i);
+            long stored = Db.count(
+                    "select count(*) from refunds where merchant_id = ? and merchant_refund_id = ?",
+                    m.id(),
+                    "kill_" + i);
             assertEquals(stored, StripeStandIn.refundsMade(payment), "kill_" + i + ": refunds at Stripe");
             String key = Refund.pspReferenceFor(m.id(), "kill_" + i);
-            List<LoggedRequest> calls = PspStandIn.server().findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds"))
-                    .withRequestBody(matching(".*payment_intent=" + payment + "(&.*)?")));
+            List<LoggedRequest> calls = PspStandIn.server()
+                    .findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds"))
+                            .withRequestBody(matching(".*payment_intent=" + payment + "(&.*)?")));
             assertTrue(calls.size() >= stored);
             for (LoggedRequest call : calls) {
                 assertEquals(key, call.getHeader("Idempotency-Key"));

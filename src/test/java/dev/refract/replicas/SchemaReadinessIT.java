@@ -28,19 +28,25 @@ class SchemaReadinessIT {
         String database = "fresh_" + System.nanoTime();
         Db.execute("CREATE DATABASE " + database);
         Map<String, String> config = new HashMap<>(PostgresResource.datasourceOn(PostgresResource.port()));
-        config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + PostgresResource.port() + "/" + database);
-        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + PostgresResource.port() + "/" + database);
+        config.put(
+                "quarkus.datasource.reactive.url",
+                "postgresql://localhost:" + PostgresResource.port() + "/" + database);
+        config.put(
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://localhost:" + PostgresResource.port() + "/" + database);
         config.put("quarkus.flyway.migrate-at-start", "false");
         config.put("refract.janitor.enabled", "false");
         config.put("refract.outbox.enabled", "false");
 
         try (AppInstance replica = AppInstance.launch("schema-replica", config)) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
                     .until(() -> replica.given().get("/q/health/live").statusCode() == 200);
             Response ready = replica.given().get("/q/health/ready");
             assertEquals(503, ready.statusCode());
             assertEquals("DOWN", ready.path("checks.find { it.name == 'Database schema' }.status"));
-            assertEquals("the database has no schema yet: run refract migrate",
+            assertEquals(
+                    "the database has no schema yet: run refract migrate",
                     ready.path("checks.find { it.name == 'Database schema' }.data.reason"));
 
             Map<String, String> migrateJob = new HashMap<>(config);

@@ -13,16 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.stripe.net.Webhook;
 import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
+import dev.refract.support.AppInstance;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
+import dev.refract.support.StripeStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import com.stripe.net.Webhook;
-import dev.refract.support.AppInstance;
-import dev.refract.support.StripeStandIn;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
@@ -76,43 +76,71 @@ class TwoReplicasIT {
     @Test
     void bothInstancesShareTheWorkWithoutDoingAnyItemTwiceOrLosingOne() throws IOException {
         String hooks = "/merchant-hooks/replicas-" + System.nanoTime();
-        PspStandIn.server().stubFor(post(urlEqualTo(hooks)).willReturn(aResponse().withStatus(200)));
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(hooks)).willReturn(aResponse().withStatus(200)));
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_replicas\"}}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
-        Api.admin().body("{\"webhook_url\":\"http://localhost:" + PspStandIn.server().port() + hooks + "\","
-                + "\"webhook_secret\":\"whsec_replicas\"}").put("/admin/v1/merchants/" + m.id()).then().statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"sk_test_replicas\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then()
+                .statusCode(200);
+        Api.admin()
+                .body("{\"webhook_url\":\"http://localhost:"
+                        + PspStandIn.server().port() + hooks + "\"," + "\"webhook_secret\":\"whsec_replicas\"}")
+                .put("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(200);
 
         List<String> stripeIds = new ArrayList<>();
         for (int i = 0; i < REFUNDS; i++) {
-            String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-            String reId = "re_rep_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            String payment =
+                    "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+            String reId =
+                    "re_rep_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             stripeIds.add(reId);
-            PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing(payment))
-                    .willReturn(okJson("{\"id\":\"" + reId + "\",\"object\":\"refund\",\"status\":\"pending\"}")));
-            PspStandIn.server().stubFor(get(urlEqualTo("/stripe/v1/refunds/" + reId))
-                    .willReturn(okJson("{\"id\":\"" + reId + "\",\"object\":\"refund\",\"status\":\"succeeded\"}")));
-            m.create(Api.body("rep_" + i, payment, 100L, "USD",
-                    "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}")).then().statusCode(200);
+            PspStandIn.server()
+                    .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
+                            .withRequestBody(containing(payment))
+                            .willReturn(
+                                    okJson("{\"id\":\"" + reId + "\",\"object\":\"refund\",\"status\":\"pending\"}")));
+            PspStandIn.server()
+                    .stubFor(get(urlEqualTo("/stripe/v1/refunds/" + reId))
+                            .willReturn(okJson(
+                                    "{\"id\":\"" + reId + "\",\"object\":\"refund\",\"status\":\"succeeded\"}")));
+            m.create(Api.body(
+                            "rep_" + i,
+                            payment,
+                            100L,
+                            "USD",
+                            "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                    .then()
+                    .statusCode(200);
         }
 
         // none lost: every refund settled by one janitor or the other, every notification delivered
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertEquals(REFUNDS, Db.count("select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'",
-                    m.id()));
-            assertEquals(0, Db.count("select count(*) from outbox where merchant_id = ? and delivered_at is null",
-                    m.id()));
+            assertEquals(
+                    REFUNDS,
+                    Db.count("select count(*) from refunds where merchant_id = ? and state = 'SUCCEEDED'", m.id()));
+            assertEquals(
+                    0, Db.count("select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id()));
         });
         // none twice: one status sync per refund at Stripe, one delivery per notification
         for (String reId : stripeIds) {
-            assertEquals(1, PspStandIn.server().findAll(getRequestedFor(urlEqualTo("/stripe/v1/refunds/" + reId))).size(),
+            assertEquals(
+                    1,
+                    PspStandIn.server()
+                            .findAll(getRequestedFor(urlEqualTo("/stripe/v1/refunds/" + reId)))
+                            .size(),
                     "refund " + reId + " was synced by both instances");
         }
         List<LoggedRequest> deliveries = PspStandIn.server().findAll(postRequestedFor(urlEqualTo(hooks)));
-        Map<String, Long> perEvent = deliveries.stream().collect(Collectors.groupingBy(
-                r -> WireJson.tree(r.getBodyAsString()).path("id").asText(), Collectors.counting()));
+        Map<String, Long> perEvent = deliveries.stream()
+                .collect(Collectors.groupingBy(
+                        r -> WireJson.tree(r.getBodyAsString()).path("id").asText(), Collectors.counting()));
         assertEquals(2L * REFUNDS, perEvent.size(), "pending and succeeded for each refund");
-        perEvent.forEach((event, count) -> assertEquals(1L, count, "event " + event + " delivered " + count + " times"));
+        perEvent.forEach(
+                (event, count) -> assertEquals(1L, count, "event " + event + " delivered " + count + " times"));
 
         // the second instance ran beside the first throughout (which of them worked which item is up to the claims)
         String secondOutput = second.output();
@@ -129,15 +157,19 @@ class TwoReplicasIT {
         String payment = paymentIntent();
         StripeStandIn.capture(payment, 1_000);
         String same = Api.body("twice", payment, 400L, "USD", PAID_1000);
-        List<Integer> statuses = race(20, i -> on(i, m).body(same).post("/v1/refunds").statusCode());
+        List<Integer> statuses =
+                race(20, i -> on(i, m).body(same).post("/v1/refunds").statusCode());
         assertEquals(Collections.nCopies(20, 200), statuses, "one refund, the others its replays");
         assertEquals(1, StripeStandIn.refundsMade(payment), "Stripe was asked to refund it once");
         assertEquals(1, Db.count("select count(*) from refunds where merchant_id = ?", m.id()));
 
         String shared = paymentIntent();
         StripeStandIn.capture(shared, 1_000);
-        statuses = race(10, i -> on(i, m).body(Api.body("part_" + i, shared, 200L, "USD", PAID_1000))
-                .post("/v1/refunds").statusCode());
+        statuses = race(
+                10,
+                i -> on(i, m).body(Api.body("part_" + i, shared, 200L, "USD", PAID_1000))
+                        .post("/v1/refunds")
+                        .statusCode());
         assertEquals(5, Collections.frequency(statuses, 200), statuses.toString());
         assertEquals(5, Collections.frequency(statuses, 422), statuses.toString());
         assertEquals(5, StripeStandIn.refundsMade(shared));
@@ -150,9 +182,14 @@ class TwoReplicasIT {
     void theSameWebhooksDeliveredToBothInstancesAtOnceApplyOnceAndNotifyOnce() throws Exception {
         Api.TestMerchant m = stripeMerchant();
         String hooks = "/merchant-hooks/race-" + System.nanoTime();
-        PspStandIn.server().stubFor(post(urlEqualTo(hooks)).willReturn(aResponse().withStatus(200)));
-        Api.admin().body("{\"webhook_url\":\"http://localhost:" + PspStandIn.server().port() + hooks + "\","
-                + "\"webhook_secret\":\"whsec_merchant_race\"}").put("/admin/v1/merchants/" + m.id()).then().statusCode(200);
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(hooks)).willReturn(aResponse().withStatus(200)));
+        Api.admin()
+                .body("{\"webhook_url\":\"http://localhost:"
+                        + PspStandIn.server().port() + hooks + "\"," + "\"webhook_secret\":\"whsec_merchant_race\"}")
+                .put("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(200);
         String payment = paymentIntent();
         StripeStandIn.capture(payment, 1_000);
         m.create(Api.body("hooked", payment, 500L, "USD", PAID_1000)).then().statusCode(200);
@@ -163,27 +200,50 @@ class TwoReplicasIT {
         String firstSignature = Webhook.Signature.generateSignatureHeader(first, SECRET);
         String secondSignature = Webhook.Signature.generateSignatureHeader(second, SECRET);
 
-        List<Integer> statuses = race(12, i -> (i % 2 == 0 ? RestAssured.given() : TwoReplicasIT.second.given())
-                .contentType("application/json")
-                .header("Stripe-Signature", i % 3 == 0 ? secondSignature : firstSignature)
-                .body(i % 3 == 0 ? second : first).post("/webhooks/" + m.id() + "/stripe").statusCode());
+        List<Integer> statuses = race(
+                12,
+                i -> (i % 2 == 0 ? RestAssured.given() : TwoReplicasIT.second.given())
+                        .contentType("application/json")
+                        .header("Stripe-Signature", i % 3 == 0 ? secondSignature : firstSignature)
+                        .body(i % 3 == 0 ? second : first)
+                        .post("/webhooks/" + m.id() + "/stripe")
+                        .statusCode());
         assertEquals(Collections.nCopies(12, 200), statuses);
         assertEquals(2, Db.count("select count(*) from webhook_events where merchant_id = ?", m.id()));
-        assertEquals(1, Db.count("select count(*) from refund_events e join refunds r on r.id = e.refund_id "
-                + "where r.merchant_id = ? and e.to_state = 'SUCCEEDED'", m.id()), "applied once");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(0, Db.count(
-                "select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id())));
-        assertEquals(1, Db.count("select count(*) from outbox where merchant_id = ? and event_type = 'refund.succeeded'",
-                m.id()), "the merchant is told once");
+        assertEquals(
+                1,
+                Db.count(
+                        "select count(*) from refund_events e join refunds r on r.id = e.refund_id "
+                                + "where r.merchant_id = ? and e.to_state = 'SUCCEEDED'",
+                        m.id()),
+                "applied once");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        0,
+                        Db.count(
+                                "select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id())));
+        assertEquals(
+                1,
+                Db.count(
+                        "select count(*) from outbox where merchant_id = ? and event_type = 'refund.succeeded'",
+                        m.id()),
+                "the merchant is told once");
         List<LoggedRequest> told = PspStandIn.server().findAll(postRequestedFor(urlEqualTo(hooks)));
-        assertEquals(1, told.stream().filter(r -> r.getBodyAsString().contains("refund.succeeded")).count());
+        assertEquals(
+                1,
+                told.stream()
+                        .filter(r -> r.getBodyAsString().contains("refund.succeeded"))
+                        .count());
         Db.assertLedgerConsistent(m.id(), payment);
     }
 
     static Api.TestMerchant stripeMerchant() {
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_race\"},\"webhook_secret\":\"" + SECRET + "\"}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"sk_test_race\"},\"webhook_secret\":\"" + SECRET + "\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then()
+                .statusCode(200);
         return m;
     }
 
@@ -198,7 +258,8 @@ class TwoReplicasIT {
 
     static String event(String eventId, String reId, String payment) {
         return "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"api_version\":\"2024-06-20\",\"created\":"
-                + Instant.now().getEpochSecond() + ",\"livemode\":false,\"type\":\"refund.updated\",\"data\":{\"object\":"
+                + Instant.now().getEpochSecond()
+                + ",\"livemode\":false,\"type\":\"refund.updated\",\"data\":{\"object\":"
                 + "{\"id\":\"" + reId + "\",\"object\":\"refund\",\"amount\":500,\"currency\":\"usd\","
                 + "\"payment_intent\":\"" + payment + "\",\"status\":\"succeeded\",\"metadata\":{}}}}";
     }

@@ -28,10 +28,15 @@ class DatabaseDownTest {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + closed + "/postgres",
-                    "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + closed + "/postgres",
-                    "quarkus.flyway.migrate-at-start", "false",
-                    "quarkus.hibernate-orm.database.version-check.enabled", "false");
+            return Map.of(
+                    "quarkus.datasource.reactive.url",
+                    "postgresql://127.0.0.1:" + closed + "/postgres",
+                    "quarkus.datasource.jdbc.url",
+                    "jdbc:postgresql://127.0.0.1:" + closed + "/postgres",
+                    "quarkus.flyway.migrate-at-start",
+                    "false",
+                    "quarkus.hibernate-orm.database.version-check.enabled",
+                    "false");
         }
     }
 
@@ -39,14 +44,20 @@ class DatabaseDownTest {
     void notReadyAnd503ForNewWork() {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
-        given().header("Authorization", "Bearer rk_any").contentType("application/json")
+        given().header("Authorization", "Bearer rk_any")
+                .contentType("application/json")
                 .body("{\"merchant_refund_id\":\"r1\",\"connector_transaction_id\":\"sbx_100_USD\"}")
                 .post("/v1/refunds")
-                .then().statusCode(503)
+                .then()
+                .statusCode(503)
                 .header("Retry-After", equalTo("5"))
                 .body("error.code", equalTo("service_unavailable"));
-        given().header("Authorization", "Bearer test-admin-token").contentType("application/json")
-                .body("{\"merchant_id\":\"m_x\",\"name\":\"x\"}").post("/admin/v1/merchants")
-                .then().statusCode(503).body("error.code", equalTo("service_unavailable"));
+        given().header("Authorization", "Bearer test-admin-token")
+                .contentType("application/json")
+                .body("{\"merchant_id\":\"m_x\",\"name\":\"x\"}")
+                .post("/admin/v1/merchants")
+                .then()
+                .statusCode(503)
+                .body("error.code", equalTo("service_unavailable"));
     }
 }

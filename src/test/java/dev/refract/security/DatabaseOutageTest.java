@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refract.support.Api;
-import dev.refract.support.Workers;
 import dev.refract.support.PostgresResource;
+import dev.refract.support.Workers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -59,15 +59,18 @@ class DatabaseOutageTest {
     }
 
     static void admin(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port() + "/template1",
-                "postgres", "postgres"); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + port() + "/template1", "postgres", "postgres");
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
     static long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port() + "/postgres",
-                "postgres", "postgres"); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + port() + "/postgres", "postgres", "postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -84,12 +87,19 @@ class DatabaseOutageTest {
                 admin("select pg_terminate_backend(pid) from pg_stat_activity where datname = 'postgres'");
             }
             if (i == 40) {
-                assertEquals(503, given().get("/q/health/ready").statusCode(), "not ready while the database is away; "
-                        + "own database on " + port() + ", refused so far " + refused);
+                assertEquals(
+                        503,
+                        given().get("/q/health/ready").statusCode(),
+                        "not ready while the database is away; " + "own database on " + port() + ", refused so far "
+                                + refused);
                 admin("alter database postgres with allow_connections true");
             }
             String id = "outage_" + i;
-            Response r = m.create(Api.body(id, Api.payment(10_000, "USD"), 100L, "USD",
+            Response r = m.create(Api.body(
+                    id,
+                    Api.payment(10_000, "USD"),
+                    100L,
+                    "USD",
                     "\"connector_options\":{\"sandbox_outcome\":\"pending\",\"sandbox_settle_ms\":0}"));
             if (r.statusCode() == 200) {
                 accepted.add(id);
@@ -102,12 +112,14 @@ class DatabaseOutageTest {
         assertTrue(refused >= 15, "the outage refused work: " + refused);
         assertTrue(accepted.size() >= 35, "before and after it, work was accepted: " + accepted.size());
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
         // every accepted refund is there exactly once, none of the refused ones is, and the janitor settles them all
         await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() -> {
             Workers.janitor();
-            assertEquals(accepted.size(), count("select count(*) from refunds where merchant_id = '" + m.id()
-                    + "' and state = 'SUCCEEDED'"));
+            assertEquals(
+                    accepted.size(),
+                    count("select count(*) from refunds where merchant_id = '" + m.id() + "' and state = 'SUCCEEDED'"));
         });
         assertEquals(accepted.size(), count("select count(*) from refunds where merchant_id = '" + m.id() + "'"));
     }

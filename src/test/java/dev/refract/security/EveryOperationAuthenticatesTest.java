@@ -15,6 +15,7 @@ import io.restassured.specification.RequestSpecification;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -31,11 +32,11 @@ class EveryOperationAuthenticatesTest {
 
     static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
-    record Operation(String method, String path) {
-    }
+    record Operation(String method, String path) {}
 
     static List<Operation> operations() throws Exception {
-        JsonNode doc = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString());
+        JsonNode doc = new ObjectMapper()
+                .readTree(given().queryParam("format", "json").get("/q/openapi").asString());
         List<Operation> operations = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
@@ -62,19 +63,22 @@ class EveryOperationAuthenticatesTest {
         if (!op.method().equals("get") && !op.method().equals("delete")) {
             request.body("{}");
         }
-        return request.request(op.method().toUpperCase(java.util.Locale.ROOT), concrete(op.path()));
+        return request.request(op.method().toUpperCase(Locale.ROOT), concrete(op.path()));
     }
 
     @Test
     void everyMerchantAndAdminOperationRefusesAMissingOrWrongCredential() throws Exception {
         Api.TestMerchant merchant = Api.newMerchant();
         List<Operation> operations = operations();
-        List<Operation> merchantOps = operations.stream().filter(o -> o.path().startsWith("/v1/")).toList();
-        List<Operation> adminOps = operations.stream().filter(o -> o.path().startsWith("/admin/")).toList();
+        List<Operation> merchantOps =
+                operations.stream().filter(o -> o.path().startsWith("/v1/")).toList();
+        List<Operation> adminOps =
+                operations.stream().filter(o -> o.path().startsWith("/admin/")).toList();
         assertTrue(merchantOps.size() >= 5, "the merchant API is in the document: " + operations);
         assertTrue(adminOps.size() >= 6, "the admin API is in the document: " + operations);
         List<Operation> others = operations.stream()
-                .filter(o -> !o.path().startsWith("/v1/") && !o.path().startsWith("/admin/")
+                .filter(o -> !o.path().startsWith("/v1/")
+                        && !o.path().startsWith("/admin/")
                         && !o.path().startsWith("/webhooks/"))
                 .toList();
         assertEquals(List.of(), others, "every published operation is the merchant's, the operator's or a PSP's");
@@ -94,7 +98,7 @@ class EveryOperationAuthenticatesTest {
 
     static void assertRefused(Operation op, String authorization) {
         Response response = send(op, authorization);
-        String what = op.method().toUpperCase(java.util.Locale.ROOT) + " " + op.path() + " with "
+        String what = op.method().toUpperCase(Locale.ROOT) + " " + op.path() + " with "
                 + (authorization == null ? "no credential" : "'" + authorization + "'");
         assertEquals(401, response.statusCode(), what + ": " + response.asString());
         assertEquals("authentication_error", response.jsonPath().getString("error.type"), what);

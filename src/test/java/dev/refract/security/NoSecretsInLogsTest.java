@@ -29,24 +29,45 @@ class NoSecretsInLogsTest {
         Api.TestMerchant m = Api.newMerchant();
         String pspKey = "sk_test_LOGCANARY_7f3a9c";
         String hookSecret = "whsec_LOGCANARY_51d2e8";
-        Api.admin().body("{\"credentials\":{\"api_key\":\"" + pspKey + "\"},\"webhook_secret\":\"" + hookSecret + "\"}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"" + pspKey + "\"},\"webhook_secret\":\"" + hookSecret + "\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then()
+                .statusCode(200);
         // failures that a careless implementation would log with their inputs
-        RestAssured.given().header("Authorization", "Bearer rk_LOGCANARY_wrongkey").get("/v1/refunds").then().statusCode(401);
-        RestAssured.given().header("Authorization", "Bearer admin_LOGCANARY_wrong").get("/admin/v1/merchants/" + m.id())
-                .then().statusCode(401);
-        RestAssured.given().body("{\"id\":\"evt_1\",\"type\":\"refund.updated\"}")
+        RestAssured.given()
+                .header("Authorization", "Bearer rk_LOGCANARY_wrongkey")
+                .get("/v1/refunds")
+                .then()
+                .statusCode(401);
+        RestAssured.given()
+                .header("Authorization", "Bearer admin_LOGCANARY_wrong")
+                .get("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(401);
+        RestAssured.given()
+                .body("{\"id\":\"evt_1\",\"type\":\"refund.updated\"}")
                 .header("Stripe-Signature", "t=1,v1=" + "ab".repeat(32))
-                .post("/webhooks/" + m.id() + "/stripe").then().statusCode(401);
+                .post("/webhooks/" + m.id() + "/stripe")
+                .then()
+                .statusCode(401);
         // a real PSP call with the credentials (the stand-in knows no such payment and declines)
-        m.create(Api.body(Api.refundId(), "pi_LOGCANARY", 100L, "USD",
-                "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}")).then().statusCode(402);
+        m.create(Api.body(
+                        Api.refundId(),
+                        "pi_LOGCANARY",
+                        100L,
+                        "USD",
+                        "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(402);
 
         Path log = Path.of("target", "refract-test.log");
         assertTrue(Files.exists(log), "the test profile writes a log file");
         String text = Files.readString(log);
         assertTrue(text.contains("refused a stripe webhook"), "the log did record the refused webhook");
-        Secrets.assertNoneIn(text, "the test log",
+        Secrets.assertNoneIn(
+                text,
+                "the test log",
                 List.of(m.apiKey(), pspKey, hookSecret, "rk_LOGCANARY_wrongkey", "admin_LOGCANARY_wrong"));
     }
 }

@@ -47,7 +47,13 @@ class RateLimitTest {
         // guessing keys is throttled per guessed key as well, before any lookup
         int unknown = 0;
         for (int i = 0; i < 8; i++) {
-            unknown += RestAssured.given().header("Authorization", "Bearer rk_guess").get("/v1/refunds").statusCode() == 429 ? 1 : 0;
+            unknown += RestAssured.given()
+                                    .header("Authorization", "Bearer rk_guess")
+                                    .get("/v1/refunds")
+                                    .statusCode()
+                            == 429
+                    ? 1
+                    : 0;
         }
         assertTrue(unknown >= 2);
     }

@@ -18,6 +18,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.net.SocketException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,14 +44,22 @@ class DatabaseDownShapesTest {
     }
 
     static Pool pool(int port) {
-        return Pool.pool(vertx, new PgConnectOptions().setHost("localhost").setPort(port).setDatabase("postgres")
-                .setUser("postgres").setPassword("postgres").setConnectTimeout(2_000), new PoolOptions().setMaxSize(2));
+        return Pool.pool(
+                vertx,
+                new PgConnectOptions()
+                        .setHost("localhost")
+                        .setPort(port)
+                        .setDatabase("postgres")
+                        .setUser("postgres")
+                        .setPassword("postgres")
+                        .setConnectTimeout(2_000),
+                new PoolOptions().setMaxSize(2));
     }
 
     static Throwable failureOf(Future<?> future) throws Exception {
         try {
             future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return e.getCause();
         }
         throw new AssertionError("expected a failure");
@@ -73,12 +82,27 @@ class DatabaseDownShapesTest {
         Pool pool = pool(PostgresResource.port());
         Pool killer = pool(PostgresResource.port());
         try {
-            SqlConnection victim = pool.getConnection().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            int pid = victim.query("select pg_backend_pid()").execute()
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getInteger(0);
+            SqlConnection victim = pool.getConnection()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            int pid = victim.query("select pg_backend_pid()")
+                    .execute()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS)
+                    .iterator()
+                    .next()
+                    .getInteger(0);
             Future<?> sleeping = victim.query("select pg_sleep(30)").execute();
-            boolean terminated = killer.preparedQuery("select pg_terminate_backend($1)").execute(Tuple.of(pid))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getBoolean(0);
+            boolean terminated = killer.preparedQuery("select pg_terminate_backend($1)")
+                    .execute(Tuple.of(pid))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS)
+                    .iterator()
+                    .next()
+                    .getBoolean(0);
             assertTrue(terminated);
             Throwable failure = failureOf(sleeping);
             assertTrue(DatabaseDown.isDatabaseDown(failure), failure.toString());
@@ -110,13 +134,16 @@ class DatabaseDownShapesTest {
     void theShapesOfALostConnectionAreEachAnOutage() {
         assertTrue(DatabaseDown.isDatabaseDown(
                 new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
-        assertTrue(DatabaseDown.isDatabaseDown(new NoStackTraceThrowable(
-                "Pending requests failed to be sent due to connection has been closed.")));
+        assertTrue(DatabaseDown.isDatabaseDown(
+                new NoStackTraceThrowable("Pending requests failed to be sent due to connection has been closed.")));
         assertTrue(DatabaseDown.isDatabaseDown(new VertxException(
-                "Pending requests failed to be sent due to connection has been closed.", new SocketException("Connection reset"))));
+                "Pending requests failed to be sent due to connection has been closed.",
+                new SocketException("Connection reset"))));
         assertTrue(DatabaseDown.isDatabaseDown(new RuntimeException(new SocketException("Connection reset"))));
-        assertTrue(DatabaseDown.isDatabaseDown(new PgException("the database system is shutting down", "FATAL", "57P03", null)));
-        assertTrue(DatabaseDown.isDatabaseDown(new PgException("sorry, too many clients already", "FATAL", "53300", null)));
+        assertTrue(DatabaseDown.isDatabaseDown(
+                new PgException("the database system is shutting down", "FATAL", "57P03", null)));
+        assertTrue(DatabaseDown.isDatabaseDown(
+                new PgException("sorry, too many clients already", "FATAL", "53300", null)));
         assertFalse(DatabaseDown.isDatabaseDown(new PgException("duplicate key", "ERROR", "23505", null)));
         assertFalse(DatabaseDown.isDatabaseDown(new NoStackTraceThrowable("something else entirely")));
         assertFalse(DatabaseDown.isDatabaseDown(new IllegalStateException("a bug of ours")));

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +35,14 @@ class QueryPlanTest {
     @BeforeAll
     static void migrate() throws Exception {
         postgres = EmbeddedPostgres.builder().start();
-        Flyway.configure().dataSource(postgres.getPostgresDatabase()).locations("classpath:db/migration").load()
+        Flyway.configure()
+                .dataSource(postgres.getPostgresDatabase())
+                .locations("classpath:db/migration")
+                .load()
                 .migrate();
         sql = postgres.getPostgresDatabase().getConnection();
-        execute("insert into merchants (id, name, api_key_hash) values ('m_big', 'Big', 'h1'), ('m_small', 'Small', 'h2')");
+        execute(
+                "insert into merchants (id, name, api_key_hash) values ('m_big', 'Big', 'h1'), ('m_small', 'Small', 'h2')");
         execute("set plan_cache_mode = force_generic_plan");
     }
 
@@ -57,8 +63,8 @@ class QueryPlanTest {
         execute("prepare " + name + (types.isEmpty() ? "" : "(" + types + ")") + " as " + query);
         List<String> lines = new ArrayList<>();
         try (Statement s = sql.createStatement();
-             ResultSet rs = s.executeQuery("explain (costs off" + (analyze ? ", analyze, buffers, timing off" : "")
-                     + ") execute " + name + (args.isEmpty() ? "" : "(" + args + ")"))) {
+                ResultSet rs = s.executeQuery("explain (costs off" + (analyze ? ", analyze, buffers, timing off" : "")
+                        + ") execute " + name + (args.isEmpty() ? "" : "(" + args + ")"))) {
             while (rs.next()) {
                 lines.add(rs.getString(1));
             }
@@ -69,8 +75,8 @@ class QueryPlanTest {
     static String explainKept() throws SQLException {
         List<String> lines = new ArrayList<>();
         try (Statement s = sql.createStatement();
-             ResultSet rs = s.executeQuery("explain (costs off) execute kept_claim(now(), 50, now(), "
-                     + "'{RECEIVED,UNKNOWN,PENDING}')")) {
+                ResultSet rs = s.executeQuery("explain (costs off) execute kept_claim(now(), 50, now(), "
+                        + "'{RECEIVED,UNKNOWN,PENDING}')")) {
             while (rs.next()) {
                 lines.add(rs.getString(1));
             }
@@ -80,66 +86,126 @@ class QueryPlanTest {
 
     /** The query's generic plan uses {@code index} for refunds, filters no rows of it away, and avoids the others. */
     static void assertUses(String plan, String index, Set<String> never) {
-        assertTrue(plan.contains(" using " + index + " on refunds") || plan.contains(" using " + index + " on "),
+        assertTrue(
+                plan.contains(" using " + index + " on refunds") || plan.contains(" using " + index + " on "),
                 "expected " + index + " in\n" + plan);
         for (String other : never) {
             assertTrue(!plan.contains(" " + other + " "), "unexpected " + other + " in\n" + plan);
         }
         assertTrue(!plan.contains("Seq Scan on refunds"), "a sequential scan of refunds in\n" + plan);
-        assertTrue(plan.lines().noneMatch(line -> line.trim().startsWith("Filter:")),
+        assertTrue(
+                plan.lines().noneMatch(line -> line.trim().startsWith("Filter:")),
                 "rows read to be thrown away in\n" + plan);
-        assertTrue(!plan.contains("Rows Removed by Filter: ") || plan.contains("Rows Removed by Filter: 0"),
+        assertTrue(
+                !plan.contains("Rows Removed by Filter: ") || plan.contains("Rows Removed by Filter: 0"),
                 "rows read and thrown away in\n" + plan);
     }
 
     static final Set<String> MERCHANT_WIDE = Set.of("refunds_newest_first", "refunds_by_payment");
 
     void checkEveryHotQuery(boolean analyze) throws SQLException {
-        assertUses(plan("by_ref", RefundQueries.BY_PSP_REFERENCE, "text", "'rf_00000000000000000000000000000077'", analyze),
-                "refunds_psp_reference_key", MERCHANT_WIDE);
-        String lookup = plan("lookup", RefundQueries.LOOKUP, "text, text, text",
-                "'rf_00000000000000000000000000000077', 'm_big', 'pi_77'", analyze);
+        assertUses(
+                plan(
+                        "by_ref",
+                        RefundQueries.BY_PSP_REFERENCE,
+                        "text",
+                        "'rf_00000000000000000000000000000077'",
+                        analyze),
+                "refunds_psp_reference_key",
+                MERCHANT_WIDE);
+        String lookup = plan(
+                "lookup",
+                RefundQueries.LOOKUP,
+                "text, text, text",
+                "'rf_00000000000000000000000000000077', 'm_big', 'pi_77'",
+                analyze);
         assertUses(lookup, "refunds_psp_reference_key", MERCHANT_WIDE);
         assertTrue(lookup.contains("payment_ledger_merchant_id_connector_transaction_id_key"), lookup);
-        assertUses(plan("not_exists", "select 1 where not exists (select 1 from refunds where psp_reference = $1)",
-                "text", "'rf_x'", analyze), "refunds_psp_reference_key", MERCHANT_WIDE);
-        assertUses(plan("by_psp_id", RefundQueries.BY_CONNECTOR_REFUND, "text, text", "'stripe', 're_77'", analyze),
-                "refunds_by_connector_refund", MERCHANT_WIDE);
+        assertUses(
+                plan(
+                        "not_exists",
+                        "select 1 where not exists (select 1 from refunds where psp_reference = $1)",
+                        "text",
+                        "'rf_x'",
+                        analyze),
+                "refunds_psp_reference_key",
+                MERCHANT_WIDE);
+        assertUses(
+                plan("by_psp_id", RefundQueries.BY_CONNECTOR_REFUND, "text, text", "'stripe', 're_77'", analyze),
+                "refunds_by_connector_refund",
+                MERCHANT_WIDE);
         RefundStore.RefundFilter page = new RefundStore.RefundFilter(Set.of(), null, null, null, null, 20, null);
-        assertUses(plan("page", RefundQueries.listing("m", page).sql(), "text, int", "'m_big', 21", analyze),
-                "refunds_newest_first", Set.of("refunds_by_payment"));
-        assertTrue(!plan("page", RefundQueries.listing("m", page).sql(), "text, int", "'m_big', 21", false)
-                .contains("Sort"), "the first page is read in index order");
-        RefundStore.RefundFilter next = new RefundStore.RefundFilter(Set.of(), null, null, null, null, 20,
+        assertUses(
+                plan("page", RefundQueries.listing("m", page).sql(), "text, int", "'m_big', 21", analyze),
+                "refunds_newest_first",
+                Set.of("refunds_by_payment"));
+        assertTrue(
+                !plan("page", RefundQueries.listing("m", page).sql(), "text, int", "'m_big', 21", false)
+                        .contains("Sort"),
+                "the first page is read in index order");
+        RefundStore.RefundFilter next = new RefundStore.RefundFilter(
+                Set.of(),
+                null,
+                null,
+                null,
+                null,
+                20,
                 new RefundStore.Cursor(Instant.parse("2026-01-01T00:00:00Z"), 150_000));
-        assertUses(plan("next", RefundQueries.listing("m", next).sql(), "text, timestamptz, bigint, int",
-                "'m_big', '2026-01-01T00:00:00Z', 150000, 21", analyze), "refunds_newest_first",
+        assertUses(
+                plan(
+                        "next",
+                        RefundQueries.listing("m", next).sql(),
+                        "text, timestamptz, bigint, int",
+                        "'m_big', '2026-01-01T00:00:00Z', 150000, 21",
+                        analyze),
+                "refunds_newest_first",
                 Set.of("refunds_by_payment"));
         RefundStore.RefundFilter payment = new RefundStore.RefundFilter(Set.of(), null, "pi_77", null, null, 20, null);
-        String byPayment = plan("by_payment", RefundQueries.listing("m", payment).sql(), "text, text, int",
-                "'m_big', 'pi_77', 21", analyze);
+        String byPayment = plan(
+                "by_payment",
+                RefundQueries.listing("m", payment).sql(),
+                "text, text, int",
+                "'m_big', 'pi_77', 21",
+                analyze);
         assertUses(byPayment, "refunds_by_payment", Set.of("refunds_newest_first"));
         assertTrue(!byPayment.contains("Sort"), byPayment);
         if (!analyze) {
             return; // the janitor's claim is checked on the large table only: see the test below
         }
         // the claim filters on state within the due index, which holds in-flight refunds only
-        String claim = plan("claim", RefundQueries.CLAIM_DUE, "timestamptz, int, timestamptz, text[]",
-                "now(), 50, now(), '{RECEIVED,UNKNOWN,PENDING}'", false);
-        assertTrue(claim.contains("refunds_due") && claim.contains("Index Scan using refunds_pkey on refunds")
-                && !claim.contains("Seq Scan on refunds") && !claim.contains("Join")
-                && !claim.contains("refunds_newest_first") && !claim.contains("refunds_by_payment"), claim);
-        String outbox = plan("outbox_claim", OutboxStore.CLAIM_DUE, "timestamptz, int, timestamptz",
-                "now(), 50, now()", false);
-        assertTrue(outbox.contains("outbox_due") && outbox.contains("Index Scan using outbox_pkey on outbox")
-                && !outbox.contains("Seq Scan on outbox o") && !outbox.contains("Seq Scan on outbox "), outbox);
+        String claim = plan(
+                "claim",
+                RefundQueries.CLAIM_DUE,
+                "timestamptz, int, timestamptz, text[]",
+                "now(), 50, now(), '{RECEIVED,UNKNOWN,PENDING}'",
+                false);
+        assertTrue(
+                claim.contains("refunds_due")
+                        && claim.contains("Index Scan using refunds_pkey on refunds")
+                        && !claim.contains("Seq Scan on refunds")
+                        && !claim.contains("Join")
+                        && !claim.contains("refunds_newest_first")
+                        && !claim.contains("refunds_by_payment"),
+                claim);
+        String outbox =
+                plan("outbox_claim", OutboxStore.CLAIM_DUE, "timestamptz, int, timestamptz", "now(), 50, now()", false);
+        assertTrue(
+                outbox.contains("outbox_due")
+                        && outbox.contains("Index Scan using outbox_pkey on outbox")
+                        && !outbox.contains("Seq Scan on outbox o")
+                        && !outbox.contains("Seq Scan on outbox "),
+                outbox);
         // retention reads the oldest delivered (applied) rows from their own index, then deletes them by key
         for (String prune : List.of(RetentionStore.PRUNE_OUTBOX, RetentionStore.PRUNE_WEBHOOK_EVENTS)) {
             String pruning = plan("prune", prune, "timestamptz, int", "now(), 500", false);
-            assertTrue(pruning.contains("Index Scan using outbox_delivered") && pruning.contains(
-                    "Index Scan using outbox_pkey") || pruning.contains("Index Scan using webhook_events_applied")
-                    && pruning.contains("Index Scan using webhook_events_pkey"), pruning);
-            assertTrue(!pruning.contains("Sort") && !pruning.contains("Seq Scan") && !pruning.contains("Join"), pruning);
+            assertTrue(
+                    pruning.contains("Index Scan using outbox_delivered")
+                                    && pruning.contains("Index Scan using outbox_pkey")
+                            || pruning.contains("Index Scan using webhook_events_applied")
+                                    && pruning.contains("Index Scan using webhook_events_pkey"),
+                    pruning);
+            assertTrue(
+                    !pruning.contains("Sort") && !pruning.contains("Seq Scan") && !pruning.contains("Join"), pruning);
         }
     }
 
@@ -154,9 +220,10 @@ class QueryPlanTest {
         execute("prepare kept_claim(timestamptz, int, timestamptz, text[]) as " + RefundQueries.CLAIM_DUE);
         assertTrue(explainKept().contains("Seq Scan on refunds"), "an empty table is scanned, rightly");
 
-        execute("insert into payment_ledger (merchant_id, connector, connector_transaction_id, currency, captured_minor,"
-                + " refunded_minor) select 'm_big', 'stripe', 'pi_' || g, 'USD', 1000, 100 from generate_series(1, "
-                + REFUNDS + ") g");
+        execute(
+                "insert into payment_ledger (merchant_id, connector, connector_transaction_id, currency, captured_minor,"
+                        + " refunded_minor) select 'm_big', 'stripe', 'pi_' || g, 'USD', 1000, 100 from generate_series(1, "
+                        + REFUNDS + ") g");
         execute("insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,"
                 + " connector_refund_id, state, amount_minor, currency, fingerprint, psp_reference, created_at, updated_at)"
                 + " select 'm_big', 'r' || g, g, 'stripe', 'pi_' || g, 're_' || g, 'SUCCEEDED', 100, 'USD', 'f',"
@@ -173,13 +240,14 @@ class QueryPlanTest {
                 + ") g");
         execute("analyze");
         String kept = explainKept();
-        assertTrue(kept.contains("refunds_due") && !kept.contains("Seq Scan on refunds"),
+        assertTrue(
+                kept.contains("refunds_due") && !kept.contains("Seq Scan on refunds"),
                 "the plan the connection had kept was made again after the ANALYZE:\n" + kept);
         checkEveryHotQuery(true);
 
         // and reading one refund of a large merchant costs what it costs in an empty table: a few buffers
         String read = plan("by_ref", RefundQueries.BY_PSP_REFERENCE, "text", "'rf_" + "0".repeat(29) + "04d'", true);
-        java.util.regex.Matcher buffers = java.util.regex.Pattern.compile("Buffers: shared (?:hit=(\\d+))?\\s*(?:read=(\\d+))?")
+        Matcher buffers = Pattern.compile("Buffers: shared (?:hit=(\\d+))?\\s*(?:read=(\\d+))?")
                 .matcher(read);
         assertTrue(buffers.find(), read);
         long touched = (buffers.group(1) == null ? 0 : Long.parseLong(buffers.group(1)))

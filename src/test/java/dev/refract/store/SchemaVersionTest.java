@@ -18,8 +18,11 @@ class SchemaVersionTest {
         Pattern name = Pattern.compile("V(\\d+)__.+\\.sql");
         int newest;
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
-            newest = files.map(p -> name.matcher(p.getFileName().toString())).filter(Matcher::matches)
-                    .mapToInt(m -> Integer.parseInt(m.group(1))).max().orElseThrow();
+            newest = files.map(p -> name.matcher(p.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .mapToInt(m -> Integer.parseInt(m.group(1)))
+                    .max()
+                    .orElseThrow();
         }
         assertEquals(String.valueOf(newest), SchemaHealth.EXPECTED_VERSION);
     }

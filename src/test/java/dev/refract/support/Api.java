@@ -13,8 +13,7 @@ public final class Api {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
 
-    private Api() {
-    }
+    private Api() {}
 
     /** A merchant created through the admin API, with its API key. */
     public record TestMerchant(String id, String apiKey) {
@@ -46,10 +45,13 @@ public final class Api {
     /** The same through the admin API of another instance ({@code admin} gives its admin requests). */
     public static TestMerchant newMerchant(Supplier<RequestSpecification> admin) {
         String id = "m_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String key = admin.get().body("{\"merchant_id\":\"" + id + "\",\"name\":\"Test " + id + "\"}")
+        String key = admin.get()
+                .body("{\"merchant_id\":\"" + id + "\",\"name\":\"Test " + id + "\"}")
                 .post("/admin/v1/merchants")
-                .then().statusCode(201)
-                .extract().path("api_key");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("api_key");
         return new TestMerchant(id, key);
     }
 
@@ -60,15 +62,22 @@ public final class Api {
 
     /** A fresh sandbox payment id for a captured amount. */
     public static String payment(long minor, String currency) {
-        return "sbx_" + minor + "_" + currency + "_" + UUID.randomUUID().toString().substring(0, 8);
+        return "sbx_" + minor + "_" + currency + "_"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** A create body; {@code amount} null omits it, {@code extra} is spliced in verbatim (e.g. connector_options). */
     public static String body(String merchantRefundId, String payment, Long amount, String currency, String extra) {
-        StringBuilder b = new StringBuilder("{\"merchant_refund_id\":\"").append(merchantRefundId)
-                .append("\",\"connector_transaction_id\":\"").append(payment).append('"');
+        StringBuilder b = new StringBuilder("{\"merchant_refund_id\":\"")
+                .append(merchantRefundId)
+                .append("\",\"connector_transaction_id\":\"")
+                .append(payment)
+                .append('"');
         if (amount != null) {
-            b.append(",\"amount\":{\"minor_amount\":").append(amount).append(",\"currency\":\"").append(currency)
+            b.append(",\"amount\":{\"minor_amount\":")
+                    .append(amount)
+                    .append(",\"currency\":\"")
+                    .append(currency)
                     .append("\"}");
         }
         if (extra != null) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One more instance of the packaged application, started by a test as a separate process: the native binary
@@ -36,8 +37,13 @@ public final class AppInstance implements AutoCloseable {
     /** Starts an instance and waits until it is ready; its output goes to {@code target/<name>.log}. */
     public static AppInstance start(String name, Map<String, String> config) {
         AppInstance instance = launch(name, config);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                .until(() -> RestAssured.given().port(instance.port).get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
+                .until(() -> RestAssured.given()
+                                .port(instance.port)
+                                .get("/q/health/ready")
+                                .statusCode()
+                        == 200);
         return instance;
     }
 
@@ -47,8 +53,11 @@ public final class AppInstance implements AutoCloseable {
         String nativeBinary = System.getProperty("native.image.path");
         boolean isNative = nativeBinary != null && new File(nativeBinary).canExecute();
         List<String> command = new ArrayList<>();
-        command.add(isNative ? new File(nativeBinary).getAbsolutePath()
-                : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(
+                isNative
+                        ? new File(nativeBinary).getAbsolutePath()
+                        : Path.of(System.getProperty("java.home"), "bin", "java")
+                                .toString());
         command.add("-Dquarkus.profile=test,it");
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -59,7 +68,10 @@ public final class AppInstance implements AutoCloseable {
         command.addAll(List.of(args));
         Path log = Path.of("target", name + ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             return new AppInstance(process, port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -80,7 +92,7 @@ public final class AppInstance implements AutoCloseable {
 
     /** Waits for the process to end (a command such as {@code migrate}) and gives its exit code. */
     public int exitCode(Duration within) throws InterruptedException {
-        if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("still running after " + within + ":\n" + output());
         }
         return process.exitValue();

@@ -17,8 +17,7 @@ import java.util.Map;
  */
 public final class Db {
 
-    private Db() {
-    }
+    private Db() {}
 
     /** A database server of its own on this port. */
     public static Server at(int port) {
@@ -57,12 +56,13 @@ public final class Db {
     public record Server(int port) {
 
         private Connection connect() throws SQLException {
-            return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres",
-                    "postgres", "postgres");
+            return DriverManager.getConnection(
+                    "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
         }
 
         public List<Map<String, Object>> query(String sql, Object... args) {
-            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            try (Connection c = connect();
+                    PreparedStatement s = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.length; i++) {
                     s.setObject(i + 1, args[i]);
                 }
@@ -96,7 +96,8 @@ public final class Db {
         }
 
         public int execute(String sql, Object... args) {
-            try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            try (Connection c = connect();
+                    PreparedStatement s = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.length; i++) {
                     s.setObject(i + 1, args[i]);
                 }
@@ -108,12 +109,18 @@ public final class Db {
 
         /** See {@link Db#assertLedgerConsistent}. */
         public void assertLedgerConsistent(String merchantId, String connectorTransactionId) {
-            Map<String, Object> ledger = one("select in_flight_minor, refunded_minor, captured_minor from payment_ledger "
-                    + "where merchant_id = ? and connector_transaction_id = ?", merchantId, connectorTransactionId);
-            Map<String, Object> sums = one("select "
-                    + "coalesce(sum(amount_minor) filter (where state in ('RECEIVED','UNKNOWN','PENDING','MANUAL_REVIEW')), 0) as in_flight, "
-                    + "coalesce(sum(amount_minor) filter (where state = 'SUCCEEDED'), 0) as refunded "
-                    + "from refunds where merchant_id = ? and connector_transaction_id = ?", merchantId, connectorTransactionId);
+            Map<String, Object> ledger = one(
+                    "select in_flight_minor, refunded_minor, captured_minor from payment_ledger "
+                            + "where merchant_id = ? and connector_transaction_id = ?",
+                    merchantId,
+                    connectorTransactionId);
+            Map<String, Object> sums = one(
+                    "select "
+                            + "coalesce(sum(amount_minor) filter (where state in ('RECEIVED','UNKNOWN','PENDING','MANUAL_REVIEW')), 0) as in_flight, "
+                            + "coalesce(sum(amount_minor) filter (where state = 'SUCCEEDED'), 0) as refunded "
+                            + "from refunds where merchant_id = ? and connector_transaction_id = ?",
+                    merchantId,
+                    connectorTransactionId);
             long inFlight = ((Number) ledger.get("in_flight_minor")).longValue();
             long refunded = ((Number) ledger.get("refunded_minor")).longValue();
             if (inFlight != ((Number) sums.get("in_flight")).longValue()

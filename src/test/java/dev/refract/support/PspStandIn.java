@@ -18,7 +18,9 @@ public class PspStandIn implements QuarkusTestResourceLifecycleManager {
     @Override
     public synchronized Map<String, String> start() {
         if (server == null) {
-            server = new WireMockServer(WireMockConfiguration.options().dynamicPort().asynchronousResponseEnabled(true)
+            server = new WireMockServer(WireMockConfiguration.options()
+                    .dynamicPort()
+                    .asynchronousResponseEnabled(true)
                     .extensions(StripeStandIn.INSTANCE));
             server.start();
             StripeStandIn.install(server);

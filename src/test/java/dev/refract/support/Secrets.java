@@ -8,16 +8,29 @@ import java.util.regex.Pattern;
 public final class Secrets {
 
     /** Fixed secrets used across the tests: PSP keys, webhook secrets, tokens. */
-    public static final List<String> FIXED = List.of("sk_test_51contract", "whsec_test_refract_endpoint",
-            "whsec_merchant_receiver", "AQEyhmfxcontract", "admin_token_contract", "44782DEF547AAA06C910C43932B1EB0C",
-            "credyt_key", "whsec_credyt", "key_charges_contract", "sk_test_kill", "sk_test_replicas", "whsec_replicas",
-            "sk_test_race", "whsec_replicas_race", "whsec_merchant_race", "sk_test_restart", Api.ADMIN_TOKEN);
+    public static final List<String> FIXED = List.of(
+            "sk_test_51contract",
+            "whsec_test_refract_endpoint",
+            "whsec_merchant_receiver",
+            "AQEyhmfxcontract",
+            "admin_token_contract",
+            "44782DEF547AAA06C910C43932B1EB0C",
+            "credyt_key",
+            "whsec_credyt",
+            "key_charges_contract",
+            "sk_test_kill",
+            "sk_test_replicas",
+            "whsec_replicas",
+            "sk_test_race",
+            "whsec_replicas_race",
+            "whsec_merchant_race",
+            "sk_test_restart",
+            Api.ADMIN_TOKEN);
 
     /** A merchant API key as Refract issues them: whatever merchant it belongs to, it must never be logged. */
     static final Pattern API_KEY = Pattern.compile("rk_[A-Za-z0-9_-]{20,}");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** Fails naming (the start of) the first secret found in the text. */
     public static void assertNoneIn(String text, String where, List<String> more) {
@@ -30,7 +43,8 @@ public final class Secrets {
         }
         Matcher key = API_KEY.matcher(text);
         if (key.find()) {
-            throw new AssertionError("an API key is in " + where + ": " + key.group().substring(0, 6) + "…");
+            throw new AssertionError(
+                    "an API key is in " + where + ": " + key.group().substring(0, 6) + "…");
         }
     }
 }

@@ -42,8 +42,7 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
     }
 
     /** The first answer to a key, with the parameters it was sent with. */
-    private record Keyed(Map<String, String> parameters, int status, String body) {
-    }
+    private record Keyed(Map<String, String> parameters, int status, String body) {}
 
     private final Map<String, Long> captured = new HashMap<>();
     private final Map<String, Integer> delays = new HashMap<>();
@@ -53,8 +52,7 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
     private final Map<String, Keyed> byKey = new HashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
-    private StripeStandIn() {
-    }
+    private StripeStandIn() {}
 
     /**
      * Answers status reads of the refunds it made (ids {@code re_sf_<n>}, used by no other stub) and refunds of
@@ -122,10 +120,13 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
                 String id = request.getUrl().substring(request.getUrl().lastIndexOf('/') + 1);
                 StripeRefund refund = refunds.get(id);
                 if (refund == null) {
-                    return answer.withStatus(404).withBody(error("invalid_request_error", "resource_missing",
-                            "No such refund: '" + id + "'")).build();
+                    return answer.withStatus(404)
+                            .withBody(
+                                    error("invalid_request_error", "resource_missing", "No such refund: '" + id + "'"))
+                            .build();
                 }
-                StripeRefund settled = new StripeRefund(refund.id(), refund.paymentIntent(), refund.amount(), "succeeded");
+                StripeRefund settled =
+                        new StripeRefund(refund.id(), refund.paymentIntent(), refund.amount(), "succeeded");
                 refunds.put(id, settled);
                 return answer.withStatus(200).withBody(settled.json()).build();
             }
@@ -134,11 +135,19 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
             Keyed earlier = key == null ? null : byKey.get(key);
             if (earlier != null) {
                 if (!earlier.parameters().equals(form)) {
-                    return answer.withStatus(400).withBody(error("idempotency_error", null, "Keys for idempotent "
-                            + "requests can only be used with the same parameters they were first used with.")).build();
+                    return answer.withStatus(400)
+                            .withBody(
+                                    error(
+                                            "idempotency_error",
+                                            null,
+                                            "Keys for idempotent "
+                                                    + "requests can only be used with the same parameters they were first used with."))
+                            .build();
                 }
-                return answer.withStatus(earlier.status()).withBody(earlier.body())
-                        .withHeader("Idempotent-Replayed", "true").build();
+                return answer.withStatus(earlier.status())
+                        .withBody(earlier.body())
+                        .withHeader("Idempotent-Replayed", "true")
+                        .build();
             }
             Keyed first = create(form);
             if (key != null) {
@@ -152,18 +161,30 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
         String paymentIntent = form.get("payment_intent");
         Long capturedAmount = paymentIntent == null ? null : captured.get(paymentIntent);
         if (capturedAmount == null) {
-            return new Keyed(form, 404, error("invalid_request_error", "resource_missing",
-                    "No such payment_intent: '" + paymentIntent + "'"));
+            return new Keyed(
+                    form,
+                    404,
+                    error(
+                            "invalid_request_error",
+                            "resource_missing",
+                            "No such payment_intent: '" + paymentIntent + "'"));
         }
         long already = refunded.getOrDefault(paymentIntent, 0L);
         long amount = form.containsKey("amount") ? Long.parseLong(form.get("amount")) : capturedAmount - already;
         if (already >= capturedAmount) {
-            return new Keyed(form, 400, error("invalid_request_error", "charge_already_refunded",
-                    "Charge has already been refunded."));
+            return new Keyed(
+                    form,
+                    400,
+                    error("invalid_request_error", "charge_already_refunded", "Charge has already been refunded."));
         }
         if (amount <= 0 || already + amount > capturedAmount) {
-            return new Keyed(form, 400, error("invalid_request_error", "amount_too_large",
-                    "Refund amount is greater than unrefunded amount on charge"));
+            return new Keyed(
+                    form,
+                    400,
+                    error(
+                            "invalid_request_error",
+                            "amount_too_large",
+                            "Refund amount is greater than unrefunded amount on charge"));
         }
         StripeRefund refund = new StripeRefund("re_sf_" + ids.incrementAndGet(), paymentIntent, amount, "pending");
         refunds.put(refund.id(), refund);
@@ -182,7 +203,8 @@ public final class StripeStandIn implements ResponseDefinitionTransformerV2 {
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                form.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }

@@ -25,8 +25,7 @@ public final class Workers {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicLong HOURS = new AtomicLong();
 
-    private Workers() {
-    }
+    private Workers() {}
 
     /** One janitor run; answers how many refunds it worked. */
     public static int janitor() {
@@ -37,7 +36,8 @@ public final class Workers {
     /** One outbox run; answers how many items it delivered. */
     public static int outbox() {
         Instant asOf = later();
-        return onContext(() -> Arc.container().instance(OutboxWorker.class).get().runOnce(asOf));
+        return onContext(
+                () -> Arc.container().instance(OutboxWorker.class).get().runOnce(asOf));
     }
 
     /** Janitor runs until one finds nothing due, at most {@code runs}; answers how many runs worked something. */
@@ -65,9 +65,11 @@ public final class Workers {
         Context context = VertxContext.createNewDuplicatedContext(
                 Arc.container().instance(Vertx.class).get().getOrCreateContext());
         VertxContextSafetyToggle.setContextSafe(context, true);
-        return Uni.createFrom().<Integer>emitter(emitter -> context.runOnContext(
-                        ignored -> pass.get().subscribe().with(emitter::complete, emitter::fail)))
-                .await().atMost(TIMEOUT);
+        return Uni.createFrom()
+                .<Integer>emitter(emitter ->
+                        context.runOnContext(ignored -> pass.get().subscribe().with(emitter::complete, emitter::fail)))
+                .await()
+                .atMost(TIMEOUT);
     }
 
     private static Instant later() {

@@ -16,14 +16,16 @@ import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
-import dev.refract.support.Workers;
 import dev.refract.support.PspStandIn;
+import dev.refract.support.Workers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /** The Credyt wallet follows refunds made at the PSP: adjustment on success, the opposite on failure after it. */
@@ -39,75 +41,145 @@ class CredytSinkTest {
 
     @Test
     void aRefundWhoseStripeAnswerContradictsItMovesNoWalletAndIsNotifiedAsManualReview() {
-        String customer = "cust_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        String customer =
+                "cust_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin().body("{\"credentials\":{\"api_key\":\"credyt_key\"},\"settings\":{\"account_name\":\"default\"}}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/credyt").then().statusCode(200);
-        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_credyt\"}}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
-        Api.admin().body("{\"webhook_url\":\"http://localhost:" + PspStandIn.server().port() + "/merchant/hooks\"}")
-                .put("/admin/v1/merchants/" + m.id()).then().statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"credyt_key\"},\"settings\":{\"account_name\":\"default\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/credyt")
+                .then()
+                .statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"sk_test_credyt\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then()
+                .statusCode(200);
+        Api.admin()
+                .body("{\"webhook_url\":\"http://localhost:"
+                        + PspStandIn.server().port() + "/merchant/hooks\"}")
+                .put("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(200);
         String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String id = Api.refundId();
-        PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing(payment))
-                .willReturn(okJson("{\"id\":\"re_short\",\"object\":\"refund\",\"amount\":1500,"
-                        + "\"currency\":\"usd\",\"payment_intent\":\"" + payment + "\",\"status\":\"succeeded\"}")));
-        m.create(Api.body(id, payment, 2_000L, "USD", "\"metadata\":{\"credyt_customer_id\":\"" + customer + "\"},"
-                        + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
-                .then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("MANUAL_REVIEW"));
-        assertEquals(java.util.List.of("refund.pending", "refund.manual_review"), Db.query("select event_type from outbox o join refunds r "
-                        + "on r.id = o.refund_id where r.merchant_id = ? and r.merchant_refund_id = ? order by o.id",
-                m.id(), id).stream().map(row -> row.get("event_type")).toList());
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
+                        .withRequestBody(containing(payment))
+                        .willReturn(okJson("{\"id\":\"re_short\",\"object\":\"refund\",\"amount\":1500,"
+                                + "\"currency\":\"usd\",\"payment_intent\":\"" + payment
+                                + "\",\"status\":\"succeeded\"}")));
+        m.create(Api.body(
+                        id,
+                        payment,
+                        2_000L,
+                        "USD",
+                        "\"metadata\":{\"credyt_customer_id\":\"" + customer + "\"},"
+                                + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(200)
+                .body("status", Matchers.equalTo("MANUAL_REVIEW"));
+        assertEquals(
+                List.of("refund.pending", "refund.manual_review"),
+                Db.query(
+                                "select event_type from outbox o join refunds r "
+                                        + "on r.id = o.refund_id where r.merchant_id = ? and r.merchant_refund_id = ? order by o.id",
+                                m.id(),
+                                id)
+                        .stream()
+                        .map(row -> row.get("event_type"))
+                        .toList());
     }
 
     @Test
     void succeededRefundBecomesOneNegativeAdjustmentAndAFailureAfterSuccessTheOpposite() throws Exception {
-        String customer = "cust_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        String customer =
+                "cust_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
         String url = "/credyt/customers/" + customer + "/wallet/adjustments";
         // Credyt is down at first: the adjustment is retried until it answers 2xx
-        PspStandIn.server().stubFor(post(urlEqualTo(url)).inScenario(customer).whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
-        PspStandIn.server().stubFor(post(urlEqualTo(url)).inScenario(customer).whenScenarioStateIs("up")
-                .willReturn(okJson("{\"id\": \"3fa85f64-5717-4562-b3fc-2c963f66afa6\", \"created_at\": \"2024-07-29T15:51:28.071Z\"}")));
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(url))
+                        .inScenario(customer)
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(aResponse().withStatus(503))
+                        .willSetStateTo("up"));
+        PspStandIn.server()
+                .stubFor(
+                        post(urlEqualTo(url))
+                                .inScenario(customer)
+                                .whenScenarioStateIs("up")
+                                .willReturn(
+                                        okJson(
+                                                "{\"id\": \"3fa85f64-5717-4562-b3fc-2c963f66afa6\", \"created_at\": \"2024-07-29T15:51:28.071Z\"}")));
 
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin().body("{\"credentials\":{\"api_key\":\"credyt_key\"},\"settings\":{\"account_name\":\"default\"}}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/credyt").then().statusCode(200);
-        Api.admin().body("{\"credentials\":{\"api_key\":\"sk_test_credyt\"},\"webhook_secret\":\"whsec_credyt\"}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe").then().statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"credyt_key\"},\"settings\":{\"account_name\":\"default\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/credyt")
+                .then()
+                .statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"sk_test_credyt\"},\"webhook_secret\":\"whsec_credyt\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then()
+                .statusCode(200);
         String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String reId = "re_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String id = Api.refundId();
-        PspStandIn.server().stubFor(post(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing(payment))
-                .willReturn(okJson("{\"id\":\"" + reId + "\",\"object\":\"refund\",\"amount\":2000,\"currency\":\"usd\","
-                        + "\"status\":\"succeeded\",\"metadata\":{\"merchant_refund_id\":\"" + id + "\"}}")));
-        m.create(Api.body(id, payment, 2_000L, "USD", "\"reason\":\"Technical failure\","
-                        + "\"metadata\":{\"credyt_customer_id\":\"" + customer + "\"},"
-                        + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
-                .then().statusCode(200);
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
+                        .withRequestBody(containing(payment))
+                        .willReturn(okJson("{\"id\":\"" + reId
+                                + "\",\"object\":\"refund\",\"amount\":2000,\"currency\":\"usd\","
+                                + "\"status\":\"succeeded\",\"metadata\":{\"merchant_refund_id\":\"" + id + "\"}}")));
+        m.create(Api.body(
+                        id,
+                        payment,
+                        2_000L,
+                        "USD",
+                        "\"reason\":\"Technical failure\","
+                                + "\"metadata\":{\"credyt_customer_id\":\"" + customer + "\"},"
+                                + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(200);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             Workers.outbox();
             return delivered(url) >= 2;
         });
-        JsonNode adjustment = WireJson.tree(PspStandIn.server().findAll(postRequestedFor(urlEqualTo(url))).get(1)
+        JsonNode adjustment = WireJson.tree(PspStandIn.server()
+                .findAll(postRequestedFor(urlEqualTo(url)))
+                .get(1)
                 .getBodyAsString());
         JsonNode example = WireJson.tree(SEED_EXAMPLE);
         for (String field : new String[] {"account_name", "asset", "description", "reason"}) {
             assertEquals(example.path(field).asText(), adjustment.path(field).asText(), field);
         }
-        assertEquals(0, example.path("amount").decimalValue().compareTo(adjustment.path("amount").decimalValue()),
+        assertEquals(
+                0,
+                example.path("amount")
+                        .decimalValue()
+                        .compareTo(adjustment.path("amount").decimalValue()),
                 "-20 USD, in major units, negative");
         assertEquals(36, adjustment.path("transaction_id").asText().length(), "a UUID");
-        assertEquals(UUID.fromString(adjustment.path("transaction_id").asText()).toString(),
+        assertEquals(
+                UUID.fromString(adjustment.path("transaction_id").asText()).toString(),
                 adjustment.path("transaction_id").asText());
         assertEquals(id, adjustment.path("metadata").path("merchant_refund_id").asText());
         assertEquals("stripe", adjustment.path("metadata").path("connector").asText());
-        assertEquals(reId, adjustment.path("metadata").path("connector_refund_id").asText());
-        assertEquals("Bearer credyt_key",
-                PspStandIn.server().findAll(postRequestedFor(urlEqualTo(url))).get(1).getHeader("Authorization"));
-        String firstTransaction = WireJson.tree(PspStandIn.server().findAll(postRequestedFor(urlEqualTo(url))).get(0)
-                .getBodyAsString()).path("transaction_id").asText();
+        assertEquals(
+                reId, adjustment.path("metadata").path("connector_refund_id").asText());
+        assertEquals(
+                "Bearer credyt_key",
+                PspStandIn.server()
+                        .findAll(postRequestedFor(urlEqualTo(url)))
+                        .get(1)
+                        .getHeader("Authorization"));
+        String firstTransaction = WireJson.tree(PspStandIn.server()
+                        .findAll(postRequestedFor(urlEqualTo(url)))
+                        .get(0)
+                        .getBodyAsString())
+                .path("transaction_id")
+                .asText();
         assertEquals(firstTransaction, adjustment.path("transaction_id").asText(), "the retry is the same adjustment");
 
         // Stripe reports the refund failed after success: the wallet gets the amount back
@@ -116,18 +188,28 @@ class CredytSinkTest {
                  {"id": "%s", "object": "refund", "amount": 2000, "currency": "usd", "status": "failed",
                   "failure_reason": "expired_or_canceled_card", "metadata": {"merchant_refund_id": "%s"}}}}
                 """.formatted(UUID.randomUUID().toString().replace("-", ""), reId, id);
-        RestAssured.given().contentType("application/json").body(event)
+        RestAssured.given()
+                .contentType("application/json")
+                .body(event)
                 .header("Stripe-Signature", Webhook.Signature.generateSignatureHeader(event, "whsec_credyt"))
-                .post("/webhooks/" + m.id() + "/stripe").then().statusCode(200);
+                .post("/webhooks/" + m.id() + "/stripe")
+                .then()
+                .statusCode(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             Workers.outbox();
             return delivered(url) >= 3;
         });
-        JsonNode reversal = WireJson.tree(PspStandIn.server().findAll(postRequestedFor(urlEqualTo(url))).get(2)
+        JsonNode reversal = WireJson.tree(PspStandIn.server()
+                .findAll(postRequestedFor(urlEqualTo(url)))
+                .get(2)
                 .getBodyAsString());
         assertEquals(0, new BigDecimal("20").compareTo(reversal.path("amount").decimalValue()));
         assertEquals("external_refund", reversal.path("reason").asText());
-        assertEquals(false, reversal.path("transaction_id").asText().equals(adjustment.path("transaction_id").asText()));
+        assertEquals(
+                false,
+                reversal.path("transaction_id")
+                        .asText()
+                        .equals(adjustment.path("transaction_id").asText()));
         Thread.sleep(1_000);
         assertEquals(3, delivered(url), "each adjustment applied once: nothing sent again after its 2xx");
     }

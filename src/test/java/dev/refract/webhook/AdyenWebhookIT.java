@@ -3,5 +3,4 @@ package dev.refract.webhook;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 @QuarkusIntegrationTest
-class AdyenWebhookIT extends AdyenWebhookTest {
-}
+class AdyenWebhookIT extends AdyenWebhookTest {}

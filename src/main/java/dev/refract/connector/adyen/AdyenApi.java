@@ -20,6 +20,9 @@ public interface AdyenApi {
     /** https://docs.adyen.com/api-explorer/Checkout/71/post/payments/(paymentPspReference)/refunds */
     @POST
     @Path("/payments/{pspReference}/refunds")
-    Uni<Response> refund(@HeaderParam("X-API-Key") String apiKey, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                         @PathParam("pspReference") String pspReference, String body);
+    Uni<Response> refund(
+            @HeaderParam("X-API-Key") String apiKey,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @PathParam("pspReference") String pspReference,
+            String body);
 }

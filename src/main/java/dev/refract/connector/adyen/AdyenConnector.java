@@ -1,19 +1,22 @@
 package dev.refract.connector.adyen;
 
-import dev.refract.refund.ErrorCode;
-import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
+import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
-import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
+import dev.refract.refund.VerifiesWebhooks;
+import dev.refract.refund.WebhookEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -66,8 +69,12 @@ public class AdyenConnector implements Connector, VerifiesWebhooks {
     /** Adyen's HMAC key is hex (Customer Area → Webhooks → HMAC key), 32 bytes in practice; decoded as such. */
     @Override
     public void validateWebhookSecret(String secret) {
-        if (secret.length() < 32 || secret.length() % 2 != 0 || !secret.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-            throw new RefundError.InvalidRequest(ErrorCode.INVALID_REQUEST, "webhook_secret",
+        if (secret.length() < 32
+                || secret.length() % 2 != 0
+                || !secret.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new RefundError.InvalidRequest(
+                    ErrorCode.INVALID_REQUEST,
+                    "webhook_secret",
                     "an Adyen webhook_secret is the HMAC key as Adyen shows it: hexadecimal, an even number of at least"
                             + " 32 digits");
         }
@@ -80,18 +87,20 @@ public class AdyenConnector implements Connector, VerifiesWebhooks {
 
     @Override
     public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
-        String body = WireJson.write(new AdyenModels.RefundRequest(account.setting("merchant_account"),
-                AdyenMapping.amount(refund.amount()), refund.merchantRefundId(), AdyenMapping.reason(refund.reason())));
-        return ConnectorSupport.outcome(client.refund(account.credential("api_key"), refund.pspReference(),
-                        refund.connectorTransactionId(), body),
+        String body = WireJson.write(new AdyenModels.RefundRequest(
+                account.setting("merchant_account"),
+                AdyenMapping.amount(refund.amount()),
+                refund.merchantRefundId(),
+                AdyenMapping.reason(refund.reason())));
+        return ConnectorSupport.outcome(
+                client.refund(
+                        account.credential("api_key"), refund.pspReference(), refund.connectorTransactionId(), body),
                 answer -> answer.ok() ? AdyenMapping.created(answer) : AdyenMapping.error(answer));
     }
 
-
     /** The merchant's webhook_secret is the HMAC key from Adyen's Customer Area, in hex. */
     @Override
-    public java.util.List<dev.refract.refund.WebhookEvent> verifyWebhook(String secret, Map<String, String> headers,
-                                                                        byte[] body, java.time.Instant now) {
+    public List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now) {
         return AdyenWebhooks.verify(secret, body);
     }
 
@@ -99,6 +108,4 @@ public class AdyenConnector implements Connector, VerifiesWebhooks {
     public String webhookAcknowledgement() {
         return "[accepted]";
     }
-
-
 }

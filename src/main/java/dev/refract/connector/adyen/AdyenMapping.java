@@ -1,9 +1,9 @@
 package dev.refract.connector.adyen;
 
-import dev.refract.refund.ErrorCode;
 import dev.refract.connector.MinorUnits;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import java.util.Locale;
@@ -12,8 +12,7 @@ import java.util.Map;
 /** Adyen's refund vocabulary and currency rules, as pure functions. */
 final class AdyenMapping {
 
-    private AdyenMapping() {
-    }
+    private AdyenMapping() {}
 
     /**
      * Where Adyen's minor units differ from ISO 4217 (https://docs.adyen.com/development-resources/currency-codes):
@@ -57,15 +56,20 @@ final class AdyenMapping {
         if (r == null || r.pspReference() == null) {
             return new Outcome.Unknown("unreadable Adyen answer");
         }
-        return new Outcome.Pending(r.pspReference(), r.status() == null ? "received" : r.status(), Map.of(),
-                reported(r.amount() == null ? null : r.amount().value(), r.amount() == null ? null : r.amount().currency(),
+        return new Outcome.Pending(
+                r.pspReference(),
+                r.status() == null ? "received" : r.status(),
+                Map.of(),
+                reported(
+                        r.amount() == null ? null : r.amount().value(),
+                        r.amount() == null ? null : r.amount().currency(),
                         r.paymentPspReference()));
     }
 
     /** An amount in Adyen's units, its currency and the payment's pspReference, as an answer reports them. */
     static Outcome.Reported reported(Long value, String currency, String paymentPspReference) {
-        return Outcome.Reported.of(MinorUnits.reported(value, currency, AdyenMapping::exponent), currency,
-                paymentPspReference);
+        return Outcome.Reported.of(
+                MinorUnits.reported(value, currency, AdyenMapping::exponent), currency, paymentPspReference);
     }
 
     /** An Adyen error answer (https://docs.adyen.com/development-resources/response-handling). */

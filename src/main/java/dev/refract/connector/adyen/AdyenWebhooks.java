@@ -1,9 +1,9 @@
 package dev.refract.connector.adyen;
 
-import dev.refract.refund.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.refract.outbound.Hmac;
 import dev.refract.outbound.WireJson;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.WebhookEvent;
 import dev.refract.refund.WebhookRejected;
@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Verifies and reads Adyen standard notifications
@@ -25,8 +26,7 @@ final class AdyenWebhooks {
 
     private static final String METADATA_PREFIX = "metadata.";
 
-    private AdyenWebhooks() {
-    }
+    private AdyenWebhooks() {}
 
     static List<WebhookEvent> verify(String hexKey, byte[] body) {
         byte[] key;
@@ -61,9 +61,16 @@ final class AdyenWebhooks {
     /** The signed string, fields in Adyen's order, absent ones empty. */
     static String signedData(JsonNode item) {
         JsonNode amount = item.path("amount");
-        return String.join(":", text(item, "pspReference"), text(item, "originalReference"),
-                text(item, "merchantAccountCode"), text(item, "merchantReference"), text(amount, "value"),
-                text(amount, "currency"), text(item, "eventCode"), text(item, "success"));
+        return String.join(
+                ":",
+                text(item, "pspReference"),
+                text(item, "originalReference"),
+                text(item, "merchantAccountCode"),
+                text(item, "merchantReference"),
+                text(amount, "value"),
+                text(amount, "currency"),
+                text(item, "eventCode"),
+                text(item, "success"));
     }
 
     /**
@@ -77,31 +84,65 @@ final class AdyenWebhooks {
         boolean success = "true".equals(text(item, "success"));
         String reason = text(item, "reason");
         Outcome outcome = switch (code) {
-            case "REFUND", "CANCEL_OR_REFUND" -> success
-                    ? new Outcome.Succeeded(psp, code, Map.of(), reported(item))
-                    : new Outcome.Declined(ErrorCode.REFUND_FAILED, reason.isEmpty() ? "Adyen refused the refund" : reason,
-                            code, reason, psp, code, false, Map.of());
-            case "REFUND_FAILED" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "the refund failed after Adyen accepted it",
-                    code, reason, psp, code, true, Map.of());
-            case "REFUNDED_REVERSED" -> new Outcome.Declined(ErrorCode.REFUND_RETURNED, "the refunded money came back",
-                    code, reason, psp, code, true, Map.of());
+            case "REFUND", "CANCEL_OR_REFUND" ->
+                success
+                        ? new Outcome.Succeeded(psp, code, Map.of(), reported(item))
+                        : new Outcome.Declined(
+                                ErrorCode.REFUND_FAILED,
+                                reason.isEmpty() ? "Adyen refused the refund" : reason,
+                                code,
+                                reason,
+                                psp,
+                                code,
+                                false,
+                                Map.of());
+            case "REFUND_FAILED" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_FAILED,
+                        "the refund failed after Adyen accepted it",
+                        code,
+                        reason,
+                        psp,
+                        code,
+                        true,
+                        Map.of());
+            case "REFUNDED_REVERSED" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_RETURNED,
+                        "the refunded money came back",
+                        code,
+                        reason,
+                        psp,
+                        code,
+                        true,
+                        Map.of());
             default -> null;
         };
         String merchantReference = text(item, "merchantReference");
         // a REFUND that Refract did not ask for (made in the Customer Area, say) is adopted as an external refund
         WebhookEvent.External external = "REFUND".equals(code) && !psp.isEmpty()
-                ? new WebhookEvent.External(reported(item), metadata(item.path("additionalData"))) : null;
-        return new WebhookEvent(psp + ":" + code, code, merchantReference.isEmpty() ? null : merchantReference,
-                psp, outcome, item.toString(), external);
+                ? new WebhookEvent.External(reported(item), metadata(item.path("additionalData")))
+                : null;
+        return new WebhookEvent(
+                psp + ":" + code,
+                code,
+                merchantReference.isEmpty() ? null : merchantReference,
+                psp,
+                outcome,
+                item.toString(),
+                external);
     }
 
     /** The payment's metadata, which Adyen repeats in a notification's additionalData as {@code metadata.<key>}. */
     static Map<String, String> metadata(JsonNode additionalData) {
-        Map<String, String> metadata = new java.util.TreeMap<>();
+        Map<String, String> metadata = new TreeMap<>();
         additionalData.fields().forEachRemaining(field -> {
-            if (field.getKey().startsWith(METADATA_PREFIX) && field.getKey().length() > METADATA_PREFIX.length()
+            if (field.getKey().startsWith(METADATA_PREFIX)
+                    && field.getKey().length() > METADATA_PREFIX.length()
                     && field.getValue().isValueNode()) {
-                metadata.put(field.getKey().substring(METADATA_PREFIX.length()), field.getValue().asText());
+                metadata.put(
+                        field.getKey().substring(METADATA_PREFIX.length()),
+                        field.getValue().asText());
             }
         });
         return metadata;
@@ -110,8 +151,10 @@ final class AdyenWebhooks {
     /** The notification's amount (Adyen's units), currency and the refunded payment (originalReference). */
     private static Outcome.Reported reported(JsonNode item) {
         JsonNode value = item.path("amount").path("value");
-        return AdyenMapping.reported(value.canConvertToLong() ? value.asLong() : null,
-                text(item.path("amount"), "currency"), text(item, "originalReference"));
+        return AdyenMapping.reported(
+                value.canConvertToLong() ? value.asLong() : null,
+                text(item.path("amount"), "currency"),
+                text(item, "originalReference"));
     }
 
     private static String text(JsonNode node, String field) {

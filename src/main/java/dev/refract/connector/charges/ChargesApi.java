@@ -18,6 +18,8 @@ public interface ChargesApi {
 
     @POST
     @Path("/refunds")
-    Uni<Response> createRefund(@HeaderParam("Authorization") String authorization,
-                               @HeaderParam("Idempotency-Key") String idempotencyKey, String body);
+    Uni<Response> createRefund(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            String body);
 }

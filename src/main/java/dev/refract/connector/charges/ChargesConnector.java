@@ -1,7 +1,7 @@
 package dev.refract.connector.charges;
 
-import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
+import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
@@ -54,18 +54,18 @@ public class ChargesConnector implements Connector {
 
     @Override
     public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
-        String body = WireJson.write(ChargesMapping.request(refund.connectorTransactionId(), refund.amount(),
-                refund.reason()));
-        return ConnectorSupport.outcome(client.createRefund(AccountChecks.bearer(account.credential("api_key")),
-                        refund.pspReference(), body),
+        String body = WireJson.write(
+                ChargesMapping.request(refund.connectorTransactionId(), refund.amount(), refund.reason()));
+        return ConnectorSupport.outcome(
+                client.createRefund(AccountChecks.bearer(account.credential("api_key")), refund.pspReference(), body),
                 answer -> {
                     if (!answer.ok()) {
                         return ChargesMapping.error(answer);
                     }
                     ChargesModels.Refund r = WireJson.read(answer.body(), ChargesModels.Refund.class);
-                    return r == null || r.id() == null ? new Outcome.Unknown("unreadable answer") : ChargesMapping.refund(r, refund.connectorTransactionId());
+                    return r == null || r.id() == null
+                            ? new Outcome.Unknown("unreadable answer")
+                            : ChargesMapping.refund(r, refund.connectorTransactionId());
                 });
     }
-
-
 }

@@ -1,26 +1,29 @@
 package dev.refract.connector.charges;
 
-import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 
 /** The charges API's vocabulary (seed 002: POST /refunds), as pure functions. */
 final class ChargesMapping {
 
-    private ChargesMapping() {
-    }
+    private ChargesMapping() {}
 
     static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
     /** EXACTLY ONE target: {@code ch_…} as chargeId, {@code pi_…} as paymentIntentId. Amounts are strings. */
     static ChargesModels.CreateRefund request(String paymentId, Money amount, String reason) {
         boolean charge = paymentId.startsWith("ch_");
-        return new ChargesModels.CreateRefund(charge ? paymentId : null, charge ? null : paymentId,
-                Long.toString(amount.minorAmount()), reason != null && REASONS.contains(reason) ? reason : null);
+        return new ChargesModels.CreateRefund(
+                charge ? paymentId : null,
+                charge ? null : paymentId,
+                Long.toString(amount.minorAmount()),
+                reason != null && REASONS.contains(reason) ? reason : null);
     }
 
     /** A refund; its balance transaction (the ledger reversal) is kept in connector_details. */
@@ -33,29 +36,38 @@ final class ChargesMapping {
      *     name that charge; one asked by {@code paymentIntentId} names the intent's charge, which cannot be checked
      */
     static Outcome refund(ChargesModels.Refund r, String paymentId) {
-        Map<String, String> details = r.balanceTransactionId() == null ? Map.of()
-                : Map.of("balanceTransactionId", r.balanceTransactionId());
+        Map<String, String> details =
+                r.balanceTransactionId() == null ? Map.of() : Map.of("balanceTransactionId", r.balanceTransactionId());
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
             case "succeeded" -> new Outcome.Succeeded(r.id(), status, details, reported(r, paymentId));
-            case "failed" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "the refund failed", status, null, r.id(), status,
-                    true, details);
-            case "canceled" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled", status, null,
-                    r.id(), status, false, details);
+            case "failed" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_FAILED, "the refund failed", status, null, r.id(), status, true, details);
+            case "canceled" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_CANCELLED,
+                        "the refund was cancelled",
+                        status,
+                        null,
+                        r.id(),
+                        status,
+                        false,
+                        details);
             default -> new Outcome.Pending(r.id(), status, details, reported(r, paymentId));
         };
     }
 
     /** The amount is a string of ISO minor units; one that is not a number is reported as no amount. */
     private static Outcome.Reported reported(ChargesModels.Refund r, String paymentId) {
-        java.math.BigDecimal amount;
+        BigDecimal amount;
         try {
-            amount = r.amount() == null ? null : new java.math.BigDecimal(r.amount());
+            amount = r.amount() == null ? null : new BigDecimal(r.amount());
         } catch (NumberFormatException e) {
             amount = null;
         }
-        return Outcome.Reported.of(amount, r.currency(),
-                paymentId != null && paymentId.startsWith("ch_") ? r.chargeId() : null);
+        return Outcome.Reported.of(
+                amount, r.currency(), paymentId != null && paymentId.startsWith("ch_") ? r.chargeId() : null);
     }
 
     static Outcome error(PspAnswer answer) {
@@ -71,6 +83,7 @@ final class ChargesMapping {
         if (answer.status() == 404) {
             return new Outcome.NotFound(code, message);
         }
-        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
+        return Outcome.Declined.of(
+                ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
     }
 }

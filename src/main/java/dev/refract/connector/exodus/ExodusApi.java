@@ -20,8 +20,10 @@ public interface ExodusApi {
 
     @POST
     @Path("/refunds")
-    Uni<Response> createRefund(@HeaderParam("Authorization") String authorization,
-                               @HeaderParam("Idempotency-Key") String idempotencyKey, String body);
+    Uni<Response> createRefund(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            String body);
 
     @GET
     @Path("/refunds/{id}")

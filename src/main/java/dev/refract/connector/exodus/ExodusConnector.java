@@ -1,14 +1,14 @@
 package dev.refract.connector.exodus;
 
-import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
+import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Connector;
-import dev.refract.refund.SyncsRefunds;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
 import dev.refract.refund.Refund;
+import dev.refract.refund.SyncsRefunds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -56,19 +56,24 @@ public class ExodusConnector implements Connector, SyncsRefunds {
     @Override
     public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
         // the amount is always sent: the core decided it against the ledger, so "omit = full" is never needed
-        String body = WireJson.write(ExodusMapping.request(refund.connectorTransactionId(),
-                refund.amount().minorAmount(), refund.reason(), refund.metadata(), refund.merchantRefundId()));
-        return ConnectorSupport.outcome(client.createRefund(auth(account), refund.pspReference(), body),
+        String body = WireJson.write(ExodusMapping.request(
+                refund.connectorTransactionId(),
+                refund.amount().minorAmount(),
+                refund.reason(),
+                refund.metadata(),
+                refund.merchantRefundId()));
+        return ConnectorSupport.outcome(
+                client.createRefund(auth(account), refund.pspReference(), body),
                 answer -> answer.ok() ? refundOutcome(answer.body()) : ExodusMapping.error(answer, true));
     }
-
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
         if (refund.connectorRefundId() == null) {
             return Uni.createFrom().item(new Outcome.Unknown("no Exodus refund id yet"));
         }
-        return ConnectorSupport.outcome(client.refund(auth(account), refund.connectorRefundId()),
+        return ConnectorSupport.outcome(
+                client.refund(auth(account), refund.connectorRefundId()),
                 answer -> answer.ok() ? refundOutcome(answer.body()) : ExodusMapping.error(answer, false));
     }
 

@@ -1,9 +1,10 @@
 package dev.refract.connector.exodus;
 
-import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Outcome;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,14 +12,13 @@ import java.util.Set;
 /** Exodus Pay's refund vocabulary (https://docs.exodus.com — Create Refund), as pure functions. */
 final class ExodusMapping {
 
-    private ExodusMapping() {
-    }
+    private ExodusMapping() {}
 
     static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
     /** A free-text reason is not one of Exodus's; it travels in metadata instead. */
-    static ExodusModels.CreateRefund request(String paymentId, long amount, String reason, Map<String, String> metadata,
-                                             String merchantRefundId) {
+    static ExodusModels.CreateRefund request(
+            String paymentId, long amount, String reason, Map<String, String> metadata, String merchantRefundId) {
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         String sent = null;
         if (reason != null && REASONS.contains(reason)) {
@@ -43,30 +43,49 @@ final class ExodusMapping {
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
             case "succeeded", "completed" -> new Outcome.Succeeded(r.id(), status, details, reported(r));
-            case "failed" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "the on-chain refund failed", status, null, r.id(),
-                    status, true, details);
-            case "canceled", "cancelled" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled at Exodus",
-                    status, null, r.id(), status, false, details);
+            case "failed" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_FAILED,
+                        "the on-chain refund failed",
+                        status,
+                        null,
+                        r.id(),
+                        status,
+                        true,
+                        details);
+            case "canceled", "cancelled" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_CANCELLED,
+                        "the refund was cancelled at Exodus",
+                        status,
+                        null,
+                        r.id(),
+                        status,
+                        false,
+                        details);
             default -> new Outcome.Pending(r.id(), status, details, reported(r));
         };
     }
 
     /** Exodus writes ISO minor units, and names the payment. */
     private static Outcome.Reported reported(ExodusModels.Refund r) {
-        return Outcome.Reported.of(r.amount() == null ? null : java.math.BigDecimal.valueOf(r.amount()), r.currency(),
-                r.paymentId());
+        return Outcome.Reported.of(
+                r.amount() == null ? null : BigDecimal.valueOf(r.amount()), r.currency(), r.paymentId());
     }
 
     /** Exodus errors: {@code invalid_request} (not refundable) is a decline, {@code validation_error} on amount a 422. */
     static Outcome error(PspAnswer answer, boolean creating) {
         ExodusModels.ErrorBody body = WireJson.read(answer.body(), ExodusModels.ErrorBody.class);
         ExodusModels.Error e = body == null || body.error() == null
-                ? new ExodusModels.Error(null, "Exodus answered " + answer.status(), null) : body.error();
+                ? new ExodusModels.Error(null, "Exodus answered " + answer.status(), null)
+                : body.error();
         if (answer.status() == 401 || answer.status() == 403) {
             return new Outcome.NotSent("Exodus refused the merchant's credentials (" + answer.status() + ")");
         }
         if (answer.status() == 404) {
-            return creating ? new Outcome.NotFound(e.type(), e.message()) : new Outcome.Unknown("Exodus has no such refund");
+            return creating
+                    ? new Outcome.NotFound(e.type(), e.message())
+                    : new Outcome.Unknown("Exodus has no such refund");
         }
         if ("validation_error".equals(e.type()) && "amount".equals(e.param())) {
             return Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, e.message(), e.type(), e.message());

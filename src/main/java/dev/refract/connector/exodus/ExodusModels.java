@@ -8,26 +8,31 @@ import java.util.Map;
 /** Exodus Pay's refund wire records (POST /refunds). */
 final class ExodusModels {
 
-    private ExodusModels() {
-    }
+    private ExodusModels() {}
 
     /** {@code amount} in the currency's smallest unit; null refunds the full amount. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreateRefund(String paymentId, Long amount, String reason, Map<String, String> metadata) {
-    }
+    record CreateRefund(String paymentId, Long amount, String reason, Map<String, String> metadata) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Refund(String id, String object, String paymentId, Long amount, String currency, String status,
-                  String reason, String stablecoin, String network, String destinationAddress, String transactionHash) {
-    }
+    record Refund(
+            String id,
+            String object,
+            String paymentId,
+            Long amount,
+            String currency,
+            String status,
+            String reason,
+            String stablecoin,
+            String network,
+            String destinationAddress,
+            String transactionHash) {}
 
     @RegisterForReflection
-    record ErrorBody(Error error) {
-    }
+    record ErrorBody(Error error) {}
 
     @RegisterForReflection
-    record Error(String type, String message, String param) {
-    }
+    record Error(String type, String message, String param) {}
 }

@@ -20,16 +20,21 @@ public interface MarqetaApi {
 
     @POST
     @Path("/credit/accounts/{account}/refunds")
-    Uni<Response> createRefund(@HeaderParam("Authorization") String authorization,
-                               @PathParam("account") String accountToken, String body);
+    Uni<Response> createRefund(
+            @HeaderParam("Authorization") String authorization, @PathParam("account") String accountToken, String body);
 
     @GET
     @Path("/credit/accounts/{account}/refunds/{token}")
-    Uni<Response> refund(@HeaderParam("Authorization") String authorization,
-                         @PathParam("account") String accountToken, @PathParam("token") String token);
+    Uni<Response> refund(
+            @HeaderParam("Authorization") String authorization,
+            @PathParam("account") String accountToken,
+            @PathParam("token") String token);
 
     @POST
     @Path("/credit/accounts/{account}/refunds/{token}/transitions")
-    Uni<Response> transition(@HeaderParam("Authorization") String authorization,
-                             @PathParam("account") String accountToken, @PathParam("token") String token, String body);
+    Uni<Response> transition(
+            @HeaderParam("Authorization") String authorization,
+            @PathParam("account") String accountToken,
+            @PathParam("token") String token,
+            String body);
 }

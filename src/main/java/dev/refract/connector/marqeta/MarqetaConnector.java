@@ -1,19 +1,19 @@
 package dev.refract.connector.marqeta;
 
-import dev.refract.refund.ErrorCode;
-import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
+import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
-import dev.refract.refund.Connector;
 import dev.refract.refund.CancelsRefunds;
-import dev.refract.refund.SyncsRefunds;
+import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
+import dev.refract.refund.SyncsRefunds;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -73,29 +73,31 @@ public class MarqetaConnector implements Connector, SyncsRefunds, CancelsRefunds
 
     @Override
     public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
-        String body = WireJson.write(MarqetaMapping.request(refund.pspReference(), refund.connectorOptions(),
-                refund.amount(), refund.reason()));
-        return ConnectorSupport.outcome(client.createRefund(auth(account), refund.connectorTransactionId(), body),
+        String body = WireJson.write(MarqetaMapping.request(
+                refund.pspReference(), refund.connectorOptions(), refund.amount(), refund.reason()));
+        return ConnectorSupport.outcome(
+                        client.createRefund(auth(account), refund.connectorTransactionId(), body),
                         answer -> answer.status() == 409 ? null : read(answer, true))
                 // 409: a refund with this token exists already (an earlier attempt got through); ask for it
                 .chain(outcome -> outcome != null ? Uni.createFrom().item(outcome) : sync(account, refund));
     }
 
-
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
-        return ConnectorSupport.outcome(client.refund(auth(account), refund.connectorTransactionId(),
-                refund.pspReference()), answer -> read(answer, false));
+        return ConnectorSupport.outcome(
+                client.refund(auth(account), refund.connectorTransactionId(), refund.pspReference()),
+                answer -> read(answer, false));
     }
-
 
     /** Marqeta refunds can be transitioned to CANCELLED until they are COMPLETED. */
     @Override
     public Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
-        String body = WireJson.write(new MarqetaModels.Transition("cx" + refund.pspReference().substring(3), "CANCELLED"));
-        return ConnectorSupport.outcome(client.transition(auth(account), refund.connectorTransactionId(),
-                        refund.pspReference(), body),
-                answer -> answer.ok() ? read(answer, false)
+        String body = WireJson.write(
+                new MarqetaModels.Transition("cx" + refund.pspReference().substring(3), "CANCELLED"));
+        return ConnectorSupport.outcome(
+                client.transition(auth(account), refund.connectorTransactionId(), refund.pspReference(), body),
+                answer -> answer.ok()
+                        ? read(answer, false)
                         : new Outcome.NotSent("Marqeta refused to cancel: " + MarqetaMapping.error(answer, false)));
     }
 
@@ -104,7 +106,9 @@ public class MarqetaConnector implements Connector, SyncsRefunds, CancelsRefunds
             return MarqetaMapping.error(answer, creating);
         }
         MarqetaModels.Refund r = WireJson.read(answer.body(), MarqetaModels.Refund.class);
-        return r == null || r.token() == null ? new Outcome.Unknown("unreadable Marqeta answer") : MarqetaMapping.refund(r);
+        return r == null || r.token() == null
+                ? new Outcome.Unknown("unreadable Marqeta answer")
+                : MarqetaMapping.refund(r);
     }
 
     private static String auth(ConnectorAccount account) {

@@ -1,12 +1,14 @@
 package dev.refract.connector.marqeta;
 
-import dev.refract.refund.ErrorCode;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.RefundError;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,8 +18,7 @@ import java.util.Set;
  */
 final class MarqetaMapping {
 
-    private MarqetaMapping() {
-    }
+    private MarqetaMapping() {}
 
     static final Set<String> METHODS = Set.of("ACH", "CHECK");
     static final Set<String> TYPES = Set.of("PAYMENT_REFUND", "CREDIT_BALANCE_REFUND");
@@ -30,7 +31,8 @@ final class MarqetaMapping {
         require(options, "type", TYPES);
         Object source = options.get("payment_source_token");
         if (source != null && (!(source instanceof String s) || s.isEmpty() || s.length() > 36)) {
-            throw RefundError.InvalidRequest.of("connector_options.payment_source_token",
+            throw RefundError.InvalidRequest.of(
+                    "connector_options.payment_source_token",
                     "payment_source_token must be a string of 1 to 36 characters");
         }
     }
@@ -38,22 +40,32 @@ final class MarqetaMapping {
     private static void require(Map<String, Object> options, String key, Set<String> allowed) {
         Object value = options.get(key);
         if (!(value instanceof String s) || !allowed.contains(s)) {
-            throw RefundError.InvalidRequest.of("connector_options." + key, "Marqeta needs connector_options." + key
-                    + ", one of " + allowed.stream().sorted().toList());
+            throw RefundError.InvalidRequest.of(
+                    "connector_options." + key,
+                    "Marqeta needs connector_options." + key + ", one of "
+                            + allowed.stream().sorted().toList());
         }
     }
 
     /** Marqeta credit accounts refund in USD only. */
     static String unacceptable(Money amount) {
-        return "USD".equals(amount.currency()) ? null
+        return "USD".equals(amount.currency())
+                ? null
                 : "Marqeta credit refunds are in USD only, not " + amount.currency();
     }
 
     static MarqetaModels.CreateRefund request(String token, Map<String, Object> options, Money amount, String reason) {
-        String description = reason == null ? null
+        String description = reason == null
+                ? null
                 : reason.length() > MAX_DESCRIPTION ? reason.substring(0, MAX_DESCRIPTION) : reason;
-        return new MarqetaModels.CreateRefund(token, (String) options.get("method"), (String) options.get("type"),
-                (String) options.get("payment_source_token"), amount.toMajor(), amount.currency(), description);
+        return new MarqetaModels.CreateRefund(
+                token,
+                (String) options.get("method"),
+                (String) options.get("type"),
+                (String) options.get("payment_source_token"),
+                amount.toMajor(),
+                amount.currency(),
+                description);
     }
 
     /**
@@ -71,33 +83,53 @@ final class MarqetaMapping {
         String status = r.status() == null ? "UNKNOWN" : r.status();
         return switch (status) {
             case "COMPLETED" -> new Outcome.Succeeded(r.token(), status, details, reported(r));
-            case "CANCELLED" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled at Marqeta", status,
-                    null, r.token(), status, false, details);
-            case "RETURNED" -> new Outcome.Declined(ErrorCode.REFUND_RETURNED, "the refund was returned", status, null,
-                    r.token(), status, true, details);
+            case "CANCELLED" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_CANCELLED,
+                        "the refund was cancelled at Marqeta",
+                        status,
+                        null,
+                        r.token(),
+                        status,
+                        false,
+                        details);
+            case "RETURNED" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_RETURNED,
+                        "the refund was returned",
+                        status,
+                        null,
+                        r.token(),
+                        status,
+                        true,
+                        details);
             default -> new Outcome.Pending(r.token(), status, details, reported(r));
         };
     }
 
     /** Marqeta writes decimal major units with {@code currency_code}; a refund names no payment id of ours. */
     private static Outcome.Reported reported(MarqetaModels.Refund r) {
-        String currency = r.currencyCode() == null ? null : r.currencyCode().toUpperCase(java.util.Locale.ROOT);
-        java.math.BigDecimal minor = r.amount() == null ? null
+        String currency = r.currencyCode() == null ? null : r.currencyCode().toUpperCase(Locale.ROOT);
+        BigDecimal minor = r.amount() == null
+                ? null
                 : currency != null && Money.isKnownCurrency(currency)
-                        ? r.amount().movePointRight(Money.exponent(currency)) : r.amount();
+                        ? r.amount().movePointRight(Money.exponent(currency))
+                        : r.amount();
         return Outcome.Reported.of(minor, currency);
     }
 
     static Outcome error(PspAnswer answer, boolean creating) {
         MarqetaModels.ErrorBody e = WireJson.read(answer.body(), MarqetaModels.ErrorBody.class);
         String code = e == null ? null : e.errorCode();
-        String message = e == null || e.errorMessage() == null ? "Marqeta answered " + answer.status() : e.errorMessage();
+        String message =
+                e == null || e.errorMessage() == null ? "Marqeta answered " + answer.status() : e.errorMessage();
         if (answer.status() == 401 || answer.status() == 403) {
             return new Outcome.NotSent("Marqeta refused the merchant's credentials (" + answer.status() + ")");
         }
         if (answer.status() == 404) {
             return creating ? new Outcome.NotFound(code, message) : new Outcome.Unknown("Marqeta has no such refund");
         }
-        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
+        return Outcome.Declined.of(
+                ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
     }
 }

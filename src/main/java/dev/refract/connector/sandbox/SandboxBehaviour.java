@@ -8,7 +8,13 @@ import java.util.Set;
 /** The sandbox's {@code connector_options}: how the simulated PSP should behave for one refund. */
 record SandboxBehaviour(Kind outcome, long settleMillis, int failures) {
 
-    enum Kind { SUCCEEDED, PENDING, DECLINED, ERROR, TIMEOUT }
+    enum Kind {
+        SUCCEEDED,
+        PENDING,
+        DECLINED,
+        ERROR,
+        TIMEOUT
+    }
 
     static final String OUTCOME = "sandbox_outcome";
     static final String SETTLE_MS = "sandbox_settle_ms";
@@ -21,8 +27,10 @@ record SandboxBehaviour(Kind outcome, long settleMillis, int failures) {
     static SandboxBehaviour of(Map<String, Object> options) {
         for (String key : options.keySet()) {
             if (!KEYS.contains(key)) {
-                throw RefundError.InvalidRequest.of("connector_options." + key,
-                        "unknown sandbox option " + key + "; known: " + KEYS.stream().sorted().toList());
+                throw RefundError.InvalidRequest.of(
+                        "connector_options." + key,
+                        "unknown sandbox option " + key + "; known: "
+                                + KEYS.stream().sorted().toList());
             }
         }
         Kind kind = Kind.SUCCEEDED;
@@ -31,7 +39,8 @@ record SandboxBehaviour(Kind outcome, long settleMillis, int failures) {
             try {
                 kind = Kind.valueOf(((String) outcome).toUpperCase(Locale.ROOT));
             } catch (ClassCastException | IllegalArgumentException e) {
-                throw RefundError.InvalidRequest.of("connector_options." + OUTCOME,
+                throw RefundError.InvalidRequest.of(
+                        "connector_options." + OUTCOME,
                         OUTCOME + " must be one of succeeded, pending, declined, error, timeout");
             }
         }
@@ -45,10 +54,11 @@ record SandboxBehaviour(Kind outcome, long settleMillis, int failures) {
         if (value == null) {
             return absent;
         }
-        if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0
+        if (!(value instanceof Integer || value instanceof Long)
+                || ((Number) value).longValue() < 0
                 || ((Number) value).longValue() > max) {
-            throw RefundError.InvalidRequest.of("connector_options." + key,
-                    key + " must be a whole number from 0 to " + max);
+            throw RefundError.InvalidRequest.of(
+                    "connector_options." + key, key + " must be a whole number from 0 to " + max);
         }
         return ((Number) value).longValue();
     }

@@ -1,13 +1,13 @@
 package dev.refract.connector.sandbox;
 
 import dev.refract.refund.Connector;
-import dev.refract.refund.SyncsRefunds;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
+import dev.refract.refund.SyncsRefunds;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,8 +74,8 @@ public class SandboxConnector implements Connector, SyncsRefunds {
     public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
         return afterLatency(() -> SandboxPsp.captured(connectorTransactionId)
                 .<PaymentLookup>map(PaymentLookup.Captured::new)
-                .orElseGet(() -> new PaymentLookup.NotFound("resource_missing",
-                        "No such payment: " + connectorTransactionId)));
+                .orElseGet(() ->
+                        new PaymentLookup.NotFound("resource_missing", "No such payment: " + connectorTransactionId)));
     }
 
     @Override
@@ -85,8 +85,13 @@ public class SandboxConnector implements Connector, SyncsRefunds {
                 return new Outcome.NotFound("resource_missing", "No such payment: " + refund.connectorTransactionId());
             }
             Instant now = Instant.now();
-            SandboxPsp.Answer answer = psp.submit(refund.merchantId(), refund.connectorTransactionId(),
-                    refund.pspReference(), refund.amount(), SandboxBehaviour.of(refund.connectorOptions()), now);
+            SandboxPsp.Answer answer = psp.submit(
+                    refund.merchantId(),
+                    refund.connectorTransactionId(),
+                    refund.pspReference(),
+                    refund.amount(),
+                    SandboxBehaviour.of(refund.connectorOptions()),
+                    now);
             if (answer instanceof SandboxPsp.Answer.Refunded r) {
                 // a refund that settles later is always answered pending first, even with a settle time of 0
                 return r.first() && r.refund().settlesLater()
@@ -99,8 +104,8 @@ public class SandboxConnector implements Connector, SyncsRefunds {
                     case "currency_mismatch" -> ErrorCode.CURRENCY_MISMATCH;
                     default -> ErrorCode.REFUND_FAILED;
                 };
-                return new Outcome.Declined(code, d.message(), d.code(), d.message(), null, "declined", false,
-                        Map.of());
+                return new Outcome.Declined(
+                        code, d.message(), d.code(), d.message(), null, "declined", false, Map.of());
             }
             if (answer instanceof SandboxPsp.Answer.TimedOut) {
                 return new Outcome.Unknown("the sandbox PSP did not answer in time");
@@ -108,7 +113,6 @@ public class SandboxConnector implements Connector, SyncsRefunds {
             return new Outcome.Unknown("the sandbox PSP answered 500");
         });
     }
-
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
@@ -134,12 +138,13 @@ public class SandboxConnector implements Connector, SyncsRefunds {
         if (millis <= 0) {
             return Uni.createFrom().item(answer);
         }
-        return Uni.createFrom().emitter(emitter -> vertx.setTimer(millis, id -> {
-            try {
-                emitter.complete(answer.get());
-            } catch (RuntimeException e) {
-                emitter.fail(e);
-            }
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> vertx.setTimer(millis, id -> {
+                    try {
+                        emitter.complete(answer.get());
+                    } catch (RuntimeException e) {
+                        emitter.fail(e);
+                    }
+                }));
     }
 }

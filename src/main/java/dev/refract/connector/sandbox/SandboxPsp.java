@@ -19,7 +19,10 @@ final class SandboxPsp {
     /** {@code sbx_<minor>_<CUR>} or {@code sbx_<minor>_<CUR>_<anything>}. */
     private static final Pattern PAYMENT = Pattern.compile("sbx_(\\d{1,18})_([A-Z]{3})(?:_.*)?");
 
-    enum Status { SUCCEEDED, PENDING }
+    enum Status {
+        SUCCEEDED,
+        PENDING
+    }
 
     /** A refund the PSP made; one that settles later is pending until {@code settlesAt}. */
     record SandboxRefund(String id, String paymentKey, Money amount, boolean settlesLater, Instant settlesAt) {
@@ -31,18 +34,14 @@ final class SandboxPsp {
     /** What the PSP answered to one submission. */
     sealed interface Answer {
         /** {@code first}: this submission made the refund (a resend gets the same refund back). */
-        record Refunded(SandboxRefund refund, boolean first) implements Answer {
-        }
+        record Refunded(SandboxRefund refund, boolean first) implements Answer {}
 
-        record ServerError() implements Answer {
-        }
+        record ServerError() implements Answer {}
 
         /** The PSP refunded but its answer never arrived. */
-        record TimedOut() implements Answer {
-        }
+        record TimedOut() implements Answer {}
 
-        record Declined(String code, String message) implements Answer {
-        }
+        record Declined(String code, String message) implements Answer {}
     }
 
     private final Map<String, SandboxRefund> refundsByKey = new HashMap<>();
@@ -64,8 +63,13 @@ final class SandboxPsp {
      * One submission. Synchronised: the check against what was already refunded and the booking of the new
      * refund are one step, as in a PSP's own ledger.
      */
-    synchronized Answer submit(String merchantId, String transactionId, String idempotencyKey, Money amount,
-                               SandboxBehaviour behaviour, Instant now) {
+    synchronized Answer submit(
+            String merchantId,
+            String transactionId,
+            String idempotencyKey,
+            Money amount,
+            SandboxBehaviour behaviour,
+            Instant now) {
         SandboxRefund earlier = refundsByKey.get(idempotencyKey);
         if (earlier != null) {
             return new Answer.Refunded(earlier, false);
@@ -81,19 +85,26 @@ final class SandboxPsp {
         }
         Money captured = captured(transactionId).orElseThrow();
         if (!captured.sameCurrency(amount)) {
-            return new Answer.Declined("currency_mismatch", "The refund currency " + amount.currency()
-                    + " is not the payment's " + captured.currency());
+            return new Answer.Declined(
+                    "currency_mismatch",
+                    "The refund currency " + amount.currency() + " is not the payment's " + captured.currency());
         }
         String paymentKey = merchantId + "/" + transactionId;
         long refunded = refundedByPayment.getOrDefault(paymentKey, 0L);
         if (refunded + amount.minorAmount() > captured.minorAmount()) {
-            return new Answer.Declined("amount_too_large", "Refund amount " + amount.minorAmount()
-                    + " is greater than the unrefunded amount " + (captured.minorAmount() - refunded));
+            return new Answer.Declined(
+                    "amount_too_large",
+                    "Refund amount " + amount.minorAmount() + " is greater than the unrefunded amount "
+                            + (captured.minorAmount() - refunded));
         }
-        Instant settlesAt = behaviour.outcome() == SandboxBehaviour.Kind.PENDING
-                ? now.plusMillis(behaviour.settleMillis()) : now;
-        SandboxRefund refund = new SandboxRefund("sbxre_" + ids.incrementAndGet(), paymentKey, amount,
-                behaviour.outcome() == SandboxBehaviour.Kind.PENDING, settlesAt);
+        Instant settlesAt =
+                behaviour.outcome() == SandboxBehaviour.Kind.PENDING ? now.plusMillis(behaviour.settleMillis()) : now;
+        SandboxRefund refund = new SandboxRefund(
+                "sbxre_" + ids.incrementAndGet(),
+                paymentKey,
+                amount,
+                behaviour.outcome() == SandboxBehaviour.Kind.PENDING,
+                settlesAt);
         refundsByKey.put(idempotencyKey, refund);
         refundedByPayment.put(paymentKey, refunded + amount.minorAmount());
         return behaviour.outcome() == SandboxBehaviour.Kind.TIMEOUT
@@ -108,6 +119,8 @@ final class SandboxPsp {
     /** How many refunds the PSP made for one payment (tests count PSP-side refunds with it). */
     synchronized long refundCount(String merchantId, String transactionId) {
         String paymentKey = merchantId + "/" + transactionId;
-        return refundsByKey.values().stream().filter(r -> r.paymentKey().equals(paymentKey)).count();
+        return refundsByKey.values().stream()
+                .filter(r -> r.paymentKey().equals(paymentKey))
+                .count();
     }
 }

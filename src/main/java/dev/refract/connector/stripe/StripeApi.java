@@ -20,30 +20,40 @@ public interface StripeApi {
     @POST
     @Path("/v1/refunds")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Uni<Response> createRefund(@HeaderParam("Authorization") String authorization,
-                               @HeaderParam("Stripe-Version") String version,
-                               @HeaderParam("Idempotency-Key") String idempotencyKey, String form);
+    Uni<Response> createRefund(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            String form);
 
     @GET
     @Path("/v1/refunds/{id}")
-    Uni<Response> refund(@HeaderParam("Authorization") String authorization,
-                         @HeaderParam("Stripe-Version") String version, @PathParam("id") String id);
+    Uni<Response> refund(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Stripe-Version") String version,
+            @PathParam("id") String id);
 
     @POST
     @Path("/v1/refunds/{id}/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    Uni<Response> cancelRefund(@HeaderParam("Authorization") String authorization,
-                               @HeaderParam("Stripe-Version") String version,
-                               @HeaderParam("Idempotency-Key") String idempotencyKey, @PathParam("id") String id,
-                               String form);
+    Uni<Response> cancelRefund(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            @PathParam("id") String id,
+            String form);
 
     @GET
     @Path("/v1/payment_intents/{id}")
-    Uni<Response> paymentIntent(@HeaderParam("Authorization") String authorization,
-                                @HeaderParam("Stripe-Version") String version, @PathParam("id") String id);
+    Uni<Response> paymentIntent(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Stripe-Version") String version,
+            @PathParam("id") String id);
 
     @GET
     @Path("/v1/charges/{id}")
-    Uni<Response> charge(@HeaderParam("Authorization") String authorization,
-                         @HeaderParam("Stripe-Version") String version, @PathParam("id") String id);
+    Uni<Response> charge(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Stripe-Version") String version,
+            @PathParam("id") String id);
 }

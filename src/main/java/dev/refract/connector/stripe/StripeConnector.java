@@ -1,21 +1,24 @@
 package dev.refract.connector.stripe;
 
-import dev.refract.refund.ErrorCode;
-import dev.refract.outbound.AccountChecks;
 import dev.refract.connector.ConnectorSupport;
+import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.WireJson;
-import dev.refract.refund.Connector;
-import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.CancelsRefunds;
-import dev.refract.refund.SyncsRefunds;
+import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
+import dev.refract.refund.SyncsRefunds;
+import dev.refract.refund.VerifiesWebhooks;
+import dev.refract.refund.WebhookEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,8 +69,12 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     /** Stripe's endpoint signing secrets start {@code whsec_} (Dashboard → Webhooks → Signing secret). */
     @Override
     public void validateWebhookSecret(String secret) {
-        if (!secret.startsWith("whsec_") || secret.length() < 12 || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw new RefundError.InvalidRequest(ErrorCode.INVALID_REQUEST, "webhook_secret",
+        if (!secret.startsWith("whsec_")
+                || secret.length() < 12
+                || !secret.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new RefundError.InvalidRequest(
+                    ErrorCode.INVALID_REQUEST,
+                    "webhook_secret",
                     "a Stripe webhook_secret is the endpoint's signing secret, whsec_…");
         }
     }
@@ -76,19 +83,25 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
         boolean charge = connectorTransactionId.startsWith("ch_");
         String auth = auth(account);
-        return ConnectorSupport.lookup(charge ? client.charge(auth, version, connectorTransactionId)
+        return ConnectorSupport.lookup(
+                charge
+                        ? client.charge(auth, version, connectorTransactionId)
                         : client.paymentIntent(auth, version, connectorTransactionId),
                 answer -> StripeMapping.captured(answer, charge));
     }
 
     @Override
     public Uni<Outcome> submit(ConnectorAccount account, Refund refund) {
-        String form = StripeMapping.createForm(refund.connectorTransactionId(), refund.amount(), refund.reason(),
-                refund.metadata(), refund.merchantRefundId());
-        return ConnectorSupport.outcome(client.createRefund(auth(account), version, refund.pspReference(), form),
+        String form = StripeMapping.createForm(
+                refund.connectorTransactionId(),
+                refund.amount(),
+                refund.reason(),
+                refund.metadata(),
+                refund.merchantRefundId());
+        return ConnectorSupport.outcome(
+                client.createRefund(auth(account), version, refund.pspReference(), form),
                 answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, true));
     }
-
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
@@ -96,10 +109,10 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
             // Stripe finds refunds by id only; until one is known the janitor resends with the same key
             return Uni.createFrom().item(new Outcome.Unknown("no Stripe refund id yet"));
         }
-        return ConnectorSupport.outcome(client.refund(auth(account), version, refund.connectorRefundId()),
+        return ConnectorSupport.outcome(
+                client.refund(auth(account), version, refund.connectorRefundId()),
                 answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, false));
     }
-
 
     /** Only a refund in {@code requires_action} can be cancelled (https://docs.stripe.com/api/refunds/cancel). */
     @Override
@@ -110,16 +123,16 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     /** Asks Stripe to cancel; the service calls it only for a refund in {@code requires_action}. */
     @Override
     public Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
-        return ConnectorSupport.outcome(client.cancelRefund(auth(account), version, refund.pspReference() + "_cancel",
-                        refund.connectorRefundId()),
-                answer -> answer.ok() ? refundOutcome(answer.body())
+        return ConnectorSupport.outcome(
+                client.cancelRefund(
+                        auth(account), version, refund.pspReference() + "_cancel", refund.connectorRefundId()),
+                answer -> answer.ok()
+                        ? refundOutcome(answer.body())
                         : new Outcome.NotSent("Stripe refused to cancel: " + StripeMapping.error(answer, false)));
     }
 
-
     @Override
-    public java.util.List<dev.refract.refund.WebhookEvent> verifyWebhook(String secret, Map<String, String> headers,
-                                                                        byte[] body, java.time.Instant now) {
+    public List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now) {
         return StripeWebhooks.verify(secret, headers.get("stripe-signature"), body, now);
     }
 

@@ -1,9 +1,9 @@
 package dev.refract.connector.stripe;
 
-import dev.refract.refund.ErrorCode;
 import dev.refract.connector.MinorUnits;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.WireJson;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
@@ -17,15 +17,15 @@ import java.util.TreeMap;
 /** Stripe's refund vocabulary and amount rules, as pure functions. */
 final class StripeMapping {
 
-    private StripeMapping() {
-    }
+    private StripeMapping() {}
 
     /** The reasons Stripe accepts; any other reason travels in metadata (https://docs.stripe.com/api/refunds/create). */
     static final Set<String> REASONS = Set.of("duplicate", "fraudulent", "requested_by_customer");
 
     /** Zero-decimal currencies at Stripe (https://docs.stripe.com/currencies#zero-decimal). */
-    private static final Set<String> ZERO_DECIMAL = Set.of("BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA",
-            "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF");
+    private static final Set<String> ZERO_DECIMAL = Set.of(
+            "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF",
+            "XPF");
     /** Three-decimal currencies, accepted only in multiples of ten (https://docs.stripe.com/currencies#three-decimal). */
     private static final Set<String> THREE_DECIMAL = Set.of("BHD", "JOD", "KWD", "OMR", "TND");
 
@@ -59,8 +59,8 @@ final class StripeMapping {
     }
 
     /** The create request, form-encoded, with only parameters Stripe accepts. */
-    static String createForm(String paymentId, Money amount, String reason, Map<String, String> metadata,
-                             String merchantRefundId) {
+    static String createForm(
+            String paymentId, Money amount, String reason, Map<String, String> metadata, String merchantRefundId) {
         Map<String, String> form = new TreeMap<>();
         form.put(paymentId.startsWith("ch_") ? "charge" : "payment_intent", paymentId);
         form.put("amount", Long.toString(amount(amount)));
@@ -77,7 +77,8 @@ final class StripeMapping {
             if (body.length() > 0) {
                 body.append('&');
             }
-            body.append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+            body.append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
         });
         return body.toString();
@@ -92,11 +93,27 @@ final class StripeMapping {
         String status = r.status() == null ? "unknown" : r.status();
         return switch (status) {
             case "succeeded" -> new Outcome.Succeeded(r.id(), status, Map.of(), reported(r));
-            case "failed" -> new Outcome.Declined(ErrorCode.REFUND_FAILED, "Stripe could not complete the refund"
-                    + (r.failureReason() != null ? ": " + r.failureReason() : ""), r.failureReason(), null, r.id(),
-                    status, true, Map.of());
-            case "canceled" -> new Outcome.Declined(ErrorCode.REFUND_CANCELLED, "the refund was cancelled at Stripe", null,
-                    null, r.id(), status, false, Map.of());
+            case "failed" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_FAILED,
+                        "Stripe could not complete the refund"
+                                + (r.failureReason() != null ? ": " + r.failureReason() : ""),
+                        r.failureReason(),
+                        null,
+                        r.id(),
+                        status,
+                        true,
+                        Map.of());
+            case "canceled" ->
+                new Outcome.Declined(
+                        ErrorCode.REFUND_CANCELLED,
+                        "the refund was cancelled at Stripe",
+                        null,
+                        null,
+                        r.id(),
+                        status,
+                        false,
+                        Map.of());
             default -> new Outcome.Pending(r.id(), status, Map.of(), reported(r));
         };
     }
@@ -106,8 +123,11 @@ final class StripeMapping {
      * PaymentIntent first, since that is the id merchants refund by today (charges are the older API).
      */
     static Outcome.Reported reported(StripeModels.Refund r) {
-        return Outcome.Reported.of(MinorUnits.reported(r.amount(), r.currency(), StripeMapping::exponent), r.currency(),
-                r.paymentIntent(), r.charge());
+        return Outcome.Reported.of(
+                MinorUnits.reported(r.amount(), r.currency(), StripeMapping::exponent),
+                r.currency(),
+                r.paymentIntent(),
+                r.charge());
     }
 
     /**
@@ -117,18 +137,26 @@ final class StripeMapping {
     static Outcome error(PspAnswer answer, boolean creating) {
         StripeModels.ErrorBody body = WireJson.read(answer.body(), StripeModels.ErrorBody.class);
         StripeModels.Error e = body == null || body.error() == null
-                ? new StripeModels.Error(null, null, "HTTP " + answer.status(), null, null) : body.error();
+                ? new StripeModels.Error(null, null, "HTTP " + answer.status(), null, null)
+                : body.error();
         if (answer.status() == 401 || answer.status() == 403) {
             // nothing happened at Stripe: keep the refund and let the janitor retry once credentials are fixed
             return new Outcome.NotSent("Stripe refused the merchant's credentials (" + answer.status() + ")");
         }
         String code = e.code() == null ? "" : e.code();
         return switch (code) {
-            case "resource_missing" -> creating ? new Outcome.NotFound(code, e.message())
-                    : new Outcome.Unknown("Stripe has no such refund yet");
-            case "amount_too_large" -> Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, e.message(), code, e.message());
-            default -> Outcome.Declined.of(ErrorCode.REFUND_FAILED, e.message() != null ? e.message() : "Stripe declined",
-                    code.isEmpty() ? e.type() : code, e.message());
+            case "resource_missing" ->
+                creating
+                        ? new Outcome.NotFound(code, e.message())
+                        : new Outcome.Unknown("Stripe has no such refund yet");
+            case "amount_too_large" ->
+                Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, e.message(), code, e.message());
+            default ->
+                Outcome.Declined.of(
+                        ErrorCode.REFUND_FAILED,
+                        e.message() != null ? e.message() : "Stripe declined",
+                        code.isEmpty() ? e.type() : code,
+                        e.message());
         };
     }
 
@@ -156,13 +184,15 @@ final class StripeMapping {
             currency = pi == null ? null : pi.currency();
             metadata = pi == null ? null : pi.metadata();
         }
-        if (captured == null || captured <= 0 || currency == null
+        if (captured == null
+                || captured <= 0
+                || currency == null
                 || !Money.isKnownCurrency(currency.toUpperCase(Locale.ROOT))) {
             // nothing captured (yet): Stripe itself will decline, with its own words
             return new PaymentLookup.Unavailable("no captured amount");
         }
         String iso = currency.toUpperCase(Locale.ROOT);
-        return new PaymentLookup.Captured(MinorUnits.fromPsp(captured, iso, exponent(iso)),
-                metadata == null ? Map.of() : metadata);
+        return new PaymentLookup.Captured(
+                MinorUnits.fromPsp(captured, iso, exponent(iso)), metadata == null ? Map.of() : metadata);
     }
 }

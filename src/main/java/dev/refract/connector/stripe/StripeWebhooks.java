@@ -26,11 +26,10 @@ final class StripeWebhooks {
 
     static final Duration TOLERANCE = Duration.ofSeconds(300);
     /** Events whose object is a refund, or a charge carrying its refunds. */
-    static final Set<String> REFUND_EVENTS = Set.of("refund.created", "refund.updated", "refund.failed",
-            "charge.refund.updated", "charge.refunded");
+    static final Set<String> REFUND_EVENTS =
+            Set.of("refund.created", "refund.updated", "refund.failed", "charge.refund.updated", "charge.refunded");
 
-    private StripeWebhooks() {
-    }
+    private StripeWebhooks() {}
 
     static List<WebhookEvent> verify(String secret, String signatureHeader, byte[] body, Instant now) {
         if (signatureHeader == null || signatureHeader.isBlank()) {
@@ -106,8 +105,8 @@ final class StripeWebhooks {
      * (every refund Refract creates carries it), so it can be adopted as an external one; its metadata is the
      * charge's (when the event carries the charge) overlaid with the refund's own.
      */
-    private static WebhookEvent refundEvent(String id, String type, JsonNode refund, Map<String, String> chargeMetadata,
-                                            String json) {
+    private static WebhookEvent refundEvent(
+            String id, String type, JsonNode refund, Map<String, String> chargeMetadata, String json) {
         StripeModels.Refund r = WireJson.MAPPER.convertValue(refund, StripeModels.Refund.class);
         Outcome outcome = StripeMapping.refund(r);
         String merchantRefundId = WireJson.text(refund.path("metadata"), "merchant_refund_id");

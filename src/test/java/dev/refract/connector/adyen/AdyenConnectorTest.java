@@ -57,7 +57,10 @@ class AdyenConnectorTest extends ConnectorContractTest {
     /** The 201 of POST /payments/{paymentPspReference}/refunds in Checkout API v71. */
     @Override
     protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
-        return aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("""
+        return aResponse()
+                .withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"merchantAccount": "AcmeECOM", "paymentPspReference": "%s", "pspReference": "%s",
                  "reference": "YOUR_UNIQUE_REFERENCE", "status": "%s", "amount": {"currency": "USD", "value": %d}}
                 """.formatted(paymentId, refundId.toUpperCase(Locale.ROOT), status, minor));
@@ -80,7 +83,10 @@ class AdyenConnectorTest extends ConnectorContractTest {
 
     @Override
     protected ResponseDefinitionBuilder declineAnswer() {
-        return aResponse().withStatus(422).withHeader("Content-Type", "application/json").withBody("""
+        return aResponse()
+                .withStatus(422)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"status": 422, "errorCode": "167", "message": "Original pspReference required for this operation",
                  "errorType": "validation"}""");
     }
@@ -105,9 +111,16 @@ class AdyenConnectorTest extends ConnectorContractTest {
         String payment = newPaymentId();
         String id = Api.refundId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "QFQTPCQ8HXSKGK82", 1_500, "received")));
-        merchant.create(Api.body(id, payment, 1_500L, "USD", "\"reason\":\"requested_by_customer\","
-                        + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
-                .then().statusCode(200).body("status", equalTo("PENDING"))
+        merchant.create(Api.body(
+                        id,
+                        payment,
+                        1_500L,
+                        "USD",
+                        "\"reason\":\"requested_by_customer\","
+                                + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("PENDING"))
                 .body("connector_refund_id", equalTo("QFQTPCQ8HXSKGK82"));
         LoggedRequest sent = psp().findAll(createRequests(payment)).get(0);
         assertEquals("AQEyhmfxcontract", sent.getHeader("X-API-Key"));
@@ -125,9 +138,16 @@ class AdyenConnectorTest extends ConnectorContractTest {
     void clpGoesToAdyenInItsTwoDecimalUnits() {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "QFQTPCQ8HXSKGK83", 50_000, "received")));
-        merchant.create(Api.body(Api.refundId(), payment, 500L, "CLP",
-                "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"CLP\"}")).then().statusCode(200);
-        JsonNode body = WireJson.tree(psp().findAll(createRequests(payment)).get(0).getBodyAsString());
+        merchant.create(Api.body(
+                        Api.refundId(),
+                        payment,
+                        500L,
+                        "CLP",
+                        "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"CLP\"}"))
+                .then()
+                .statusCode(200);
+        JsonNode body =
+                WireJson.tree(psp().findAll(createRequests(payment)).get(0).getBodyAsString());
         assertEquals(50_000, body.path("amount").path("value").asLong(), "500 CLP is 50000 in Adyen's minor units");
     }
 }

@@ -1,12 +1,13 @@
 package dev.refract.connector.adyen;
 
-import dev.refract.refund.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.refract.outbound.PspAnswer;
+import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,27 +22,39 @@ class AdyenMappingTest {
     }
 
     @ParameterizedTest(name = "reason {0} → {1}")
-    @CsvSource({"requested_by_customer,CUSTOMER REQUEST", "duplicate,DUPLICATE", "fraudulent,FRAUD",
-            "Return,RETURN", "Broken on arrival,OTHER"})
+    @CsvSource({
+        "requested_by_customer,CUSTOMER REQUEST",
+        "duplicate,DUPLICATE",
+        "fraudulent,FRAUD",
+        "Return,RETURN",
+        "Broken on arrival,OTHER"
+    })
     void reasonsInAdyensVocabulary(String reason, String adyen) {
         assertEquals(adyen, AdyenMapping.reason(reason));
     }
 
     @Test
     void anAcknowledgedRefundIsPending() {
-        Outcome o = AdyenMapping.created(new PspAnswer(201, "{\"pspReference\":\"QFQTPCQ8HXSKGK82\",\"status\":\"received\"}"));
-        assertEquals(new Outcome.Pending("QFQTPCQ8HXSKGK82", "received", java.util.Map.of()), o);
+        Outcome o = AdyenMapping.created(
+                new PspAnswer(201, "{\"pspReference\":\"QFQTPCQ8HXSKGK82\",\"status\":\"received\"}"));
+        assertEquals(new Outcome.Pending("QFQTPCQ8HXSKGK82", "received", Map.of()), o);
     }
 
     @Test
     void errorsByStatusAndCode() {
         assertInstanceOf(Outcome.NotSent.class, AdyenMapping.error(new PspAnswer(401, "")));
         assertInstanceOf(Outcome.NotFound.class, AdyenMapping.error(new PspAnswer(404, "")));
-        Outcome.Declined amount = (Outcome.Declined) AdyenMapping.error(new PspAnswer(422,
-                "{\"status\":422,\"errorCode\":\"137\",\"message\":\"Invalid amount specified\",\"errorType\":\"validation\"}"));
+        Outcome.Declined amount = (Outcome.Declined)
+                AdyenMapping.error(
+                        new PspAnswer(
+                                422,
+                                "{\"status\":422,\"errorCode\":\"137\",\"message\":\"Invalid amount specified\",\"errorType\":\"validation\"}"));
         assertEquals(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, amount.code());
-        Outcome.Declined other = (Outcome.Declined) AdyenMapping.error(new PspAnswer(422,
-                "{\"status\":422,\"errorCode\":\"167\",\"message\":\"Original pspReference required\",\"errorType\":\"validation\"}"));
+        Outcome.Declined other = (Outcome.Declined)
+                AdyenMapping.error(
+                        new PspAnswer(
+                                422,
+                                "{\"status\":422,\"errorCode\":\"167\",\"message\":\"Original pspReference required\",\"errorType\":\"validation\"}"));
         assertEquals(ErrorCode.REFUND_FAILED, other.code());
         assertEquals("167", other.connectorCode());
     }

@@ -24,9 +24,15 @@ class AdyenWebhooksTest {
         Amount amount = new Amount();
         amount.setValue(value);
         amount.setCurrency("EUR");
-        return new NotificationRequestItem().setPspReference("QFQTPCQ8HXSKGK82").setOriginalReference("ABCDEF0123456789")
-                .setMerchantAccountCode("AcmeECOM").setMerchantReference("r_1").setAmount(amount)
-                .setEventCode(eventCode).setSuccess(success).setReason("");
+        return new NotificationRequestItem()
+                .setPspReference("QFQTPCQ8HXSKGK82")
+                .setOriginalReference("ABCDEF0123456789")
+                .setMerchantAccountCode("AcmeECOM")
+                .setMerchantReference("r_1")
+                .setAmount(amount)
+                .setEventCode(eventCode)
+                .setSuccess(success)
+                .setReason("");
     }
 
     static String body(NotificationRequestItem item, String hmac) {
@@ -60,20 +66,34 @@ class AdyenWebhooksTest {
         NotificationRequestItem refused = item("REFUND", false, 1_500);
         String signedRefusal = new HMACValidator().calculateHMAC(refused, KEY);
         // the signature of a refusal does not carry a success
-        assertEquals("a notification item's hmacSignature does not match", assertThrows(WebhookRejected.class,
-                () -> verify(KEY, body(item("REFUND", true, 1_500), signedRefusal))).getMessage());
+        assertEquals(
+                "a notification item's hmacSignature does not match",
+                assertThrows(WebhookRejected.class, () -> verify(KEY, body(item("REFUND", true, 1_500), signedRefusal)))
+                        .getMessage());
         NotificationRequestItem success = item("REFUND", true, 1_500);
         String otherKey = "00".repeat(32);
-        assertEquals("a notification item's hmacSignature does not match", assertThrows(WebhookRejected.class,
-                () -> verify(KEY, body(success, new HMACValidator().calculateHMAC(success, otherKey)))).getMessage());
-        assertEquals("a notification item's hmacSignature does not match", assertThrows(WebhookRejected.class,
-                () -> verify(KEY, body(success, "not base64!"))).getMessage());
+        assertEquals(
+                "a notification item's hmacSignature does not match",
+                assertThrows(
+                                WebhookRejected.class,
+                                () -> verify(KEY, body(success, new HMACValidator().calculateHMAC(success, otherKey))))
+                        .getMessage());
+        assertEquals(
+                "a notification item's hmacSignature does not match",
+                assertThrows(WebhookRejected.class, () -> verify(KEY, body(success, "not base64!")))
+                        .getMessage());
     }
 
     @Test
     void aKeyThatIsNotHexOrABodyWithoutItemsIsRejected() {
-        assertTrue(assertThrows(WebhookRejected.class, () -> verify("not-hex", "{}")).getMessage().contains("not hex"));
-        assertEquals("no notificationItems", assertThrows(WebhookRejected.class,
-                () -> verify(KEY, "{\"live\": \"false\", \"notificationItems\": []}")).getMessage());
+        assertTrue(assertThrows(WebhookRejected.class, () -> verify("not-hex", "{}"))
+                .getMessage()
+                .contains("not hex"));
+        assertEquals(
+                "no notificationItems",
+                assertThrows(
+                                WebhookRejected.class,
+                                () -> verify(KEY, "{\"live\": \"false\", \"notificationItems\": []}"))
+                        .getMessage());
     }
 }

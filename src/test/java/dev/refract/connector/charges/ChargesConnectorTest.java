@@ -76,7 +76,10 @@ class ChargesConnectorTest extends ConnectorContractTest {
 
     @Override
     protected ResponseDefinitionBuilder declineAnswer() {
-        return aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+        return aResponse()
+                .withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"code": "charge_already_refunded", "message": "Charge has already been fully refunded"}""");
     }
 
@@ -99,9 +102,12 @@ class ChargesConnectorTest extends ConnectorContractTest {
     void sendsExactlyOneTargetAndKeepsTheBalanceTransaction() {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "re_abc123", 500, "succeeded")));
-        create(Api.refundId(), payment, 500L, 5_000).then().statusCode(200)
+        create(Api.refundId(), payment, 500L, 5_000)
+                .then()
+                .statusCode(200)
                 .body("connector_details.balanceTransactionId", equalTo("bt_def456"));
-        JsonNode sent = WireJson.tree(psp().findAll(createRequests(payment)).get(0).getBodyAsString());
+        JsonNode sent =
+                WireJson.tree(psp().findAll(createRequests(payment)).get(0).getBodyAsString());
         assertEquals(payment, sent.path("chargeId").asText());
         assertTrue(sent.path("paymentIntentId").isMissingNode(), "exactly one of chargeId and paymentIntentId");
         assertEquals("500", sent.path("amount").asText());
@@ -111,11 +117,14 @@ class ChargesConnectorTest extends ConnectorContractTest {
     @Test
     void paymentIntentsAreSentAsPaymentIntentId() {
         String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        psp().stubFor(post(urlEqualTo("/charges/refunds")).withRequestBody(containing(payment))
+        psp().stubFor(post(urlEqualTo("/charges/refunds"))
+                .withRequestBody(containing(payment))
                 .willReturn(refundAnswer("ch_resolved", "re_pi", 300, "succeeded")));
         create(Api.refundId(), payment, 300L, 5_000).then().statusCode(200);
-        JsonNode sent = WireJson.tree(psp().findAll(postRequestedFor(urlEqualTo("/charges/refunds"))
-                .withRequestBody(containing(payment))).get(0).getBodyAsString());
+        JsonNode sent = WireJson.tree(
+                psp().findAll(postRequestedFor(urlEqualTo("/charges/refunds")).withRequestBody(containing(payment)))
+                        .get(0)
+                        .getBodyAsString());
         assertEquals(payment, sent.path("paymentIntentId").asText());
         assertTrue(sent.path("chargeId").isMissingNode());
     }

@@ -15,8 +15,8 @@ class ChargesMappingTest {
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({"succeeded,Succeeded", "pending,Pending", "failed,Declined", "canceled,Declined", "reversing,Pending"})
     void statusTable(String status, String outcome) {
-        Outcome o = ChargesMapping.refund(new ChargesModels.Refund("re_abc123", "ch_xyz789", "50000", "EGP", status,
-                null, "bt_def456", "2024-01-01T00:00:00.000Z"));
+        Outcome o = ChargesMapping.refund(new ChargesModels.Refund(
+                "re_abc123", "ch_xyz789", "50000", "EGP", status, null, "bt_def456", "2024-01-01T00:00:00.000Z"));
         assertEquals(outcome, o.getClass().getSimpleName());
         assertEquals("bt_def456", o.details().get("balanceTransactionId"));
     }

@@ -81,7 +81,10 @@ class ExodusConnectorTest extends ConnectorContractTest {
 
     @Override
     protected ResponseDefinitionBuilder declineAnswer() {
-        return aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+        return aResponse()
+                .withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"error": {"type": "invalid_request",
                  "message": "Payment cannot be refunded. It may not be completed or already fully refunded."}}""");
     }
@@ -105,14 +108,18 @@ class ExodusConnectorTest extends ConnectorContractTest {
     void onChainDetailsAreShownAndSyncSettlesThePendingTransfer() {
         String payment = newPaymentId();
         String id = Api.refundId();
-        psp().stubFor(createRequest(payment).willReturn(okJson(refundObject(payment, "ref_1234567890abcdef", 2_500, "pending"))));
-        create(id, payment, 2_500L, 5_000).then().statusCode(200)
+        psp().stubFor(createRequest(payment)
+                .willReturn(okJson(refundObject(payment, "ref_1234567890abcdef", 2_500, "pending"))));
+        create(id, payment, 2_500L, 5_000)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("PENDING"))
                 .body("connector_refund_id", equalTo("ref_1234567890abcdef"))
                 .body("connector_details.network", equalTo("ethereum"))
                 .body("connector_details.stablecoin", equalTo("USDC"))
                 .body("connector_details.destination_address", equalTo("0x742d35Cc6634C0532925a3b844Bc9e7595f8fE21"));
-        JsonNode sent = WireJson.tree(psp().findAll(createRequests(payment)).get(0).getBodyAsString());
+        JsonNode sent =
+                WireJson.tree(psp().findAll(createRequests(payment)).get(0).getBodyAsString());
         assertEquals(2_500, sent.path("amount").asLong());
         assertEquals(id, sent.path("metadata").path("merchant_refund_id").asText());
 
@@ -124,11 +131,16 @@ class ExodusConnectorTest extends ConnectorContractTest {
     @Test
     void amountPastWhatExodusCanRefundIs422() {
         String payment = newPaymentId();
-        psp().stubFor(createRequest(payment).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json").withBody("""
+        psp().stubFor(createRequest(payment)
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
                         {"error": {"type": "validation_error",
                          "message": "Refund amount exceeds the amount available for refund", "param": "amount"}}""")));
-        create(Api.refundId(), payment, 1_000L, 5_000).then().statusCode(422)
+        create(Api.refundId(), payment, 1_000L, 5_000)
+                .then()
+                .statusCode(422)
                 .body("error.code", equalTo("amount_exceeds_refundable"))
                 .body("error.connector_code", equalTo("validation_error"));
     }

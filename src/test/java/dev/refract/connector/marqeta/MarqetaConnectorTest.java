@@ -94,7 +94,10 @@ class MarqetaConnectorTest extends ConnectorContractTest {
 
     @Override
     protected ResponseDefinitionBuilder declineAnswer() {
-        return aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+        return aResponse()
+                .withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"error_code": "400107", "error_message": "Refund amount exceeds the account's refundable balance"}""");
     }
 
@@ -118,15 +121,19 @@ class MarqetaConnectorTest extends ConnectorContractTest {
         String account = newPaymentId();
         String id = Api.refundId();
         psp().stubFor(createRequest(account).willReturn(refundAnswer(account, "t", 1_234, "INITIATED")));
-        create(id, account, 1_234L, 5_000).then().statusCode(200)
+        create(id, account, 1_234L, 5_000)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("PENDING"))
                 .body("connector_details.method", equalTo("ACH"))
                 .body("connector_details.type", equalTo("PAYMENT_REFUND"));
         LoggedRequest sent = psp().findAll(createRequests(account)).get(0);
-        assertEquals("Basic " + Base64.getEncoder().encodeToString("app_token_contract:admin_token_contract".getBytes()),
+        assertEquals(
+                "Basic " + Base64.getEncoder().encodeToString("app_token_contract:admin_token_contract".getBytes()),
                 sent.getHeader("Authorization"));
         JsonNode body = WireJson.tree(sent.getBodyAsString());
-        assertEquals(Refund.pspReferenceFor(merchant.id(), id), body.path("token").asText());
+        assertEquals(
+                Refund.pspReferenceFor(merchant.id(), id), body.path("token").asText());
         assertEquals(new BigDecimal("12.34"), body.path("amount").decimalValue());
         assertEquals("USD", body.path("currency_code").asText());
         assertEquals("ACH", body.path("method").asText());
@@ -144,7 +151,10 @@ class MarqetaConnectorTest extends ConnectorContractTest {
         psp().stubFor(get(urlEqualTo(refundUrl)).willReturn(refundAnswer(account, token, 1_000, "COMPLETED")));
         merchant.sync(id).then().statusCode(200).body("status", equalTo("SUCCEEDED"));
         psp().stubFor(get(urlEqualTo(refundUrl)).willReturn(refundAnswer(account, token, 1_000, "RETURNED")));
-        merchant.sync(id).then().statusCode(200).body("status", equalTo("FAILED"))
+        merchant.sync(id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
                 .body("error.code", equalTo("refund_returned"));
     }
 
@@ -155,21 +165,36 @@ class MarqetaConnectorTest extends ConnectorContractTest {
         String token = Refund.pspReferenceFor(merchant.id(), id);
         psp().stubFor(createRequest(account).willReturn(refundAnswer(account, token, 1_000, "PENDING")));
         create(id, account, 1_000L, 5_000).then().statusCode(200);
-        psp().stubFor(post(urlPathMatching("/marqeta/credit/accounts/" + account + "/refunds/" + token + "/transitions"))
+        psp().stubFor(post(urlPathMatching(
+                        "/marqeta/credit/accounts/" + account + "/refunds/" + token + "/transitions"))
                 .willReturn(refundAnswer(account, token, 1_000, "CANCELLED")));
-        merchant.request().post("/v1/refunds/" + id + "/cancel").then().statusCode(200)
-                .body("status", equalTo("FAILED")).body("error.code", equalTo("refund_cancelled"));
-        JsonNode transition = WireJson.tree(psp().findAll(postRequestedFor(urlPathMatching(".*" + token + "/transitions")))
-                .get(0).getBodyAsString());
+        merchant.request()
+                .post("/v1/refunds/" + id + "/cancel")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("error.code", equalTo("refund_cancelled"));
+        JsonNode transition =
+                WireJson.tree(psp().findAll(postRequestedFor(urlPathMatching(".*" + token + "/transitions")))
+                        .get(0)
+                        .getBodyAsString());
         assertEquals("CANCELLED", transition.path("status").asText());
     }
 
     @Test
     void methodAndTypeAreRequiredAndOnlyUsdIsRefunded() {
         merchant.create(Api.body(Api.refundId(), newPaymentId(), 100L, "USD", "\"connector\":\"marqeta\""))
-                .then().statusCode(400).body("error.param", equalTo("connector_options.method"));
-        merchant.create(Api.body(Api.refundId(), newPaymentId(), 100L, "EUR", "\"connector\":\"marqeta\","
-                        + extraCreateFields()))
-                .then().statusCode(400).body("error.code", equalTo("invalid_currency"));
+                .then()
+                .statusCode(400)
+                .body("error.param", equalTo("connector_options.method"));
+        merchant.create(Api.body(
+                        Api.refundId(),
+                        newPaymentId(),
+                        100L,
+                        "EUR",
+                        "\"connector\":\"marqeta\"," + extraCreateFields()))
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo("invalid_currency"));
     }
 }

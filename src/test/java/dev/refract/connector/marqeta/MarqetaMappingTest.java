@@ -1,6 +1,5 @@
 package dev.refract.connector.marqeta;
 
-import dev.refract.refund.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -17,12 +16,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MarqetaMappingTest {
 
     @ParameterizedTest(name = "{0} → {1} {2}")
-    @CsvSource({"INITIATED,Pending,", "PENDING,Pending,", "PROCESSING,Pending,", "SUBMITTED,Pending,",
-            "COMPLETED,Succeeded,", "CANCELLED,Declined,refund_cancelled", "RETURNED,Declined,refund_returned",
-            "ON_HOLD,Pending,"})
+    @CsvSource({
+        "INITIATED,Pending,",
+        "PENDING,Pending,",
+        "PROCESSING,Pending,",
+        "SUBMITTED,Pending,",
+        "COMPLETED,Succeeded,",
+        "CANCELLED,Declined,refund_cancelled",
+        "RETURNED,Declined,refund_returned",
+        "ON_HOLD,Pending,"
+    })
     void statusTable(String status, String outcome, String code) {
-        Outcome o = MarqetaMapping.refund(new MarqetaModels.Refund("t", "a", status, "ACH", "PAYMENT_REFUND", null,
-                BigDecimal.TEN, "USD", null));
+        Outcome o = MarqetaMapping.refund(
+                new MarqetaModels.Refund("t", "a", status, "ACH", "PAYMENT_REFUND", null, BigDecimal.TEN, "USD", null));
         assertEquals(outcome, o.getClass().getSimpleName());
         if (code != null) {
             Outcome.Declined d = (Outcome.Declined) o;
@@ -33,8 +39,8 @@ class MarqetaMappingTest {
 
     @Test
     void amountIsADecimalInMajorUnits() {
-        MarqetaModels.CreateRefund r = MarqetaMapping.request("tok", Map.of("method", "ACH", "type", "PAYMENT_REFUND"),
-                Money.of(1005, "USD"), null);
+        MarqetaModels.CreateRefund r = MarqetaMapping.request(
+                "tok", Map.of("method", "ACH", "type", "PAYMENT_REFUND"), Money.of(1005, "USD"), null);
         assertEquals(new BigDecimal("10.05"), r.amount());
         assertEquals("USD", r.currencyCode());
     }
@@ -43,9 +49,12 @@ class MarqetaMappingTest {
     void optionsAreCheckedAgainstMarqetasValues() {
         MarqetaMapping.validate(Map.of("method", "CHECK", "type", "CREDIT_BALANCE_REFUND"));
         assertThrows(RefundError.InvalidRequest.class, () -> MarqetaMapping.validate(Map.of("type", "PAYMENT_REFUND")));
-        assertThrows(RefundError.InvalidRequest.class,
+        assertThrows(
+                RefundError.InvalidRequest.class,
                 () -> MarqetaMapping.validate(Map.of("method", "WIRE", "type", "PAYMENT_REFUND")));
-        assertThrows(RefundError.InvalidRequest.class, () -> MarqetaMapping.validate(Map.of("method", "ACH",
-                "type", "PAYMENT_REFUND", "payment_source_token", "x".repeat(37))));
+        assertThrows(
+                RefundError.InvalidRequest.class,
+                () -> MarqetaMapping.validate(
+                        Map.of("method", "ACH", "type", "PAYMENT_REFUND", "payment_source_token", "x".repeat(37))));
     }
 }

@@ -29,7 +29,9 @@ class SandboxLatencyTest {
         Api.TestMerchant m = Api.newMerchant();
         long started = System.nanoTime();
         // one lookup of the captured amount and one submission: two round trips
-        m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null)).then().statusCode(200);
+        m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(millis >= 600, "took " + millis + " ms, expected two simulated round trips of 300 ms");
     }

@@ -59,7 +59,8 @@ class StripeConnectorTest extends ConnectorContractTest {
 
     @Override
     protected RequestPatternBuilder createRequests(String paymentId) {
-        return postRequestedFor(urlEqualTo("/stripe/v1/refunds")).withRequestBody(containing("payment_intent=" + paymentId));
+        return postRequestedFor(urlEqualTo("/stripe/v1/refunds"))
+                .withRequestBody(containing("payment_intent=" + paymentId));
     }
 
     /** A refund object as https://docs.stripe.com/api/refunds/object shows it. */
@@ -91,7 +92,10 @@ class StripeConnectorTest extends ConnectorContractTest {
 
     @Override
     protected ResponseDefinitionBuilder declineAnswer() {
-        return aResponse().withStatus(400).withHeader("Content-Type", "application/json").withBody("""
+        return aResponse()
+                .withStatus(400)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
                 {"error": {"code": "charge_already_refunded", "doc_url": "https://stripe.com/docs/error-codes/charge-already-refunded",
                  "message": "Charge ch_1NirD82eZvKYlo2CIvbtLWuY has already been refunded.",
                  "request_log_url": "https://dashboard.stripe.com/test/logs/req_x", "type": "invalid_request_error"}}
@@ -114,16 +118,32 @@ class StripeConnectorTest extends ConnectorContractTest {
     }
 
     /** Parameters Stripe's create-refund endpoint accepts; a real Stripe answers 400 to any other. */
-    static final Set<String> STRIPE_PARAMETERS = Set.of("amount", "charge", "payment_intent", "reason", "metadata",
-            "instructions_email", "origin", "currency", "customer", "expand");
+    static final Set<String> STRIPE_PARAMETERS = Set.of(
+            "amount",
+            "charge",
+            "payment_intent",
+            "reason",
+            "metadata",
+            "instructions_email",
+            "origin",
+            "currency",
+            "customer",
+            "expand");
 
     @Test
     void sendsOnlyParametersStripeAcceptsWithTheCredentialsAndPinnedVersion() {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "re_1", 700, "succeeded")));
-        merchant.create(Api.body(Api.refundId(), payment, 700L, "USD", "\"reason\":\"Customer returned item\","
-                + "\"metadata\":{\"order\":\"o 42\"},\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
-                .then().statusCode(200);
+        merchant.create(
+                        Api.body(
+                                Api.refundId(),
+                                payment,
+                                700L,
+                                "USD",
+                                "\"reason\":\"Customer returned item\","
+                                        + "\"metadata\":{\"order\":\"o 42\"},\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(200);
         LoggedRequest sent = psp().findAll(createRequests(payment)).get(0);
         assertEquals("Bearer sk_test_51contract", sent.getHeader("Authorization"));
         assertEquals("2024-06-20", sent.getHeader("Stripe-Version"));
@@ -146,45 +166,72 @@ class StripeConnectorTest extends ConnectorContractTest {
     void aStripeReasonIsSentAsReason() {
         String payment = newPaymentId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "re_2", 100, "succeeded")));
-        merchant.create(Api.body(Api.refundId(), payment, 100L, "USD", "\"reason\":\"duplicate\","
-                + "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}")).then().statusCode(200);
-        assertTrue(psp().findAll(createRequests(payment)).get(0).getBodyAsString().contains("reason=duplicate"));
+        merchant.create(Api.body(
+                        Api.refundId(),
+                        payment,
+                        100L,
+                        "USD",
+                        "\"reason\":\"duplicate\","
+                                + "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(200);
+        assertTrue(
+                psp().findAll(createRequests(payment)).get(0).getBodyAsString().contains("reason=duplicate"));
     }
 
     @Test
     void omittedAmountIsDecidedFromStripesCapturedAmountBeforeRefunding() {
         String payment = newPaymentId();
-        psp().stubFor(get(urlEqualTo("/stripe/v1/payment_intents/" + payment)).willReturn(okJson("""
+        psp().stubFor(get(urlEqualTo("/stripe/v1/payment_intents/" + payment))
+                .willReturn(okJson("""
                 {"id": "%s", "object": "payment_intent", "amount": 2000, "amount_received": 2000,
                  "currency": "usd", "status": "succeeded"}""".formatted(payment))));
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "re_3", 2000, "succeeded")));
         merchant.create(Api.body(Api.refundId(), payment, null, null, null))
-                .then().statusCode(200).body("amount.minor_amount", equalTo(2000));
-        assertTrue(psp().findAll(createRequests(payment)).get(0).getBodyAsString().contains("amount=2000"));
+                .then()
+                .statusCode(200)
+                .body("amount.minor_amount", equalTo(2000));
+        assertTrue(
+                psp().findAll(createRequests(payment)).get(0).getBodyAsString().contains("amount=2000"));
         // a second refund of the same payment is refused before Stripe is asked again
-        merchant.create(Api.body(Api.refundId(), payment, 1L, "USD", null)).then().statusCode(422);
-        assertEquals(1, psp().findAll(getRequestedFor(urlEqualTo("/stripe/v1/payment_intents/" + payment))).size());
+        merchant.create(Api.body(Api.refundId(), payment, 1L, "USD", null))
+                .then()
+                .statusCode(422);
+        assertEquals(
+                1,
+                psp().findAll(getRequestedFor(urlEqualTo("/stripe/v1/payment_intents/" + payment)))
+                        .size());
     }
 
     @Test
     void unknownPaymentIs404() {
         String payment = newPaymentId();
-        psp().stubFor(get(urlEqualTo("/stripe/v1/payment_intents/" + payment)).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "application/json").withBody("""
+        psp().stubFor(get(urlEqualTo("/stripe/v1/payment_intents/" + payment))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
                         {"error": {"code": "resource_missing", "message": "No such payment_intent: '%s'",
                          "param": "intent", "type": "invalid_request_error"}}""".formatted(payment))));
         merchant.create(Api.body(Api.refundId(), payment, null, null, null))
-                .then().statusCode(404).body("error.code", equalTo("transaction_not_found"));
+                .then()
+                .statusCode(404)
+                .body("error.code", equalTo("transaction_not_found"));
     }
 
     @Test
     void amountTooLargeAtStripeIs422() {
         String payment = newPaymentId();
-        psp().stubFor(createRequest(payment).willReturn(aResponse().withStatus(400)
-                .withHeader("Content-Type", "application/json").withBody("""
+        psp().stubFor(createRequest(payment)
+                .willReturn(aResponse()
+                        .withStatus(400)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
                         {"error": {"code": "amount_too_large", "message": "Refund amount ($20.00) is greater than unrefunded amount on charge ($10.00)",
                          "param": "amount", "type": "invalid_request_error"}}""")));
-        create(Api.refundId(), payment, 2_000L, 5_000).then().statusCode(422)
+        create(Api.refundId(), payment, 2_000L, 5_000)
+                .then()
+                .statusCode(422)
                 .body("status", equalTo("FAILED"))
                 .body("error.code", equalTo("amount_exceeds_refundable"))
                 .body("error.connector_code", equalTo("amount_too_large"));
@@ -192,9 +239,15 @@ class StripeConnectorTest extends ConnectorContractTest {
 
     @Test
     void threeDecimalAmountsNotInTensAreRefusedBeforeStripe() {
-        merchant.create(Api.body(Api.refundId(), newPaymentId(), 5_125L, "KWD",
+        merchant.create(Api.body(
+                        Api.refundId(),
+                        newPaymentId(),
+                        5_125L,
+                        "KWD",
                         "\"payment_amount\":{\"minor_amount\":10000,\"currency\":\"KWD\"}"))
-                .then().statusCode(400).body("error.code", equalTo("invalid_amount"));
+                .then()
+                .statusCode(400)
+                .body("error.code", equalTo("invalid_amount"));
     }
 
     @Test
@@ -205,10 +258,15 @@ class StripeConnectorTest extends ConnectorContractTest {
         create(id, payment, 100L, 1_000).then().statusCode(200).body("status", equalTo("PENDING"));
         psp().stubFor(get(urlEqualTo("/stripe/v1/refunds/re_mis_" + payment))
                 .willReturn(refundAnswer("pi_3someoneelse", "re_mis_" + payment, 100, "succeeded")));
-        merchant.sync(id).then().statusCode(200).body("status", equalTo("MANUAL_REVIEW"))
+        merchant.sync(id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("MANUAL_REVIEW"))
                 .body("error.code", equalTo("connector_mismatch"))
-                .body("error.message", equalTo("the PSP's answer contradicts the refund; payment: the PSP reported "
-                        + "pi_3someoneelse / ch_1NirD82eZvKYlo2CIvbtLWuY, the refund is of " + payment));
+                .body(
+                        "error.message",
+                        equalTo("the PSP's answer contradicts the refund; payment: the PSP reported "
+                                + "pi_3someoneelse / ch_1NirD82eZvKYlo2CIvbtLWuY, the refund is of " + payment));
         assertLedger(payment, 100, 0);
     }
 
@@ -218,12 +276,18 @@ class StripeConnectorTest extends ConnectorContractTest {
         String id = Api.refundId();
         psp().stubFor(createRequest(payment).willReturn(refundAnswer(payment, "re_pend_" + payment, 100, "pending")));
         create(id, payment, 100L, 1_000).then().statusCode(200).body("status", equalTo("PENDING"));
-        merchant.request().post("/v1/refunds/" + id + "/cancel").then().statusCode(409)
+        merchant.request()
+                .post("/v1/refunds/" + id + "/cancel")
+                .then()
+                .statusCode(409)
                 .body("error.code", equalTo("not_cancellable"))
-                .body("error.message", equalTo("refund " + id + " is pending at stripe, which cannot cancel it in that "
-                        + "status"));
-        assertEquals(0, psp().findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds/re_pend_" + payment + "/cancel")))
-                .size());
+                .body(
+                        "error.message",
+                        equalTo("refund " + id + " is pending at stripe, which cannot cancel it in that " + "status"));
+        assertEquals(
+                0,
+                psp().findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds/re_pend_" + payment + "/cancel")))
+                        .size());
         merchant.get(id).then().body("status", equalTo("PENDING"));
     }
 
@@ -239,19 +303,31 @@ class StripeConnectorTest extends ConnectorContractTest {
         // Stripe can report a succeeded refund failed later: sync applies it
         psp().stubFor(get(urlEqualTo("/stripe/v1/refunds/re_sync_" + payment))
                 .willReturn(okJson(refundObject(payment, "re_sync_" + payment, 100, "failed")
-                        .replace("\"status\": \"failed\"", "\"status\": \"failed\", \"failure_reason\": \"expired_or_canceled_card\""))));
-        merchant.sync(id).then().statusCode(200).body("status", equalTo("FAILED"))
+                        .replace(
+                                "\"status\": \"failed\"",
+                                "\"status\": \"failed\", \"failure_reason\": \"expired_or_canceled_card\""))));
+        merchant.sync(id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
                 .body("error.connector_code", equalTo("expired_or_canceled_card"));
-        merchant.request().post("/v1/refunds/" + id + "/cancel").then().statusCode(409)
+        merchant.request()
+                .post("/v1/refunds/" + id + "/cancel")
+                .then()
+                .statusCode(409)
                 .body("error.code", equalTo("not_cancellable"));
 
         String payment2 = newPaymentId();
         String id2 = Api.refundId();
-        psp().stubFor(createRequest(payment2).willReturn(refundAnswer(payment2, "re_act_" + payment2, 100, "requires_action")));
+        psp().stubFor(createRequest(payment2)
+                .willReturn(refundAnswer(payment2, "re_act_" + payment2, 100, "requires_action")));
         create(id2, payment2, 100L, 1_000).then().statusCode(200).body("status", equalTo("PENDING"));
         psp().stubFor(post(urlEqualTo("/stripe/v1/refunds/re_act_" + payment2 + "/cancel"))
                 .willReturn(refundAnswer(payment2, "re_act_" + payment2, 100, "canceled")));
-        merchant.request().post("/v1/refunds/" + id2 + "/cancel").then().statusCode(200)
+        merchant.request()
+                .post("/v1/refunds/" + id2 + "/cancel")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("error.code", equalTo("refund_cancelled"));
     }

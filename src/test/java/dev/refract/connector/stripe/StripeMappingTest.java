@@ -1,6 +1,5 @@
 package dev.refract.connector.stripe;
 
-import dev.refract.refund.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,6 +11,7 @@ import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,8 +23,15 @@ class StripeMappingTest {
     }
 
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource({"succeeded,Succeeded,", "pending,Pending,", "requires_action,Pending,", "failed,Declined,refund_failed",
-            "canceled,Declined,refund_cancelled", "something_new,Pending,", ",Pending,"})
+    @CsvSource({
+        "succeeded,Succeeded,",
+        "pending,Pending,",
+        "requires_action,Pending,",
+        "failed,Declined,refund_failed",
+        "canceled,Declined,refund_cancelled",
+        "something_new,Pending,",
+        ",Pending,"
+    })
     void statusTable(String status, String outcome, String code) {
         Outcome o = StripeMapping.refund(refund(status));
         assertEquals(outcome, o.getClass().getSimpleName());
@@ -33,7 +40,7 @@ class StripeMappingTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void onlyFailedMayReverseASuccess() {
         assertTrue(((Outcome.Declined) StripeMapping.refund(refund("failed"))).reversesSuccess());
         assertTrue(!((Outcome.Declined) StripeMapping.refund(refund("canceled"))).reversesSuccess());
@@ -41,15 +48,17 @@ class StripeMappingTest {
 
     @ParameterizedTest(name = "{0} {1} while creating → {2} {3}")
     @CsvSource({
-            "400,charge_already_refunded,Declined,refund_failed",
-            "400,charge_disputed,Declined,refund_failed",
-            "400,amount_too_large,Declined,amount_exceeds_refundable",
-            "404,resource_missing,NotFound,",
-            "401,,NotSent,",
-            "400,parameter_unknown,Declined,refund_failed"})
+        "400,charge_already_refunded,Declined,refund_failed",
+        "400,charge_disputed,Declined,refund_failed",
+        "400,amount_too_large,Declined,amount_exceeds_refundable",
+        "404,resource_missing,NotFound,",
+        "401,,NotSent,",
+        "400,parameter_unknown,Declined,refund_failed"
+    })
     void errorTable(int status, String code, String outcome, String apiCode) {
-        String body = code == null ? "" : "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"" + code
-                + "\",\"message\":\"m\"}}";
+        String body = code == null
+                ? ""
+                : "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"" + code + "\",\"message\":\"m\"}}";
         Outcome o = StripeMapping.error(new PspAnswer(status, body), true);
         assertEquals(outcome, o.getClass().getSimpleName());
         if (apiCode != null) {
@@ -58,10 +67,11 @@ class StripeMappingTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aMissingRefundOnSyncProvesNothing() {
-        Outcome o = StripeMapping.error(new PspAnswer(404,
-                "{\"error\":{\"code\":\"resource_missing\",\"message\":\"No such refund\"}}"), false);
+        Outcome o = StripeMapping.error(
+                new PspAnswer(404, "{\"error\":{\"code\":\"resource_missing\",\"message\":\"No such refund\"}}"),
+                false);
         assertInstanceOf(Outcome.Unknown.class, o);
     }
 
@@ -78,23 +88,30 @@ class StripeMappingTest {
         assertNotNull(StripeMapping.unacceptable(Money.of(minor, currency)));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void capturedAmountComesBackInIsoUnits() {
-        PaymentLookup isk = StripeMapping.captured(new PspAnswer(200,
-                "{\"id\":\"pi_1\",\"amount_received\":123400,\"currency\":\"isk\",\"status\":\"succeeded\"}"), false);
+        PaymentLookup isk = StripeMapping.captured(
+                new PspAnswer(
+                        200,
+                        "{\"id\":\"pi_1\",\"amount_received\":123400,\"currency\":\"isk\",\"status\":\"succeeded\"}"),
+                false);
         assertEquals(new PaymentLookup.Captured(Money.of(1234, "ISK")), isk);
-        PaymentLookup jpy = StripeMapping.captured(new PspAnswer(200,
-                "{\"id\":\"ch_1\",\"amount_captured\":5000,\"currency\":\"jpy\",\"captured\":true}"), true);
+        PaymentLookup jpy = StripeMapping.captured(
+                new PspAnswer(200, "{\"id\":\"ch_1\",\"amount_captured\":5000,\"currency\":\"jpy\",\"captured\":true}"),
+                true);
         assertEquals(new PaymentLookup.Captured(Money.of(5000, "JPY")), jpy);
-        assertInstanceOf(PaymentLookup.Unavailable.class, StripeMapping.captured(new PspAnswer(200,
-                "{\"id\":\"pi_1\",\"amount_received\":0,\"currency\":\"usd\"}"), false));
+        assertInstanceOf(
+                PaymentLookup.Unavailable.class,
+                StripeMapping.captured(
+                        new PspAnswer(200, "{\"id\":\"pi_1\",\"amount_received\":0,\"currency\":\"usd\"}"), false));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void formCarriesTheReasonOnlyWhenStripeKnowsIt() {
         String known = StripeMapping.createForm("pi_1", Money.of(100, "USD"), "duplicate", Map.of(), "r1");
         assertTrue(known.contains("reason=duplicate"));
-        String free = StripeMapping.createForm("ch_1", Money.of(100, "USD"), "broken on arrival", Map.of("a", "b"), "r1");
+        String free =
+                StripeMapping.createForm("ch_1", Money.of(100, "USD"), "broken on arrival", Map.of("a", "b"), "r1");
         assertTrue(free.startsWith("amount=100&charge=ch_1"), free);
         assertTrue(free.contains("metadata%5Brefund_reason%5D=broken+on+arrival"), free);
         assertTrue(!free.contains("&reason="), free);

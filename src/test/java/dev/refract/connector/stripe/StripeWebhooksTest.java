@@ -57,23 +57,40 @@ class StripeWebhooksTest {
     @Test
     void aWrongSecretATamperedBodyOrAMissingSignatureIsRejected() throws Exception {
         String signed = header(BODY, SECRET, NOW);
-        assertEquals("no v1 signature matches", assertThrows(WebhookRejected.class,
-                () -> verify(header(BODY, "whsec_someone_else", NOW), BODY, NOW)).getMessage());
-        assertEquals("no v1 signature matches", assertThrows(WebhookRejected.class,
-                () -> verify(signed, BODY.replace("500", "50000"), NOW)).getMessage());
-        assertEquals("no Stripe-Signature header", assertThrows(WebhookRejected.class,
-                () -> verify(null, BODY, NOW)).getMessage());
-        assertEquals("Stripe-Signature has no timestamp or no v1 signature", assertThrows(WebhookRejected.class,
-                () -> verify("t=" + NOW.getEpochSecond() + ",v0=abcd", BODY, NOW)).getMessage());
+        assertEquals(
+                "no v1 signature matches",
+                assertThrows(WebhookRejected.class, () -> verify(header(BODY, "whsec_someone_else", NOW), BODY, NOW))
+                        .getMessage());
+        assertEquals(
+                "no v1 signature matches",
+                assertThrows(WebhookRejected.class, () -> verify(signed, BODY.replace("500", "50000"), NOW))
+                        .getMessage());
+        assertEquals(
+                "no Stripe-Signature header",
+                assertThrows(WebhookRejected.class, () -> verify(null, BODY, NOW))
+                        .getMessage());
+        assertEquals(
+                "Stripe-Signature has no timestamp or no v1 signature",
+                assertThrows(WebhookRejected.class, () -> verify("t=" + NOW.getEpochSecond() + ",v0=abcd", BODY, NOW))
+                        .getMessage());
     }
 
     @Test
     void theTimestampMustBeWithin300SecondsEitherWay() throws Exception {
-        assertEquals(1, verify(header(BODY, SECRET, NOW.minusSeconds(300)), BODY, NOW).size());
-        assertEquals(1, verify(header(BODY, SECRET, NOW.plusSeconds(300)), BODY, NOW).size());
-        assertEquals("Stripe-Signature timestamp is outside the 300 s tolerance", assertThrows(WebhookRejected.class,
-                () -> verify(header(BODY, SECRET, NOW.minusSeconds(301)), BODY, NOW)).getMessage());
-        assertEquals("Stripe-Signature timestamp is outside the 300 s tolerance", assertThrows(WebhookRejected.class,
-                () -> verify(header(BODY, SECRET, NOW.plusSeconds(301)), BODY, NOW)).getMessage());
+        assertEquals(
+                1,
+                verify(header(BODY, SECRET, NOW.minusSeconds(300)), BODY, NOW).size());
+        assertEquals(
+                1, verify(header(BODY, SECRET, NOW.plusSeconds(300)), BODY, NOW).size());
+        assertEquals(
+                "Stripe-Signature timestamp is outside the 300 s tolerance",
+                assertThrows(
+                                WebhookRejected.class,
+                                () -> verify(header(BODY, SECRET, NOW.minusSeconds(301)), BODY, NOW))
+                        .getMessage());
+        assertEquals(
+                "Stripe-Signature timestamp is outside the 300 s tolerance",
+                assertThrows(WebhookRejected.class, () -> verify(header(BODY, SECRET, NOW.plusSeconds(301)), BODY, NOW))
+                        .getMessage());
     }
 }

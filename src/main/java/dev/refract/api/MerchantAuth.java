@@ -26,12 +26,13 @@ public class MerchantAuth {
         if (key == null) {
             return Uni.createFrom().failure(ApiException.authenticationRequired());
         }
+        String hash = MerchantDirectory.hash(key);
         try {
-            limiter.acquire(MerchantDirectory.hash(key));
+            limiter.acquire(hash);
         } catch (ApiException e) {
             return Uni.createFrom().failure(e);
         }
-        return merchants.byApiKey(key).map(m -> {
+        return merchants.byApiKeyHash(hash).map(m -> {
             if (m == null) {
                 throw ApiException.authenticationRequired();
             }

@@ -9,6 +9,7 @@ import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStatus;
 import dev.refract.refund.RefundStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -23,7 +24,9 @@ import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -57,6 +60,10 @@ public class RefundResource {
     private final RefundService refunds;
     private final AuthenticatedMerchant merchant;
     private final MeterRegistry metrics;
+    /** The counters of refract.refunds.created by their tags: found once, not built for every create. */
+    private final Map<CreatedTags, Counter> created = new ConcurrentHashMap<>();
+
+    private record CreatedTags(String connector, RefundStatus status, boolean replayed) {}
 
     RefundResource(RefundService refunds, AuthenticatedMerchant merchant, MeterRegistry metrics) {
         this.refunds = refunds;
@@ -112,14 +119,7 @@ public class RefundResource {
         Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
         return refunds.create(merchant.get(), RefundRequests.parse(body)).map(created -> {
             int status = RefundView.createStatus(created.refund());
-            metrics.counter(
-                            "refract.refunds.created",
-                            "connector",
-                            created.refund().connector(),
-                            "status",
-                            created.refund().status().name(),
-                            "replayed",
-                            String.valueOf(created.replayed()))
+            createdCounter(created.refund().connector(), created.refund().status(), created.replayed())
                     .increment();
             RestResponse.ResponseBuilder<RefundView> response = RestResponse.ResponseBuilder.<RefundView>create(status)
                     .entity(RefundView.of(created.refund(), status));
@@ -200,6 +200,19 @@ public class RefundResource {
                     }
                     return new ListView(data, page.hasMore(), next);
                 });
+    }
+
+    private Counter createdCounter(String connector, RefundStatus status, boolean replayed) {
+        return created.computeIfAbsent(
+                new CreatedTags(connector, status, replayed),
+                tags -> metrics.counter(
+                        "refract.refunds.created",
+                        "connector",
+                        tags.connector(),
+                        "status",
+                        tags.status().name(),
+                        "replayed",
+                        String.valueOf(tags.replayed())));
     }
 
     private static Set<RefundState> states(List<String> statuses) {

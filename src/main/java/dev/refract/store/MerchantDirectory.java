@@ -42,7 +42,11 @@ public class MerchantDirectory {
      * through this replica takes effect at once, through another within that time.
      */
     public Uni<Merchant> byApiKey(String apiKey) {
-        String hash = hash(apiKey);
+        return byApiKeyHash(hash(apiKey));
+    }
+
+    /** The same, by the key's {@link #hash} where the caller has it already (it is hashed once per request). */
+    public Uni<Merchant> byApiKeyHash(String hash) {
         // the key is found by its SHA-256, so lookup timing says nothing about the key itself
         return merchantsByKey
                 .getAsync(

@@ -1,6 +1,5 @@
 package dev.refract.admin;
 
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,38 +10,17 @@ import dev.refract.support.PostgresResource;
 import dev.refract.support.Workers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class OperatorToolsTest {
 
-    /** A refund the PSP never settles, pushed through its attempts to MANUAL_REVIEW. */
-    static String manualReviewRefund(Api.TestMerchant m, String payment) {
-        String id = Api.refundId();
-        m.create(Api.body(
-                        id,
-                        payment,
-                        1_000L,
-                        "USD",
-                        "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}"))
-                .then()
-                .statusCode(200);
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> {
-                    Workers.janitor();
-                    m.get(id).then().body("status", equalTo("MANUAL_REVIEW"));
-                });
-        return id;
-    }
-
     @Test
     void anOperatorSettlesAManualReviewRefundWithAReason() {
         Api.TestMerchant m = Api.newMerchant();
         String payment = Api.payment(10_000, "USD");
-        String id = manualReviewRefund(m, payment);
+        String id = Workers.refundInManualReview(m, payment);
 
         Api.admin()
                 .get("/admin/v1/refunds/stuck")
@@ -78,7 +56,7 @@ class OperatorToolsTest {
     void resolvingAsFailedReleasesTheAmount() {
         Api.TestMerchant m = Api.newMerchant();
         String payment = Api.payment(1_000, "USD");
-        String id = manualReviewRefund(m, payment);
+        String id = Workers.refundInManualReview(m, payment);
         Api.admin()
                 .body("{\"status\":\"FAILED\",\"reason\":\"the PSP has no trace of it\"}")
                 .post("/admin/v1/merchants/" + m.id() + "/refunds/" + id + "/resolve")

@@ -245,6 +245,15 @@ class QueryPlanTest {
                 "the plan the connection had kept was made again after the ANALYZE:\n" + kept);
         checkEveryHotQuery(true);
 
+        // the backlog gauges, read every few seconds on every replica, count through partial indexes of what waits
+        String backlog = plan("backlog", BacklogStore.BACKLOG, "", "", true);
+        assertTrue(
+                backlog.contains("refunds_manual_review")
+                        && backlog.contains("refunds_due")
+                        && !backlog.contains("Seq Scan on refunds")
+                        && !backlog.contains("Seq Scan on outbox"),
+                "the backlog read scans no table:\n" + backlog);
+
         // and reading one refund of a large merchant costs what it costs in an empty table: a few buffers
         String read = plan("by_ref", RefundQueries.BY_PSP_REFERENCE, "text", "'rf_" + "0".repeat(29) + "04d'", true);
         Matcher buffers = Pattern.compile("Buffers: shared (?:hit=(\\d+))?\\s*(?:read=(\\d+))?")

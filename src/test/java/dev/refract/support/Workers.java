@@ -1,5 +1,8 @@
 package dev.refract.support;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.refract.notify.OutboxWorker;
 import dev.refract.reconcile.Janitor;
 import io.quarkus.arc.Arc;
@@ -58,6 +61,26 @@ public final class Workers {
             }
         }
         return runs;
+    }
+
+    /** A refund the PSP never settles, pushed through its attempts to MANUAL_REVIEW. */
+    public static String refundInManualReview(Api.TestMerchant m, String payment) {
+        String id = Api.refundId();
+        m.create(Api.body(
+                        id,
+                        payment,
+                        1_000L,
+                        "USD",
+                        "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}"))
+                .then()
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    janitor();
+                    m.get(id).then().body("status", equalTo("MANUAL_REVIEW"));
+                });
+        return id;
     }
 
     /** Runs a pass as the scheduler would: on a fresh duplicated Vert.x context, which the reactive sessions need. */

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** The outbox as its delivery worker sees it. */
 @ApplicationScoped
@@ -29,6 +30,8 @@ public class OutboxStore {
                     where p.refund_id = o.refund_id and p.kind = o.kind and p.delivered_at is null and p.id < o.id)
                 order by o.id limit $2 for update skip locked))
             returning *""";
+
+    private static final Logger LOG = Logger.getLogger(OutboxStore.class);
 
     private final Pool pool;
 
@@ -66,13 +69,24 @@ public class OutboxStore {
                 .map(rows -> {
                     List<Item> items = new ArrayList<>();
                     for (Row row : rows) {
+                        Refund refund;
+                        try {
+                            refund = RowMapping.fromSnapshot(row.getJsonObject("payload"));
+                        } catch (RuntimeException unreadable) {
+                            // one item that cannot be read must not hold up every other delivery: it stays
+                            // undelivered (and is claimed again after its lease) for an operator to look at
+                            LOG.errorf(
+                                    "outbox item %d cannot be read and is not delivered: %s",
+                                    row.getLong("id"), unreadable.toString());
+                            continue;
+                        }
                         items.add(new Item(
                                 row.getLong("id"),
                                 row.getString("merchant_id"),
                                 row.getString("kind"),
                                 row.getString("event_id"),
                                 row.getString("event_type"),
-                                RowMapping.fromSnapshot(row.getJsonObject("payload")),
+                                refund,
                                 row.getInteger("attempts"),
                                 row.getOffsetDateTime("created_at").toInstant()));
                     }

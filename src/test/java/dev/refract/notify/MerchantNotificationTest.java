@@ -96,6 +96,8 @@ class MerchantNotificationTest {
         m.sync(id).then().body("status", equalTo("SUCCEEDED"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            // its pending and succeeded notifications, one run each (a refund's items go in order)
+            Workers.outbox();
             Workers.outbox();
             assertEquals(
                     0, Db.count("select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id()));
@@ -124,6 +126,48 @@ class MerchantNotificationTest {
         assertEquals("SUCCEEDED", last.path("data").path("status").asText());
         assertEquals(
                 1_000, last.path("data").path("amount").path("minor_amount").asLong());
+    }
+
+    @Test
+    void anOutboxItemThatCannotBeReadDoesNotHoldUpTheOthers() {
+        // an item whose payload is not a refund (no row Refract writes looks like this), for another refund
+        Api.TestMerchant quiet = Api.newMerchant();
+        quiet.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
+        long other = Db.count("select id from refunds where merchant_id = ?", quiet.id());
+        String poison = "evt_unreadable_" + System.nanoTime();
+        Db.execute(
+                "insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload) "
+                        + "values (?, ?, 'notification', ?, 'refund.pending', '{}')",
+                quiet.id(),
+                other,
+                poison);
+        String path = "/merchant-hooks/beside-unreadable-" + System.nanoTime();
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(204)));
+        Api.TestMerchant m = merchantWithReceiver(path);
+        m.create(Api.body(Api.refundId(), Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
+        try {
+            // its pending and succeeded notifications, one run each (a refund's items go in order)
+            Workers.outbox();
+            Workers.outbox();
+            assertEquals(
+                    0, Db.count("select count(*) from outbox where merchant_id = ? and delivered_at is null", m.id()));
+            assertEquals(
+                    2,
+                    PspStandIn.server()
+                            .findAll(postRequestedFor(urlEqualTo(path)))
+                            .size());
+            assertEquals(
+                    1,
+                    Db.count("select count(*) from outbox where event_id = ? and delivered_at is null", poison),
+                    "the unreadable item is kept, undelivered, for an operator");
+        } finally {
+            Db.execute("delete from outbox where event_id = ?", poison);
+        }
     }
 
     @Test

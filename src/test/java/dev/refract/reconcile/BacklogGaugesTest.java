@@ -29,7 +29,7 @@ class BacklogGaugesTest {
         Api.TestMerchant m = Api.newMerchant();
         String review = Workers.refundInManualReview(m, Api.payment(10_000, "USD"));
         m.get(review).then().statusCode(200);
-        // a refund due an hour ago, and an undelivered outbox item queued ten minutes ago
+        // a refund due an hour ago, and an undelivered notification queued ten minutes ago
         String due = Api.refundId();
         m.create(Api.body(
                         due,
@@ -44,14 +44,15 @@ class BacklogGaugesTest {
                         + "and merchant_refund_id = ?",
                 m.id(),
                 due);
-        long refundId =
-                Db.count("select id from refunds where merchant_id = ? and merchant_refund_id = ?", m.id(), due);
+        // a refund's own notification, as if it had waited ten minutes for a merchant endpoint that refuses it
+        Db.execute("update merchants set webhook_url = 'http://localhost:9/refused' where id = ?", m.id());
+        m.create(Api.body(Api.refundId(), Api.payment(10_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
         Db.execute(
-                "insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload, created_at) "
-                        + "values (?, ?, 'notification', ?, 'refund.pending', '{}', now() - interval '10 minutes')",
-                m.id(),
-                refundId,
-                "evt_backlog_" + System.nanoTime());
+                "update outbox set created_at = now() - interval '10 minutes' where merchant_id = ? "
+                        + "and delivered_at is null",
+                m.id());
 
         BacklogStore.Backlog backlog = gauges.refresh().await().atMost(Duration.ofSeconds(10));
 

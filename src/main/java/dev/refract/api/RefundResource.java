@@ -9,6 +9,7 @@ import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStatus;
 import dev.refract.refund.RefundStore;
+import dev.refract.telemetry.Spans;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -117,7 +118,10 @@ public class RefundResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<RefundView>> create(String body) {
         Limits.requireBodyAtMost(body, Limits.MAX_API_BODY);
-        return refunds.create(merchant.get(), RefundRequests.parse(body)).map(created -> {
+        CreateRefund command = RefundRequests.parse(body);
+        Spans.refund(command.merchantRefundId(), command.connector());
+        return refunds.create(merchant.get(), command).map(created -> {
+            Spans.refund(null, created.refund().connector());
             int status = RefundView.createStatus(created.refund());
             createdCounter(created.refund().connector(), created.refund().status(), created.replayed())
                     .increment();
@@ -134,6 +138,7 @@ public class RefundResource {
     @Path("/{merchant_refund_id}")
     @Operation(summary = "Read a refund", description = "404 refund_not_found, also for another merchant's refund")
     public Uni<RefundView> get(@RestPath("merchant_refund_id") String merchantRefundId) {
+        Spans.refund(merchantRefundId, null);
         return refunds.get(merchant.get(), merchantRefundId).map(r -> RefundView.of(r, 200));
     }
 
@@ -144,6 +149,7 @@ public class RefundResource {
             description = "Works on final refunds too; a PSP without a status endpoint leaves the refund unchanged")
     @Consumes(MediaType.WILDCARD)
     public Uni<RefundView> sync(@RestPath("merchant_refund_id") String merchantRefundId) {
+        Spans.refund(merchantRefundId, null);
         return refunds.sync(merchant.get(), merchantRefundId).map(r -> RefundView.of(r, 200));
     }
 
@@ -152,6 +158,7 @@ public class RefundResource {
     @Operation(summary = "Cancel a refund still in flight", description = "409 not_cancellable where the PSP cannot")
     @Consumes(MediaType.WILDCARD)
     public Uni<RefundView> cancel(@RestPath("merchant_refund_id") String merchantRefundId) {
+        Spans.refund(merchantRefundId, null);
         return refunds.cancel(merchant.get(), merchantRefundId).map(r -> RefundView.of(r, 200));
     }
 

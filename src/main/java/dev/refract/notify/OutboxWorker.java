@@ -7,6 +7,8 @@ import dev.refract.refund.Delivery;
 import dev.refract.refund.Wallet;
 import dev.refract.store.AccountStore;
 import dev.refract.store.OutboxStore;
+import dev.refract.telemetry.Spans;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -31,13 +33,16 @@ public class OutboxWorker {
     private final AccountStore accounts;
     private final OutboxSettings settings;
     private final Backoff backoff;
+    private final Tracer tracer;
 
     OutboxWorker(
             OutboxStore outbox,
             MerchantNotifier notifier,
             Wallet wallet,
             AccountStore accounts,
-            OutboxSettings settings) {
+            OutboxSettings settings,
+            Tracer tracer) {
+        this.tracer = tracer;
         this.outbox = outbox;
         this.notifier = notifier;
         this.wallet = wallet;
@@ -70,6 +75,10 @@ public class OutboxWorker {
 
     /** One pass over the items due at {@code asOf}; answers how many it delivered. */
     public Uni<Integer> runOnce(Instant asOf) {
+        return Spans.around(tracer, "outbox run", span -> {}, () -> claimAndDeliver(asOf));
+    }
+
+    private Uni<Integer> claimAndDeliver(Instant asOf) {
         return outbox.claimDue(asOf, settings.batchSize(), settings.lease())
                 .chain(items -> Multi.createFrom()
                         .iterable(items)
@@ -89,6 +98,19 @@ public class OutboxWorker {
     }
 
     private Uni<Delivery> deliver(OutboxStore.Item item) {
+        return Spans.around(
+                tracer,
+                "outbox deliver",
+                span -> span.setAttribute(
+                                Spans.MERCHANT_REFUND_ID, item.refund().merchantRefundId())
+                        .setAttribute(Spans.CONNECTOR, item.refund().connector())
+                        .setAttribute("refract.outbox.kind", item.kind())
+                        .setAttribute("refract.outbox.event_type", item.eventType())
+                        .setAttribute("refract.outbox.attempt", item.attempts() + 1),
+                () -> send(item));
+    }
+
+    private Uni<Delivery> send(OutboxStore.Item item) {
         if (!item.isCredyt()) {
             return notifier.deliver(item);
         }

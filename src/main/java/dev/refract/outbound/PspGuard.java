@@ -1,5 +1,9 @@
 package dev.refract.outbound;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
@@ -10,6 +14,7 @@ import java.io.IOException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -31,12 +36,16 @@ public final class PspGuard {
             ProcessingException.class);
 
     private final Guard guard;
+    private final String connector;
+    private final Tracer tracer;
 
-    private PspGuard(Guard guard) {
+    private PspGuard(Guard guard, String connector, Tracer tracer) {
         this.guard = guard;
+        this.connector = connector;
+        this.tracer = tracer;
     }
 
-    public static PspGuard of(String connector, ResilienceSettings settings) {
+    public static PspGuard of(String connector, ResilienceSettings settings, Tracer tracer) {
         ResilienceSettings.Psp s = settings.psp().get(connector);
         Guard guard = Guard.create()
                 .withDescription(connector)
@@ -59,11 +68,45 @@ public final class PspGuard {
                 .failOn(TRANSIENT)
                 .done()
                 .build();
-        return new PspGuard(guard);
+        return new PspGuard(guard, connector, tracer);
     }
 
-    /** Makes the call under this PSP's guard; the supplier is asked again for each retry. */
+    /**
+     * Makes the call under this PSP's guard; the supplier is asked again for each retry. Each attempt is a span
+     * ({@code psp <connector>}) with the attempt's number, the breaker's state when it started and its outcome
+     * (the HTTP status, or why there was none), parent of the REST client's own span.
+     */
     public Uni<PspAnswer> call(Supplier<Uni<Response>> call) {
-        return guard.get(() -> PspAnswer.of(call.get()), ANSWER);
+        AtomicInteger attempts = new AtomicInteger();
+        return guard.get(() -> attempt(attempts.incrementAndGet(), call), ANSWER);
+    }
+
+    private Uni<PspAnswer> attempt(int attempt, Supplier<Uni<Response>> call) {
+        Span span = tracer.spanBuilder("psp " + connector)
+                .setAttribute("refract.connector", connector)
+                .setAttribute("refract.psp.attempt", attempt)
+                .setAttribute(
+                        "refract.psp.breaker",
+                        CircuitBreakersHealth.stateOf(connector).name())
+                .startSpan();
+        return Uni.createFrom()
+                .<PspAnswer>emitter(emitter -> {
+                    // the REST client starts its request on subscription: subscribed here, it is this span's child
+                    try (Scope scope = span.makeCurrent()) {
+                        PspAnswer.of(call.get()).subscribe().with(emitter::complete, emitter::fail);
+                    }
+                })
+                .invoke(answer -> span.setAttribute("refract.psp.outcome", "answered " + answer.status()))
+                .onFailure()
+                .invoke(e -> {
+                    span.setAttribute(
+                            "refract.psp.outcome",
+                            e instanceof PspUnavailable u
+                                    ? "unavailable " + u.getMessage()
+                                    : e.getClass().getSimpleName());
+                    span.setStatus(StatusCode.ERROR);
+                })
+                .onTermination()
+                .invoke(span::end);
     }
 }

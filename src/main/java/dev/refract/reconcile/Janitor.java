@@ -4,6 +4,8 @@ import dev.refract.background.BackgroundBatches;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundStore;
+import dev.refract.telemetry.Spans;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -28,11 +30,13 @@ public class Janitor {
     private final RefundStore store;
     private final RefundService refunds;
     private final JanitorSettings settings;
+    private final Tracer tracer;
 
-    Janitor(RefundStore store, RefundService refunds, JanitorSettings settings) {
+    Janitor(RefundStore store, RefundService refunds, JanitorSettings settings, Tracer tracer) {
         this.store = store;
         this.refunds = refunds;
         this.settings = settings;
+        this.tracer = tracer;
     }
 
     @Scheduled(
@@ -56,6 +60,10 @@ public class Janitor {
 
     /** One pass over the work that is due at {@code asOf}; answers how many refunds it worked. */
     public Uni<Integer> runOnce(Instant asOf) {
+        return Spans.around(tracer, "janitor run", span -> {}, () -> claimAndWork(asOf));
+    }
+
+    private Uni<Integer> claimAndWork(Instant asOf) {
         return store.claimDue(asOf, settings.batchSize(), settings.lease())
                 .chain(claimed -> Multi.createFrom()
                         .iterable(claimed)
@@ -69,10 +77,19 @@ public class Janitor {
     }
 
     private Uni<Refund> work(Refund refund) {
-        return refunds.reconcile(refund).onFailure().recoverWithItem(e -> {
-            LOG.warnf(
-                    "refund %d could not be reconciled this time (%s); it stays scheduled", refund.id(), e.toString());
-            return refund;
-        });
+        return Spans.around(
+                        tracer,
+                        "janitor refund",
+                        span -> span.setAttribute(Spans.MERCHANT_REFUND_ID, refund.merchantRefundId())
+                                .setAttribute(Spans.CONNECTOR, refund.connector())
+                                .setAttribute("refract.state", refund.state().name()),
+                        () -> refunds.reconcile(refund))
+                .onFailure()
+                .recoverWithItem(e -> {
+                    LOG.warnf(
+                            "refund %d could not be reconciled this time (%s); it stays scheduled",
+                            refund.id(), e.toString());
+                    return refund;
+                });
     }
 }

@@ -10,6 +10,7 @@ import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Delivery;
 import dev.refract.refund.Refund;
 import dev.refract.refund.Wallet;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +45,9 @@ public class CredytSink implements Wallet {
     private final CredytApi api;
     private final PspGuard guard;
 
-    CredytSink(@RestClient CredytApi api, ResilienceSettings resilience) {
+    CredytSink(@RestClient CredytApi api, ResilienceSettings resilience, Tracer tracer) {
         this.api = api;
-        this.guard = PspGuard.of("credyt", resilience);
+        this.guard = PspGuard.of("credyt", resilience, tracer);
     }
 
     @Override

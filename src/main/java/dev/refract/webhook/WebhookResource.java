@@ -10,6 +10,8 @@ import dev.refract.refund.WebhookEvent;
 import dev.refract.refund.WebhookIntake;
 import dev.refract.refund.WebhookRejected;
 import dev.refract.store.AccountStore;
+import dev.refract.telemetry.Spans;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -97,6 +99,13 @@ public class WebhookResource {
                         "invalid_signature",
                         "the webhook signature could not be verified",
                         null);
+            }
+            Span.current()
+                    .setAttribute(Spans.CONNECTOR, found.name())
+                    .setAttribute("refract.webhook.events", events.size());
+            if (events.size() == 1 && events.get(0).merchantRefundId() != null) {
+                Span.current()
+                        .setAttribute(Spans.MERCHANT_REFUND_ID, events.get(0).merchantRefundId());
             }
             return intake.applyWebhook(merchantId, found.name(), events)
                     .map(done -> RestResponse.ResponseBuilder.<String>ok(

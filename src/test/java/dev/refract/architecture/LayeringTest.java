@@ -37,17 +37,18 @@ class LayeringTest {
             Map.entry("http", Set.of("refund", "store")),
             Map.entry("outbound", Set.of("refund")),
             Map.entry("background", Set.of()),
+            Map.entry("telemetry", Set.of()),
             // driving adapters
-            Map.entry("api", Set.of("refund", "http", "store")),
+            Map.entry("api", Set.of("refund", "http", "store", "telemetry")),
             Map.entry("admin", Set.of("refund", "http", "outbound", "store")),
-            Map.entry("webhook", Set.of("refund", "http", "store")),
+            Map.entry("webhook", Set.of("refund", "http", "store", "telemetry")),
             // driven adapters
             Map.entry("store", Set.of("refund")),
             Map.entry("connector", Set.of("refund", "outbound")),
             Map.entry("wallet", Set.of("refund", "outbound")),
             // workers
-            Map.entry("reconcile", Set.of("refund", "background", "store")),
-            Map.entry("notify", Set.of("refund", "http", "outbound", "background", "store")),
+            Map.entry("reconcile", Set.of("refund", "background", "store", "telemetry")),
+            Map.entry("notify", Set.of("refund", "http", "outbound", "background", "store", "telemetry")),
             // dev mode only
             Map.entry("dev", Set.of("store")));
 

@@ -47,6 +47,8 @@ class NativeSafetyTest {
         "io.vertx..", // quarkus-vertx, quarkus-reactive-pg-client
         "com.fasterxml.jackson..", // quarkus-jackson; our mappers' own types are checked below
         "io.micrometer..", // quarkus-micrometer
+        "io.opentelemetry.api..",
+        "io.opentelemetry.context..", // quarkus-opentelemetry: spans started and attributes set, nothing more
         "io.agroal..",
         "org.flywaydb..",
         "io.zonky..", // dev mode only (DevDatabase), see onlyDevModeUses…

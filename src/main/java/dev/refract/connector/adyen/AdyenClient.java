@@ -3,6 +3,7 @@ package dev.refract.connector.adyen;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
 import dev.refract.outbound.ResilienceSettings;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -14,9 +15,9 @@ public class AdyenClient {
     private final AdyenApi api;
     private final PspGuard guard;
 
-    AdyenClient(@RestClient AdyenApi api, ResilienceSettings resilience) {
+    AdyenClient(@RestClient AdyenApi api, ResilienceSettings resilience, Tracer tracer) {
         this.api = api;
-        this.guard = PspGuard.of("adyen", resilience);
+        this.guard = PspGuard.of("adyen", resilience, tracer);
     }
 
     public Uni<PspAnswer> refund(String apiKey, String idempotencyKey, String pspReference, String body) {

@@ -3,6 +3,7 @@ package dev.refract.connector.exodus;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
 import dev.refract.outbound.ResilienceSettings;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -14,9 +15,9 @@ public class ExodusClient {
     private final ExodusApi api;
     private final PspGuard guard;
 
-    ExodusClient(@RestClient ExodusApi api, ResilienceSettings resilience) {
+    ExodusClient(@RestClient ExodusApi api, ResilienceSettings resilience, Tracer tracer) {
         this.api = api;
-        this.guard = PspGuard.of("exodus", resilience);
+        this.guard = PspGuard.of("exodus", resilience, tracer);
     }
 
     public Uni<PspAnswer> createRefund(String authorization, String idempotencyKey, String body) {

@@ -3,6 +3,7 @@ package dev.refract.connector.marqeta;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
 import dev.refract.outbound.ResilienceSettings;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -14,9 +15,9 @@ public class MarqetaClient {
     private final MarqetaApi api;
     private final PspGuard guard;
 
-    MarqetaClient(@RestClient MarqetaApi api, ResilienceSettings resilience) {
+    MarqetaClient(@RestClient MarqetaApi api, ResilienceSettings resilience, Tracer tracer) {
         this.api = api;
-        this.guard = PspGuard.of("marqeta", resilience);
+        this.guard = PspGuard.of("marqeta", resilience, tracer);
     }
 
     public Uni<PspAnswer> createRefund(String authorization, String accountToken, String body) {

@@ -3,6 +3,7 @@ package dev.refract.connector.stripe;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
 import dev.refract.outbound.ResilienceSettings;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -17,9 +18,9 @@ public class StripeClient {
     private final StripeApi api;
     private final PspGuard guard;
 
-    StripeClient(@RestClient StripeApi api, ResilienceSettings resilience) {
+    StripeClient(@RestClient StripeApi api, ResilienceSettings resilience, Tracer tracer) {
         this.api = api;
-        this.guard = PspGuard.of("stripe", resilience);
+        this.guard = PspGuard.of("stripe", resilience, tracer);
     }
 
     public Uni<PspAnswer> createRefund(String authorization, String version, String idempotencyKey, String form) {

@@ -131,9 +131,9 @@ public class SqlRefundStore implements RefundStore {
 
     private Uni<Recorded> insert(SqlConnection conn, Recording recording, Row ledgerRow) {
         CreateRefund command = recording.command();
+        recording.requireConnectorOf(ledgerRow.getString("connector"));
         PaymentLedger.Reservation reservation;
         try {
-            recording.requireConnectorOf(ledgerRow.getString("connector"));
             reservation = recording.reserveIn(ledgerOf(ledgerRow, ""));
         } catch (RefundError refused) {
             // an identical request recorded since the caller looked has taken the amount: it is the answer

@@ -75,7 +75,7 @@ public class OutboxWorker {
 
     /** One pass over the items due at {@code asOf}; answers how many it delivered. */
     public Uni<Integer> runOnce(Instant asOf) {
-        return Spans.around(tracer, "outbox run", span -> {}, () -> claimAndDeliver(asOf));
+        return Spans.around(tracer, "outbox run", span -> claimAndDeliver(asOf));
     }
 
     private Uni<Integer> claimAndDeliver(Instant asOf) {
@@ -98,16 +98,14 @@ public class OutboxWorker {
     }
 
     private Uni<Delivery> deliver(OutboxStore.Item item) {
-        return Spans.around(
-                tracer,
-                "outbox deliver",
-                span -> span.setAttribute(
-                                Spans.MERCHANT_REFUND_ID, item.refund().merchantRefundId())
-                        .setAttribute(Spans.CONNECTOR, item.refund().connector())
-                        .setAttribute("refract.outbox.kind", item.kind())
-                        .setAttribute("refract.outbox.event_type", item.eventType())
-                        .setAttribute("refract.outbox.attempt", item.attempts() + 1),
-                () -> send(item));
+        return Spans.around(tracer, "outbox deliver", span -> {
+            span.setAttribute(Spans.MERCHANT_REFUND_ID, item.refund().merchantRefundId())
+                    .setAttribute(Spans.CONNECTOR, item.refund().connector())
+                    .setAttribute("refract.outbox.kind", item.kind())
+                    .setAttribute("refract.outbox.event_type", item.eventType())
+                    .setAttribute("refract.outbox.attempt", item.attempts() + 1);
+            return send(item);
+        });
     }
 
     private Uni<Delivery> send(OutboxStore.Item item) {

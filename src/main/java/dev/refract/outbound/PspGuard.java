@@ -1,9 +1,7 @@
 package dev.refract.outbound;
 
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
+import dev.refract.telemetry.Spans;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.VertxException;
@@ -82,31 +80,20 @@ public final class PspGuard {
     }
 
     private Uni<PspAnswer> attempt(int attempt, Supplier<Uni<Response>> call) {
-        Span span = tracer.spanBuilder("psp " + connector)
-                .setAttribute("refract.connector", connector)
-                .setAttribute("refract.psp.attempt", attempt)
-                .setAttribute(
-                        "refract.psp.breaker",
-                        CircuitBreakersHealth.stateOf(connector).name())
-                .startSpan();
-        return Uni.createFrom()
-                .<PspAnswer>emitter(emitter -> {
-                    // the REST client starts its request on subscription: subscribed here, it is this span's child
-                    try (Scope scope = span.makeCurrent()) {
-                        PspAnswer.of(call.get()).subscribe().with(emitter::complete, emitter::fail);
-                    }
-                })
-                .invoke(answer -> span.setAttribute("refract.psp.outcome", "answered " + answer.status()))
-                .onFailure()
-                .invoke(e -> {
-                    span.setAttribute(
+        return Spans.around(tracer, "psp " + connector, span -> {
+            span.setAttribute(Spans.CONNECTOR, connector)
+                    .setAttribute("refract.psp.attempt", attempt)
+                    .setAttribute(
+                            "refract.psp.breaker",
+                            CircuitBreakersHealth.stateOf(connector).name());
+            return PspAnswer.of(call.get())
+                    .invoke(answer -> span.setAttribute("refract.psp.outcome", "answered " + answer.status()))
+                    .onFailure()
+                    .invoke(e -> span.setAttribute(
                             "refract.psp.outcome",
                             e instanceof PspUnavailable u
                                     ? "unavailable " + u.getMessage()
-                                    : e.getClass().getSimpleName());
-                    span.setStatus(StatusCode.ERROR);
-                })
-                .onTermination()
-                .invoke(span::end);
+                                    : e.getClass().getSimpleName()));
+        });
     }
 }

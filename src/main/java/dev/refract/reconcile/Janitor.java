@@ -60,7 +60,7 @@ public class Janitor {
 
     /** One pass over the work that is due at {@code asOf}; answers how many refunds it worked. */
     public Uni<Integer> runOnce(Instant asOf) {
-        return Spans.around(tracer, "janitor run", span -> {}, () -> claimAndWork(asOf));
+        return Spans.around(tracer, "janitor run", span -> claimAndWork(asOf));
     }
 
     private Uni<Integer> claimAndWork(Instant asOf) {
@@ -77,13 +77,12 @@ public class Janitor {
     }
 
     private Uni<Refund> work(Refund refund) {
-        return Spans.around(
-                        tracer,
-                        "janitor refund",
-                        span -> span.setAttribute(Spans.MERCHANT_REFUND_ID, refund.merchantRefundId())
-                                .setAttribute(Spans.CONNECTOR, refund.connector())
-                                .setAttribute("refract.state", refund.state().name()),
-                        () -> refunds.reconcile(refund))
+        return Spans.around(tracer, "janitor refund", span -> {
+                    span.setAttribute(Spans.MERCHANT_REFUND_ID, refund.merchantRefundId())
+                            .setAttribute(Spans.CONNECTOR, refund.connector())
+                            .setAttribute("refract.state", refund.state().name());
+                    return refunds.reconcile(refund);
+                })
                 .onFailure()
                 .recoverWithItem(e -> {
                     LOG.warnf(

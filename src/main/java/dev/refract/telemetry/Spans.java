@@ -5,8 +5,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** The attributes Refract puts on its trace spans, and a span around a piece of reactive work. */
 public final class Spans {
@@ -28,22 +27,21 @@ public final class Spans {
     }
 
     /**
-     * The work as a span {@code name}, current while the work is started (so that the spans it starts, a PSP call's
-     * among them, are its children) and ended when the work ends.
+     * The work as a span {@code name}: the work is given the span (to name what it works on) and started while the
+     * span is current, so that the spans it starts, a PSP call's among them, are its children; the span ends when the
+     * work ends, marked as an error if it failed.
      */
-    public static <T> Uni<T> around(Tracer tracer, String name, Consumer<Span> attributes, Supplier<Uni<T>> work) {
+    public static <T> Uni<T> around(Tracer tracer, String name, Function<Span, Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
             Span span = tracer.spanBuilder(name).startSpan();
-            attributes.accept(span);
-            Uni<T> started;
-            try (Scope scope = span.makeCurrent()) {
-                started = Uni.createFrom().<T>emitter(emitter -> {
-                    try (Scope inner = span.makeCurrent()) {
-                        work.get().subscribe().with(emitter::complete, emitter::fail);
-                    }
-                });
-            }
-            return started.onFailure()
+            return Uni.createFrom()
+                    .<T>emitter(emitter -> {
+                        // work is started on subscription: subscribed inside the scope, it runs under this span
+                        try (Scope scope = span.makeCurrent()) {
+                            work.apply(span).subscribe().with(emitter::complete, emitter::fail);
+                        }
+                    })
+                    .onFailure()
                     .invoke(e -> span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName()))
                     .onTermination()
                     .invoke(span::end);

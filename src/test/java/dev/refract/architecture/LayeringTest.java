@@ -35,7 +35,7 @@ class LayeringTest {
             Map.entry("refund", Set.of()),
             // shared kernels
             Map.entry("http", Set.of("refund", "store")),
-            Map.entry("outbound", Set.of("refund")),
+            Map.entry("outbound", Set.of("refund", "telemetry")),
             Map.entry("background", Set.of()),
             Map.entry("telemetry", Set.of()),
             // driving adapters

@@ -1,5 +1,6 @@
 package dev.refract.reconcile;
 
+import dev.refract.background.BackgroundBatches;
 import dev.refract.store.BacklogStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jboss.logging.Logger;
 
 /**
  * The backlog as gauges, for the alert rules under {@code deploy/prometheus}: refunds in MANUAL_REVIEW
@@ -20,8 +20,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class BacklogGauges implements MeterBinder {
 
-    private static final Logger LOG = Logger.getLogger(BacklogGauges.class);
-
+    private final BackgroundBatches batches = new BackgroundBatches("backlog gauges");
     private final BacklogStore store;
     private final BacklogSettings settings;
     private final AtomicReference<BacklogStore.Backlog> last = new AtomicReference<>(new BacklogStore.Backlog(0, 0, 0));
@@ -56,15 +55,7 @@ public class BacklogGauges implements MeterBinder {
             delayed = "${refract.backlog.start-delay}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!settings.enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        return refresh()
-                .onFailure()
-                .invoke(e -> LOG.warnf("backlog gauges not refreshed, the next run retries: %s", e.toString()))
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+        return batches.run(settings.enabled(), this::refresh);
     }
 
     /** Reads the backlog now; the gauges show it from then on. */

@@ -36,16 +36,11 @@ public class MerchantDirectory {
     public record Created(MerchantEntity merchant, String apiKey) {}
 
     /**
-     * The merchant an API key belongs to, or null. Answers are cached per replica
+     * The merchant an API key belongs to, found by the key's {@link #hash}, or null. Answers are cached per replica
      * ({@code quarkus.cache.caffeine."merchants-by-key".expire-after-write}, 30 s) (every
      * request authenticates, and a database round trip per request was a fifth of a create's CPU); an update
      * through this replica takes effect at once, through another within that time.
      */
-    public Uni<Merchant> byApiKey(String apiKey) {
-        return byApiKeyHash(hash(apiKey));
-    }
-
-    /** The same, by the key's {@link #hash} where the caller has it already (it is hashed once per request). */
     public Uni<Merchant> byApiKeyHash(String hash) {
         // the key is found by its SHA-256, so lookup timing says nothing about the key itself
         return merchantsByKey

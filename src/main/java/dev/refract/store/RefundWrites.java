@@ -15,7 +15,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 final class RefundWrites {
 
-    static final String NOTIFICATION = "notification";
     static final String WALLET = "credyt";
     static final String WALLET_ADJUSTMENT = "credyt.adjustment";
     static final String WALLET_REVERSAL = "credyt.reversal";

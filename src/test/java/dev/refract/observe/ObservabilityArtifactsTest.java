@@ -40,11 +40,7 @@ class ObservabilityArtifactsTest {
                 .then()
                 .statusCode(200);
         Api.TestMerchant stripe = Api.newMerchant();
-        Api.admin()
-                .body("{\"credentials\":{\"api_key\":\"sk_test_observe\"}}")
-                .put("/admin/v1/merchants/" + stripe.id() + "/connectors/stripe")
-                .then()
-                .statusCode(200);
+        stripe.useConnector("stripe", "{\"credentials\":{\"api_key\":\"sk_test_observe\"}}");
         String payment = "pi_observe_" + System.nanoTime();
         StripeStandIn.capture(payment, 1_000);
         stripe.create(Api.body(

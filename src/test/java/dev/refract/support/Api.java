@@ -32,6 +32,14 @@ public final class Api {
         public Response sync(String merchantRefundId) {
             return request().post("/v1/refunds/" + merchantRefundId + "/sync");
         }
+
+        /** Gives the merchant an account at the connector, through the admin API (the body of its PUT). */
+        public void useConnector(String connector, String account) {
+            admin().body(account)
+                    .put("/admin/v1/merchants/" + id + "/connectors/" + connector)
+                    .then()
+                    .statusCode(200);
+        }
     }
 
     public static RequestSpecification admin() {

@@ -43,26 +43,6 @@ public final class Workers {
                 () -> Arc.container().instance(OutboxWorker.class).get().runOnce(asOf));
     }
 
-    /** Janitor runs until one finds nothing due, at most {@code runs}; answers how many runs worked something. */
-    public static int janitorUntilIdle(int runs) {
-        for (int run = 0; run < runs; run++) {
-            if (janitor() == 0) {
-                return run;
-            }
-        }
-        return runs;
-    }
-
-    /** Outbox runs until one delivers nothing, at most {@code runs}. */
-    public static int outboxUntilIdle(int runs) {
-        for (int run = 0; run < runs; run++) {
-            if (outbox() == 0) {
-                return run;
-            }
-        }
-        return runs;
-    }
-
     /** A refund the PSP never settles, pushed through its attempts to MANUAL_REVIEW. */
     public static String refundInManualReview(Api.TestMerchant m, String payment) {
         String id = Api.refundId();

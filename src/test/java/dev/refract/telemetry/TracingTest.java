@@ -36,11 +36,7 @@ class TracingTest {
     @Test
     void aCreateIsOneTraceFromTheRequestToThePsp() {
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin()
-                .body("{\"credentials\":{\"api_key\":\"sk_test_trace\"}}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
-                .then()
-                .statusCode(200);
+        m.useConnector("stripe", "{\"credentials\":{\"api_key\":\"sk_test_trace\"}}");
         String payment = "pi_trace_" + System.nanoTime();
         StripeStandIn.capture(payment, 1_000);
         String id = Api.refundId();
@@ -74,12 +70,10 @@ class TracingTest {
     @Test
     void aRequestsLogLinesCarryItsTraceId() throws IOException {
         Api.TestMerchant m = Api.newMerchant();
-        Api.admin()
-                .body(
-                        "{\"credentials\":{\"api_key\":\"sk_test_trace\"},\"webhook_secret\":\"whsec_test_refract_trace_endpoint\"}")
-                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
-                .then()
-                .statusCode(200);
+        m.useConnector(
+                "stripe",
+                "{\"credentials\":{\"api_key\":\"sk_test_trace\"},"
+                        + "\"webhook_secret\":\"whsec_test_refract_trace_endpoint\"}");
         spans.reset();
         // a delivery whose signature fails is logged (a WARN line naming the merchant) and answered 401
         given().contentType(ContentType.JSON)

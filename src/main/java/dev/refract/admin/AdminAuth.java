@@ -36,10 +36,17 @@ public class AdminAuth {
     }
 
     private void check(String authorization) {
-        String presented = Bearer.token(authorization, MAX_TOKEN_LENGTH);
-        if (tokenDigest == null || presented == null || !MessageDigest.isEqual(tokenDigest, digest(presented))) {
+        if (!accepts(Bearer.token(authorization, MAX_TOKEN_LENGTH))) {
             throw ApiException.authenticationRequired();
         }
+    }
+
+    /** Whether {@code presented} is the admin token; never, when none is configured. */
+    public boolean accepts(String presented) {
+        return tokenDigest != null
+                && presented != null
+                && presented.length() <= MAX_TOKEN_LENGTH
+                && MessageDigest.isEqual(tokenDigest, digest(presented));
     }
 
     private static byte[] digest(String token) {

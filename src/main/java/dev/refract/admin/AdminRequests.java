@@ -7,36 +7,36 @@ import java.util.List;
 import java.util.Map;
 
 /** Admin request and response shapes. Responses never carry a credential or a secret. */
-final class AdminRequests {
+public final class AdminRequests {
 
     private AdminRequests() {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreateMerchant(String merchantId, String name) {}
+    public record CreateMerchant(String merchantId, String name) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CreatedMerchant(String merchantId, String name, String apiKey) {}
+    public record CreatedMerchant(String merchantId, String name, String apiKey) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record UpdateMerchant(String name, String defaultConnector, String webhookUrl, String webhookSecret) {}
+    public record UpdateMerchant(String name, String defaultConnector, String webhookUrl, String webhookSecret) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record MerchantView(
+    public record MerchantView(
             String merchantId, String name, String defaultConnector, String webhookUrl, boolean webhookSecretSet) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PutConnector(
+    public record PutConnector(
             Map<String, String> credentials, String webhookSecret, Boolean enabled, Map<String, String> settings) {}
 
     /** The account as configured: credential names only, and whether a webhook secret is set. */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ConnectorView(
+    public record ConnectorView(
             String merchantId,
             String connector,
             boolean enabled,

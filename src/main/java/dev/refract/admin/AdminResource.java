@@ -3,12 +3,6 @@ package dev.refract.admin;
 import dev.refract.http.ApiException;
 import dev.refract.http.Limits;
 import dev.refract.http.StrictJson;
-import dev.refract.refund.AccountKind;
-import dev.refract.refund.ConnectorAccount;
-import dev.refract.refund.ConnectorRegistry;
-import dev.refract.store.AccountStore;
-import dev.refract.store.MerchantDirectory;
-import dev.refract.store.MerchantEntity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,9 +11,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -45,18 +36,10 @@ import org.jboss.resteasy.reactive.RestResponse;
 @OperatorApi
 public class AdminResource {
 
-    private static final int MAX_NAME = 200;
-    private static final int MAX_URL = 2048;
-    private static final int MAX_SECRET = 256;
+    private final MerchantAdmin admin;
 
-    private final MerchantDirectory merchants;
-    private final AccountStore accounts;
-    private final ConnectorRegistry connectors;
-
-    AdminResource(MerchantDirectory merchants, AccountStore accounts, ConnectorRegistry connectors) {
-        this.merchants = merchants;
-        this.accounts = accounts;
-        this.connectors = connectors;
+    AdminResource(MerchantAdmin admin) {
+        this.admin = admin;
     }
 
     @POST
@@ -66,30 +49,14 @@ public class AdminResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.CreateMerchant.class)))
     public Uni<RestResponse<AdminRequests.CreatedMerchant>> create(String body) {
         AdminRequests.CreateMerchant request = read(body, AdminRequests.CreateMerchant.class);
-        if (!Limits.isId(request.merchantId())) {
-            throw ApiException.invalid("merchant_id", "merchant_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
-        }
-        requireName(request.name());
-        return merchants.create(request.merchantId(), request.name()).map(created -> {
-            if (created == null) {
-                throw new ApiException(
-                        409,
-                        "invalid_request_error",
-                        "merchant_exists",
-                        "merchant " + request.merchantId() + " already exists",
-                        "merchant_id");
-            }
-            return RestResponse.status(
-                    RestResponse.Status.CREATED,
-                    new AdminRequests.CreatedMerchant(
-                            created.merchant().id, created.merchant().name, created.apiKey()));
-        });
+        return admin.create(request.merchantId(), request.name())
+                .map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
     }
 
     @GET
     @Path("/{merchant_id}")
     public Uni<AdminRequests.MerchantView> get(@RestPath("merchant_id") String merchantId) {
-        return merchants.get(existingShape(merchantId)).map(m -> view(found(m, merchantId)));
+        return admin.get(merchantId);
     }
 
     @PUT
@@ -97,31 +64,7 @@ public class AdminResource {
     @Operation(summary = "Update a merchant's name, default connector and notification webhook")
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.UpdateMerchant.class)))
     public Uni<AdminRequests.MerchantView> update(@RestPath("merchant_id") String merchantId, String body) {
-        existingShape(merchantId);
-        AdminRequests.UpdateMerchant request = read(body, AdminRequests.UpdateMerchant.class);
-        if (request.name() != null) {
-            requireName(request.name());
-        }
-        if (request.defaultConnector() != null
-                && !request.defaultConnector().isEmpty()
-                && connectors.find(request.defaultConnector()).isEmpty()) {
-            throw ApiException.invalid("default_connector", "unknown connector " + request.defaultConnector());
-        }
-        if (request.webhookUrl() != null && !request.webhookUrl().isEmpty()) {
-            requireHttpUrl(request.webhookUrl());
-        }
-        if (request.webhookSecret() != null && request.webhookSecret().length() > MAX_SECRET) {
-            throw ApiException.invalid("webhook_secret", "webhook_secret is longer than " + MAX_SECRET);
-        }
-        return merchants
-                .update(
-                        merchantId,
-                        new MerchantDirectory.Update(
-                                request.name(),
-                                request.defaultConnector(),
-                                request.webhookUrl(),
-                                request.webhookSecret()))
-                .map(m -> view(found(m, merchantId)));
+        return admin.update(merchantId, read(body, AdminRequests.UpdateMerchant.class));
     }
 
     @PUT
@@ -132,45 +75,7 @@ public class AdminResource {
     @RequestBody(content = @Content(schema = @Schema(implementation = AdminRequests.PutConnector.class)))
     public Uni<AdminRequests.ConnectorView> putConnector(
             @RestPath("merchant_id") String merchantId, @RestPath("connector") String connectorName, String body) {
-        existingShape(merchantId);
-        AccountKind connector = connectors
-                .findAccountKind(connectorName)
-                .orElseThrow(() -> new ApiException(
-                        404,
-                        "invalid_request_error",
-                        "connector_not_found",
-                        "unknown connector " + connectorName,
-                        "connector"));
-        AdminRequests.PutConnector request = read(body, AdminRequests.PutConnector.class);
-        Map<String, String> credentials = request.credentials() == null ? Map.of() : request.credentials();
-        Map<String, String> settings = request.settings() == null ? Map.of() : request.settings();
-        if (request.webhookSecret() != null && request.webhookSecret().length() > MAX_SECRET) {
-            throw ApiException.invalid("webhook_secret", "webhook_secret is longer than " + MAX_SECRET);
-        }
-        connector.validateAccount(credentials, settings);
-        if (request.webhookSecret() != null) {
-            connector.validateWebhookSecret(request.webhookSecret());
-        }
-        ConnectorAccount account = new ConnectorAccount(
-                merchantId,
-                connector.name(),
-                request.enabled() == null || request.enabled(),
-                credentials,
-                settings,
-                request.webhookSecret());
-        return merchants
-                .get(merchantId)
-                .chain(m -> {
-                    found(m, merchantId);
-                    return accounts.put(account);
-                })
-                .map(saved -> new AdminRequests.ConnectorView(
-                        saved.merchantId(),
-                        saved.connector(),
-                        saved.enabled(),
-                        saved.settings(),
-                        saved.credentials().keySet().stream().sorted().toList(),
-                        saved.webhookSecret() != null));
+        return admin.putConnector(merchantId, connectorName, read(body, AdminRequests.PutConnector.class));
     }
 
     private static <T> T read(String body, Class<T> type) {
@@ -180,46 +85,5 @@ public class AdminResource {
         } catch (StrictJson.BadBody e) {
             throw ApiException.invalid(e.path.isEmpty() ? null : e.path, e.getMessage());
         }
-    }
-
-    /** A merchant id that cannot exist is not looked up: the same 404 as an unknown one. */
-    private static String existingShape(String merchantId) {
-        if (!Limits.isId(merchantId)) {
-            throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
-        }
-        return merchantId;
-    }
-
-    private static MerchantEntity found(MerchantEntity m, String merchantId) {
-        if (m == null) {
-            throw new ApiException(
-                    404, "invalid_request_error", "merchant_not_found", "no merchant " + merchantId, null);
-        }
-        return m;
-    }
-
-    private static void requireName(String name) {
-        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw ApiException.invalid("name", "name must be 1 to " + MAX_NAME + " characters");
-        }
-    }
-
-    private static void requireHttpUrl(String url) {
-        try {
-            URI uri = new URI(url);
-            if (url.length() <= MAX_URL
-                    && uri.getHost() != null
-                    && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
-                return;
-            }
-        } catch (URISyntaxException e) {
-            // answered below
-        }
-        throw ApiException.invalid("webhook_url", "webhook_url must be an http or https URL");
-    }
-
-    private static AdminRequests.MerchantView view(MerchantEntity m) {
-        return new AdminRequests.MerchantView(
-                m.id, m.name, m.defaultConnector, m.webhookUrl, m.webhookSecretEnc != null);
     }
 }

@@ -7,7 +7,6 @@ import dev.refract.http.Limits;
 import dev.refract.http.RefundView;
 import dev.refract.http.StrictJson;
 import dev.refract.refund.RefundService;
-import dev.refract.refund.RefundState;
 import dev.refract.store.MerchantDirectory;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -57,26 +56,7 @@ public class ResolveResource {
         } catch (StrictJson.BadBody e) {
             throw ApiException.invalid(e.path.isEmpty() ? null : e.path, e.getMessage());
         }
-        RefundState to;
-        if ("SUCCEEDED".equals(request.status())) {
-            to = RefundState.SUCCEEDED;
-        } else if ("FAILED".equals(request.status())) {
-            to = RefundState.FAILED;
-        } else {
-            throw ApiException.invalid("status", "status must be SUCCEEDED or FAILED");
-        }
-        if (request.reason() == null
-                || request.reason().isBlank()
-                || request.reason().length() > 500
-                || request.reason().indexOf('\u0000') >= 0) {
-            throw ApiException.invalid("reason", "reason is required: 1 to 500 characters, for the event log");
-        }
-        if (request.refundedMinorAmount() != null
-                && (to != RefundState.SUCCEEDED || request.refundedMinorAmount() <= 0)) {
-            throw ApiException.invalid(
-                    "refunded_minor_amount",
-                    "refunded_minor_amount is what the PSP refunded, a positive integer, and only with SUCCEEDED");
-        }
+        Resolution resolution = Resolution.of(request.status(), request.reason(), request.refundedMinorAmount());
         if (!Limits.isId(merchantId)) {
             throw new ApiException(404, "invalid_request_error", "merchant_not_found", "no such merchant", null);
         }
@@ -90,9 +70,9 @@ public class ResolveResource {
                     return refunds.resolve(
                             MerchantDirectory.toMerchant(m),
                             merchantRefundId,
-                            to,
-                            request.reason(),
-                            request.refundedMinorAmount());
+                            resolution.to(),
+                            resolution.reason(),
+                            resolution.refundedMinorAmount());
                 })
                 .map(r -> RefundView.of(r, 200));
     }

@@ -36,14 +36,16 @@ public final class PspGuard {
     private final Guard guard;
     private final String connector;
     private final Tracer tracer;
+    private final PspCallStats stats;
 
-    private PspGuard(Guard guard, String connector, Tracer tracer) {
+    private PspGuard(Guard guard, String connector, Tracer tracer, PspCallStats stats) {
         this.guard = guard;
         this.connector = connector;
         this.tracer = tracer;
+        this.stats = stats;
     }
 
-    public static PspGuard of(String connector, ResilienceSettings settings, Tracer tracer) {
+    static PspGuard of(String connector, ResilienceSettings settings, Tracer tracer, PspCallStats stats) {
         ResilienceSettings.Psp s = settings.psp().get(connector);
         Guard guard = Guard.create()
                 .withDescription(connector)
@@ -66,7 +68,7 @@ public final class PspGuard {
                 .failOn(TRANSIENT)
                 .done()
                 .build();
-        return new PspGuard(guard, connector, tracer);
+        return new PspGuard(guard, connector, tracer, stats);
     }
 
     /**
@@ -76,7 +78,9 @@ public final class PspGuard {
      */
     public Uni<PspAnswer> call(Supplier<Uni<Response>> call) {
         AtomicInteger attempts = new AtomicInteger();
-        return guard.get(() -> attempt(attempts.incrementAndGet(), call), ANSWER);
+        return guard.get(() -> attempt(attempts.incrementAndGet(), call), ANSWER)
+                .onFailure(CircuitBreakerOpenException.class)
+                .invoke(() -> stats.refused(connector));
     }
 
     private Uni<PspAnswer> attempt(int attempt, Supplier<Uni<Response>> call) {
@@ -86,8 +90,14 @@ public final class PspGuard {
                     .setAttribute(
                             "refract.psp.breaker",
                             CircuitBreakersHealth.stateOf(connector).name());
+            long started = System.nanoTime();
             return PspAnswer.of(call.get())
-                    .invoke(answer -> span.setAttribute("refract.psp.outcome", "answered " + answer.status()))
+                    .invoke(answer -> {
+                        stats.attempt(connector, false, millisSince(started));
+                        span.setAttribute("refract.psp.outcome", "answered " + answer.status());
+                    })
+                    .onFailure()
+                    .invoke(e -> stats.attempt(connector, true, millisSince(started)))
                     .onFailure()
                     .invoke(e -> span.setAttribute(
                             "refract.psp.outcome",
@@ -95,5 +105,9 @@ public final class PspGuard {
                                     ? "unavailable " + u.getMessage()
                                     : e.getClass().getSimpleName()));
         });
+    }
+
+    private static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 }

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.PspGuard;
-import dev.refract.outbound.ResilienceSettings;
+import dev.refract.outbound.PspGuards;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Delivery;
 import dev.refract.refund.Refund;
 import dev.refract.refund.Wallet;
-import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,9 +44,9 @@ public class CredytSink implements Wallet {
     private final CredytApi api;
     private final PspGuard guard;
 
-    CredytSink(@RestClient CredytApi api, ResilienceSettings resilience, Tracer tracer) {
+    CredytSink(@RestClient CredytApi api, PspGuards guards) {
         this.api = api;
-        this.guard = PspGuard.of("credyt", resilience, tracer);
+        this.guard = guards.of("credyt");
     }
 
     @Override

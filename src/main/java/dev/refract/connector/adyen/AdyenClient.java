@@ -2,8 +2,7 @@ package dev.refract.connector.adyen;
 
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
-import dev.refract.outbound.ResilienceSettings;
-import io.opentelemetry.api.trace.Tracer;
+import dev.refract.outbound.PspGuards;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -15,9 +14,9 @@ public class AdyenClient {
     private final AdyenApi api;
     private final PspGuard guard;
 
-    AdyenClient(@RestClient AdyenApi api, ResilienceSettings resilience, Tracer tracer) {
+    AdyenClient(@RestClient AdyenApi api, PspGuards guards) {
         this.api = api;
-        this.guard = PspGuard.of("adyen", resilience, tracer);
+        this.guard = guards.of("adyen");
     }
 
     public Uni<PspAnswer> refund(String apiKey, String idempotencyKey, String pspReference, String body) {

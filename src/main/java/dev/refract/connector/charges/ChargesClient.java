@@ -2,8 +2,7 @@ package dev.refract.connector.charges;
 
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
-import dev.refract.outbound.ResilienceSettings;
-import io.opentelemetry.api.trace.Tracer;
+import dev.refract.outbound.PspGuards;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -15,9 +14,9 @@ public class ChargesClient {
     private final ChargesApi api;
     private final PspGuard guard;
 
-    ChargesClient(@RestClient ChargesApi api, ResilienceSettings resilience, Tracer tracer) {
+    ChargesClient(@RestClient ChargesApi api, PspGuards guards) {
         this.api = api;
-        this.guard = PspGuard.of("charges", resilience, tracer);
+        this.guard = guards.of("charges");
     }
 
     public Uni<PspAnswer> createRefund(String authorization, String idempotencyKey, String body) {

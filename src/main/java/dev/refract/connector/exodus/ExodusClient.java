@@ -2,8 +2,7 @@ package dev.refract.connector.exodus;
 
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
-import dev.refract.outbound.ResilienceSettings;
-import io.opentelemetry.api.trace.Tracer;
+import dev.refract.outbound.PspGuards;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -15,9 +14,9 @@ public class ExodusClient {
     private final ExodusApi api;
     private final PspGuard guard;
 
-    ExodusClient(@RestClient ExodusApi api, ResilienceSettings resilience, Tracer tracer) {
+    ExodusClient(@RestClient ExodusApi api, PspGuards guards) {
         this.api = api;
-        this.guard = PspGuard.of("exodus", resilience, tracer);
+        this.guard = guards.of("exodus");
     }
 
     public Uni<PspAnswer> createRefund(String authorization, String idempotencyKey, String body) {

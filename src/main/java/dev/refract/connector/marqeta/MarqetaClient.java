@@ -2,8 +2,7 @@ package dev.refract.connector.marqeta;
 
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
-import dev.refract.outbound.ResilienceSettings;
-import io.opentelemetry.api.trace.Tracer;
+import dev.refract.outbound.PspGuards;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -15,9 +14,9 @@ public class MarqetaClient {
     private final MarqetaApi api;
     private final PspGuard guard;
 
-    MarqetaClient(@RestClient MarqetaApi api, ResilienceSettings resilience, Tracer tracer) {
+    MarqetaClient(@RestClient MarqetaApi api, PspGuards guards) {
         this.api = api;
-        this.guard = PspGuard.of("marqeta", resilience, tracer);
+        this.guard = guards.of("marqeta");
     }
 
     public Uni<PspAnswer> createRefund(String authorization, String accountToken, String body) {

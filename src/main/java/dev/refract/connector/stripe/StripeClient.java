@@ -2,8 +2,7 @@ package dev.refract.connector.stripe;
 
 import dev.refract.outbound.PspAnswer;
 import dev.refract.outbound.PspGuard;
-import dev.refract.outbound.ResilienceSettings;
-import io.opentelemetry.api.trace.Tracer;
+import dev.refract.outbound.PspGuards;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -18,9 +17,9 @@ public class StripeClient {
     private final StripeApi api;
     private final PspGuard guard;
 
-    StripeClient(@RestClient StripeApi api, ResilienceSettings resilience, Tracer tracer) {
+    StripeClient(@RestClient StripeApi api, PspGuards guards) {
         this.api = api;
-        this.guard = PspGuard.of("stripe", resilience, tracer);
+        this.guard = guards.of("stripe");
     }
 
     public Uni<PspAnswer> createRefund(String authorization, String version, String idempotencyKey, String form) {

@@ -73,7 +73,7 @@ public class BodyLimit {
     }
 
     /** The declared length; -1 when there is none or it is not a number (the HTTP codec refuses those itself). */
-    static long declaredLength(String header) {
+    public static long declaredLength(String header) {
         if (header == null || header.isEmpty() || header.length() > 19) {
             return -1;
         }

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 class CacheNativeRegistrationTest {
 
+    private static final String UNBOUNDED = "com.github.benmanes.caffeine.cache.UnboundedLocalCache";
     private static final String FEATURE = "io/quarkus/caffeine/runtime/graal/CacheConstructorsFeature.class";
 
     @Inject
@@ -41,11 +42,19 @@ class CacheNativeRegistrationTest {
     @Test
     void everyCacheTheApplicationBuildsUsesClassesTheNativeFeatureRegisters() throws Exception {
         Set<String> registered = registeredByTheFeature();
-        assertFalse(caches.getCacheNames().isEmpty());
+        assertTrue(
+                caches.getCacheNames().containsAll(Set.of("merchants-by-key", "accounts-by-merchant")),
+                () -> "caches: " + caches.getCacheNames());
         Set<String> missing = new TreeSet<>();
         for (String name : caches.getCacheNames()) {
             Object async = field(caches.getCache(name).orElseThrow().as(CaffeineCache.class), "cache");
-            for (String needed : classesChosenFor(field(async, "cache"))) {
+            Object local = field(async, "cache");
+            if (local.getClass().getName().equals(UNBOUNDED)) {
+                // neither sized nor expiring (Qute's cache for {#cached}, which no template uses): a plain class,
+                // nothing generated or looked up by name
+                continue;
+            }
+            for (String needed : classesChosenFor(local)) {
                 if (!registered.contains(needed)) {
                     missing.add(name + " needs " + needed);
                 }

@@ -42,6 +42,8 @@ class LayeringTest {
             Map.entry("api", Set.of("refund", "http", "store", "telemetry")),
             Map.entry("admin", Set.of("refund", "http", "outbound", "store")),
             Map.entry("webhook", Set.of("refund", "http", "store", "telemetry")),
+            // the operator console acts through the same services as the admin API
+            Map.entry("console", Set.of("refund", "http", "admin", "outbound", "store")),
             // driven adapters
             Map.entry("store", Set.of("refund")),
             Map.entry("connector", Set.of("refund", "outbound")),

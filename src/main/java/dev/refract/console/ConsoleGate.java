@@ -1,0 +1,106 @@
+package dev.refract.console;
+
+import dev.refract.store.ConsoleSessionStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * The console's door. A page behind it needs a live session (its cookie's id, looked up by hash); without one the
+ * browser is sent to sign in. A request that would change something is refused when the browser says it comes
+ * from another site (Origin, Sec-Fetch-Site); its form must also carry the session's CSRF token, which each action
+ * checks ({@link ConsoleSession#acceptsCsrf}). Every answer carries headers that keep it out of caches and frames
+ * and allow no script at all.
+ */
+public class ConsoleGate {
+
+    static final String SIGN_IN = "/console/sign-in";
+
+    /** No script, no plug-in, no frame, no form posted elsewhere: the pages need nothing but their stylesheet. */
+    static final String POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+
+    private final ConsoleSessionStore sessions;
+    private final ConsoleSession current;
+    private final SessionCookies cookies;
+
+    ConsoleGate(ConsoleSessionStore sessions, ConsoleSession current, SessionCookies cookies) {
+        this.sessions = sessions;
+        this.current = current;
+        this.cookies = cookies;
+    }
+
+    @ConsoleAccess
+    @ServerRequestFilter
+    Uni<Response> requireSession(ContainerRequestContext request) {
+        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod()) && fromAnotherSite(request)) {
+            return Uni.createFrom()
+                    .item(Response.status(Response.Status.FORBIDDEN)
+                            .type(MediaType.TEXT_PLAIN_TYPE)
+                            .entity("This form was sent from another site.")
+                            .build());
+        }
+        Cookie cookie = request.getCookies().get(SessionIds.COOKIE);
+        if (cookie == null || !SessionIds.wellFormed(cookie.getValue())) {
+            return Uni.createFrom().item(toSignIn(request, false));
+        }
+        String idHash = SessionIds.hash(cookie.getValue());
+        return sessions.csrfToken(idHash).map(csrf -> {
+            if (csrf == null) {
+                return toSignIn(request, true);
+            }
+            current.set(idHash, csrf);
+            return null;
+        });
+    }
+
+    @ConsolePage
+    @ServerResponseFilter
+    void secureHeaders(ContainerResponseContext response) {
+        response.getHeaders().putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        response.getHeaders().putSingle("Content-Security-Policy", POLICY);
+        response.getHeaders().putSingle("X-Frame-Options", "DENY");
+        response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
+        response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
+    }
+
+    private Response toSignIn(ContainerRequestContext request, boolean expired) {
+        Response.ResponseBuilder redirect =
+                Response.seeOther(URI.create(SIGN_IN + (expired ? "?session=expired" : "")));
+        if (expired) {
+            redirect.header(HttpHeaders.SET_COOKIE, cookies.cleared(request));
+        }
+        return redirect.build();
+    }
+
+    /**
+     * Browsers name the site a form came from. An Origin other than the console's own host, or a Sec-Fetch-Site of
+     * cross-site or same-site (another subdomain), is another site; a request naming neither (curl) is left to the
+     * CSRF token.
+     */
+    static boolean fromAnotherSite(ContainerRequestContext request) {
+        String site = request.getHeaderString("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return true;
+        }
+        String origin = request.getHeaderString("Origin");
+        if (origin == null) {
+            return false;
+        }
+        String host = request.getHeaderString(HttpHeaders.HOST);
+        try {
+            URI uri = URI.create(origin);
+            String authority = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+            return host == null || uri.getHost() == null || !authority.equalsIgnoreCase(host);
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+}

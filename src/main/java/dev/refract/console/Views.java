@@ -1,0 +1,141 @@
+package dev.refract.console;
+
+import io.quarkus.qute.TemplateData;
+import java.util.List;
+
+/**
+ * What the console's templates show, already in words: amounts formatted, times in UTC, links built. Each type
+ * has its value resolver generated at build time ({@link TemplateData}), so the native binary needs no reflection
+ * to render a page.
+ */
+final class Views {
+
+    private Views() {}
+
+    /** The frame of every page: its title, which tab is lit, the session's CSRF token, and a message if any. */
+    @TemplateData
+    record Chrome(String title, String tab, String csrf, String notice, String error) {}
+
+    @TemplateData
+    record RefundRow(
+            String merchantId,
+            String merchantRefundId,
+            String href,
+            String status,
+            String state,
+            String connector,
+            String connectorTransactionId,
+            String amount,
+            String created,
+            String age,
+            String why) {}
+
+    @TemplateData
+    record Filter(
+            String merchant, String status, String connector, String connectorTransactionId, String from, String to) {}
+
+    @TemplateData
+    record Choice(String value, boolean selected) {}
+
+    @TemplateData
+    record RefundsPage(
+            Filter filter,
+            List<Choice> merchants,
+            List<Choice> statuses,
+            List<Choice> connectors,
+            List<RefundRow> rows,
+            String nextHref) {}
+
+    @TemplateData
+    record Field(String name, String value) {}
+
+    @TemplateData
+    record EventRow(String at, String from, String to, String cause, String connectorStatus, String detail) {}
+
+    @TemplateData
+    record WebhookRow(String receivedAt, String connector, String eventId, String eventType, String applied) {}
+
+    @TemplateData
+    record OutboxRow(
+            long id,
+            String kind,
+            String eventType,
+            String eventId,
+            int attempts,
+            String created,
+            String nextAttempt,
+            String delivered,
+            String lastError,
+            String refundHref,
+            String refundLabel,
+            boolean retryable) {}
+
+    @TemplateData
+    record RefundPage(
+            String merchantId,
+            String merchantRefundId,
+            String action,
+            String status,
+            String amount,
+            List<Field> fields,
+            List<EventRow> events,
+            List<WebhookRow> webhooks,
+            List<OutboxRow> notifications,
+            List<OutboxRow> wallet,
+            boolean cancellable,
+            boolean resolvable,
+            boolean contradicted) {}
+
+    @TemplateData
+    record AttentionPage(
+            List<RefundRow> manualReview,
+            List<RefundRow> contradicted,
+            List<RefundRow> unsettled,
+            List<RefundRow> external,
+            int minAttempts,
+            long externalDays) {}
+
+    @TemplateData
+    record PspRow(
+            String connector,
+            String breaker,
+            String breakerClass,
+            long attempts,
+            long failures,
+            long refused,
+            String failureRate,
+            String meanLatency,
+            String failureChart,
+            String latencyChart) {}
+
+    @TemplateData
+    record PspsPage(List<PspRow> psps, long windowMinutes, long slotSeconds) {}
+
+    @TemplateData
+    record MerchantRow(
+            String id,
+            String href,
+            String name,
+            String defaultConnector,
+            String webhookUrl,
+            boolean webhookSecretSet) {}
+
+    @TemplateData
+    record CreatedMerchant(String id, String href, String apiKey) {}
+
+    @TemplateData
+    record MerchantsPage(List<MerchantRow> merchants, CreatedMerchant created) {}
+
+    @TemplateData
+    record AccountRow(
+            String connector, boolean enabled, String settings, String credentialNames, boolean webhookSecretSet) {}
+
+    @TemplateData
+    record MerchantPage(MerchantRow merchant, String action, List<AccountRow> accounts, List<Choice> connectors) {}
+
+    @TemplateData
+    record BacklogRow(String kind, long undelivered, long failing, String oldest, String age) {}
+
+    @TemplateData
+    record OutboxPage(List<BacklogRow> backlog, List<OutboxRow> failing) {}
+}

@@ -1,0 +1,334 @@
+package dev.refract.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.refract.support.Api;
+import dev.refract.support.Console;
+import dev.refract.support.Db;
+import dev.refract.support.PostgresResource;
+import dev.refract.support.Workers;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The console's pages and actions over real HTTP and the real database, as a browser without script sees them. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class ConsolePagesTest {
+
+    private static final Pattern ROW_LINK = Pattern.compile("href=\"/console/refunds/([^/\"]+)/([^\"?]+)\"");
+
+    @Test
+    void refundsAreFoundByFilterNewestFirstWithAmountsInTheirCurrencysFormat() {
+        Api.TestMerchant m = Api.newMerchant();
+        String yen = Api.refundId();
+        String yenPayment = Api.payment(1_000, "JPY");
+        m.create(Api.body(yen, yenPayment, 500L, "JPY", null)).then().statusCode(200);
+        String dinar = Api.refundId();
+        String dinarPayment = Api.payment(10_000, "KWD");
+        m.create(Api.body(dinar, dinarPayment, 5_120L, "KWD", null)).then().statusCode(200);
+        String declined = Api.refundId();
+        m.create(Api.body(
+                        declined,
+                        Api.payment(200_000, "USD"),
+                        123_456L,
+                        "USD",
+                        "\"connector_options\":{\"sandbox_outcome\":\"declined\"}"))
+                .then()
+                .statusCode(402);
+        Console console = Console.signIn();
+
+        String all = page(console, "/console/refunds?merchant=" + m.id());
+        assertEquals(List.of(declined, dinar, yen), refundIds(all), "newest first");
+        assertTrue(all.contains("¥500"), all);
+        assertTrue(all.contains("5.120 KWD"), all);
+        assertTrue(all.contains("$1,234.56"), all);
+
+        assertEquals(
+                List.of(dinar),
+                refundIds(page(
+                        console, "/console/refunds?merchant=" + m.id() + "&connector_transaction_id=" + dinarPayment)));
+        assertEquals(
+                List.of(declined), refundIds(page(console, "/console/refunds?merchant=" + m.id() + "&status=FAILED")));
+        assertEquals(
+                List.of(dinar, yen),
+                refundIds(
+                        page(console, "/console/refunds?merchant=" + m.id() + "&status=SUCCEEDED&connector=sandbox")));
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+        assertEquals(
+                3,
+                refundIds(page(console, "/console/refunds?merchant=" + m.id() + "&from=" + today + "&to=" + today))
+                        .size());
+        assertEquals(List.of(), refundIds(page(console, "/console/refunds?merchant=" + m.id() + "&from=" + tomorrow)));
+        // across merchants, by the payment alone
+        assertEquals(List.of(yen), refundIds(page(console, "/console/refunds?connector_transaction_id=" + yenPayment)));
+    }
+
+    @Test
+    void pagesFollowTheCursorWithoutRepeatingOrSkipping() {
+        Api.TestMerchant m = Api.newMerchant();
+        List<String> made = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String id = Api.refundId();
+            m.create(Api.body(id, Api.payment(1_000, "EUR"), 100L, "EUR", null))
+                    .then()
+                    .statusCode(200);
+            made.add(0, id);
+        }
+        Console console = Console.signIn();
+        for (String scope : List.of("merchant=" + m.id() + "&", "")) {
+            List<String> seen = new java.util.ArrayList<>();
+            String next = "/console/refunds?" + scope + "limit=2";
+            int pages = 0;
+            while (next != null && seen.size() < 5) {
+                String html = page(console, next);
+                seen.addAll(refundIds(html).stream().filter(made::contains).toList());
+                Matcher older =
+                        Pattern.compile("href=\"([^\"]+)\" id=\"older\"").matcher(html);
+                next = older.find() ? older.group(1).replace("&amp;", "&") : null;
+                pages++;
+            }
+            assertEquals(made, seen, scope);
+            if (!scope.isEmpty()) {
+                assertEquals(3, pages);
+            }
+        }
+    }
+
+    @Test
+    void badFiltersAreAnsweredOnThePage() {
+        Console console = Console.signIn();
+        for (Map.Entry<String, String> bad : Map.of(
+                        "from=yesterday", "from must be a date",
+                        "status=LOST", "status must be one of",
+                        "from=2026-12-02&to=2026-12-01", "from must be on or before to",
+                        "cursor=bm9wZQ", "not one the console made",
+                        "merchant=%3Cscript%3E", "There is no merchant")
+                .entrySet()) {
+            Response answer = console.get("/console/refunds?" + bad.getKey());
+            assertEquals(400, answer.statusCode(), bad.getKey());
+            assertTrue(answer.asString().contains(bad.getValue()), bad.getKey() + ": " + answer.asString());
+            assertFalse(answer.asString().contains("<script>"), "escaped");
+        }
+    }
+
+    @Test
+    void oneRefundShowsItsFieldsTimelineWebhooksAndDeliveries() {
+        Api.TestMerchant m = Api.newMerchant();
+        Api.admin()
+                .body("{\"webhook_url\":\"http://127.0.0.1:9/refunds\",\"webhook_secret\":\"whsec_console_test\"}")
+                .put("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(200);
+        String id = Api.refundId();
+        String payment = Api.payment(5_000, "GBP");
+        m.create(Api.body(id, payment, 1_250L, "GBP", "\"reason\":\"damaged in transit\""))
+                .then()
+                .statusCode(200);
+        Workers.outbox();
+        Console console = Console.signIn();
+
+        String html = page(console, "/console/refunds/" + m.id() + "/" + id);
+        assertTrue(html.contains("£12.50"), html);
+        for (String field : List.of(m.id(), id, payment, "damaged in transit", "SUCCEEDED", "sandbox", "rf_")) {
+            assertTrue(html.contains(field), field);
+        }
+        assertTrue(
+                html.contains("RECEIVED → <strong>SUCCEEDED</strong>") || html.contains("→ <strong>SUCCEEDED</strong>"),
+                html);
+        assertTrue(html.contains("refund.succeeded"), "its notification is listed");
+        assertTrue(html.contains("Connection refused") || html.contains("refused"), "with its last error: " + html);
+        assertFalse(html.contains("whsec_console_test"), "the merchant's webhook secret is not shown");
+        assertFalse(html.contains("Resolve this MANUAL_REVIEW"), "only a MANUAL_REVIEW refund can be resolved");
+
+        assertEquals(
+                404,
+                console.get("/console/refunds/" + m.id() + "/r_no_such_refund").statusCode());
+        assertEquals(404, console.get("/console/refunds/no%20such/" + id).statusCode());
+    }
+
+    @Test
+    void anOperatorResolvesAManualReviewAndTheReasonIsInTheTimeline() {
+        Api.TestMerchant m = Api.newMerchant();
+        String payment = Api.payment(10_000, "USD");
+        String id = Workers.refundInManualReview(m, payment);
+        Console console = Console.signIn();
+        String path = "/console/refunds/" + m.id() + "/" + id;
+
+        String attention = page(console, "/console/attention");
+        assertTrue(refundIds(attention).contains(id), "listed under Needs attention");
+
+        Response refused = console.post(path + "/resolve", "status", "SUCCEEDED", "reason", " ");
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.asString().contains("reason is required"), refused.asString());
+        assertEquals("MANUAL_REVIEW", m.get(id).path("status"));
+
+        Response resolved =
+                console.post(path + "/resolve", "status", "SUCCEEDED", "reason", "seen in the PSP dashboard <ok>");
+        assertEquals(303, resolved.statusCode(), resolved.asString());
+        assertTrue(resolved.header("Location").endsWith(path + "?done=resolved"), resolved.header("Location"));
+        assertEquals("SUCCEEDED", m.get(id).path("status"));
+        Db.assertLedgerConsistent(m.id(), payment);
+        String after = page(console, path + "?done=resolved");
+        assertTrue(after.contains("The refund is resolved"), after);
+        assertTrue(after.contains("operator: seen in the PSP dashboard &lt;ok&gt;"), after);
+        assertTrue(after.contains("OPERATOR"), after);
+        assertFalse(refundIds(page(console, "/console/attention")).contains(id));
+
+        Response again = console.post(path + "/resolve", "status", "FAILED", "reason", "again");
+        assertEquals(409, again.statusCode());
+    }
+
+    @Test
+    void syncAndCancelAnswerOnThePage() {
+        Api.TestMerchant m = Api.newMerchant();
+        String id = Api.refundId();
+        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
+        Console console = Console.signIn();
+        String path = "/console/refunds/" + m.id() + "/" + id;
+        Response synced = console.post(path + "/sync");
+        assertEquals(303, synced.statusCode());
+        assertTrue(page(console, synced.header("Location").replaceAll("^https?://[^/]+", ""))
+                .contains("Asked the PSP for the refund"));
+        Response cancel = console.post(path + "/cancel");
+        assertEquals(409, cancel.statusCode());
+        assertTrue(cancel.asString().contains("cancel"), cancel.asString());
+        assertEquals("SUCCEEDED", m.get(id).path("status"));
+    }
+
+    @Test
+    void merchantsAreCreatedWithTheirKeyShownOnceAndAccountSecretsAreNeverShown() {
+        Console console = Console.signIn();
+        String id = "m_console_" + System.nanoTime();
+        Response created = console.post("/console/merchants", "merchant_id", id, "name", "Console & Co");
+        assertEquals(201, created.statusCode(), created.asString());
+        Matcher key = Pattern.compile("id=\"api-key\">([^<]+)<").matcher(created.asString());
+        assertTrue(key.find(), created.asString());
+        Api.TestMerchant merchant = new Api.TestMerchant(id, key.group(1));
+        merchant.request().get("/v1/refunds").then().statusCode(200);
+        String list = page(console, "/console/merchants");
+        assertTrue(list.contains("Console &amp; Co"));
+        assertFalse(list.contains(key.group(1)), "the key is shown once only");
+
+        Response duplicate = console.post("/console/merchants", "merchant_id", id, "name", "Again");
+        assertEquals(409, duplicate.statusCode());
+        assertTrue(duplicate.asString().contains("already exists"));
+
+        Response saved = console.post(
+                "/console/merchants/" + id,
+                "name",
+                "Console & Co",
+                "default_connector",
+                "sandbox",
+                "webhook_url",
+                "https://merchant.example/hooks",
+                "webhook_secret",
+                "whsec_never_shown_1");
+        assertEquals(303, saved.statusCode(), saved.asString());
+        Response account = console.post(
+                "/console/merchants/" + id + "/connectors",
+                "connector",
+                "stripe",
+                "enabled",
+                "on",
+                "credentials",
+                "api_key=sk_test_never_shown_2\n",
+                "settings",
+                "",
+                "webhook_secret",
+                "whsec_never_shown_3");
+        assertEquals(303, account.statusCode(), account.asString());
+        String html = page(console, "/console/merchants/" + id + "?done=account-saved");
+        assertTrue(html.contains("https://merchant.example/hooks"));
+        assertTrue(html.contains("api_key"), "the credential's name is shown");
+        for (String secret : List.of("whsec_never_shown_1", "sk_test_never_shown_2", "whsec_never_shown_3")) {
+            assertFalse(html.contains(secret), secret);
+        }
+        assertEquals("sandbox", Api.admin().get("/admin/v1/merchants/" + id).path("default_connector"));
+
+        Response bad = console.post(
+                "/console/merchants/" + id + "/connectors", "connector", "stripe", "credentials", "no equals sign");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.asString().contains("credentials must be lines of name=value"));
+        Response badUrl = console.post("/console/merchants/" + id, "webhook_url", "ftp://x");
+        assertEquals(400, badUrl.statusCode());
+        assertEquals(
+                "https://merchant.example/hooks",
+                Api.admin().get("/admin/v1/merchants/" + id).path("webhook_url"));
+    }
+
+    @Test
+    void theOutboxShowsFailingDeliveriesAndRetriesOneNow() {
+        Api.TestMerchant m = Api.newMerchant();
+        Api.admin()
+                .body("{\"webhook_url\":\"http://127.0.0.1:9/down\",\"webhook_secret\":\"whsec_outbox_test\"}")
+                .put("/admin/v1/merchants/" + m.id())
+                .then()
+                .statusCode(200);
+        String id = Api.refundId();
+        m.create(Api.body(id, Api.payment(1_000, "USD"), 100L, "USD", null))
+                .then()
+                .statusCode(200);
+        Workers.outbox();
+        Map<String, Object> item = Db.one(
+                "select o.id, o.attempts, o.next_attempt_at > now() as later from outbox o join refunds r on r.id = o.refund_id "
+                        + "where r.merchant_id = ? and o.kind = 'notification' and o.attempts > 0",
+                m.id());
+        assertEquals(1, ((Number) item.get("attempts")).intValue());
+        assertEquals(Boolean.TRUE, item.get("later"));
+        Console console = Console.signIn();
+        String html = page(console, "/console/outbox");
+        assertTrue(html.contains("retry-" + item.get("id")), html);
+        assertTrue(html.contains(id));
+
+        Response retried = console.post("/console/outbox/" + item.get("id") + "/retry");
+        assertEquals(303, retried.statusCode());
+        assertEquals(
+                Boolean.FALSE,
+                Db.one("select next_attempt_at > now() as later from outbox where id = ?", item.get("id"))
+                        .get("later"));
+        assertEquals(409, console.post("/console/outbox/999999999/retry").statusCode());
+    }
+
+    @Test
+    void thePspPageShowsEachBreakerAndItsCharts() {
+        Console console = Console.signIn();
+        String html = page(console, "/console/psps");
+        for (String psp : List.of("stripe", "adyen", "exodus", "charges", "marqeta", "credyt")) {
+            assertTrue(html.contains("id=\"psp-" + psp + "\""), psp);
+        }
+        assertFalse(html.contains("id=\"psp-sandbox\""), "the sandbox is in process: no breaker");
+        assertTrue(html.contains("<svg class=\"chart chart-bad\""));
+        assertTrue(html.contains("breaker CLOSED"));
+    }
+
+    private static String page(Console console, String path) {
+        Response page = console.get(path);
+        assertEquals(200, page.statusCode(), path + ": " + page.asString());
+        assertNotNull(page.header("Content-Type"));
+        assertTrue(page.header("Content-Type").startsWith("text/html"));
+        return page.asString();
+    }
+
+    private static List<String> refundIds(String html) {
+        List<String> ids = new java.util.ArrayList<>();
+        Matcher m = ROW_LINK.matcher(html);
+        while (m.find()) {
+            ids.add(m.group(2));
+        }
+        return ids;
+    }
+}

@@ -68,7 +68,7 @@ public class ConsoleGate {
         response.getHeaders().putSingle("Content-Security-Policy", POLICY);
         response.getHeaders().putSingle("X-Frame-Options", "DENY");
         response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
-        response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
+        response.getHeaders().putSingle("Referrer-Policy", "same-origin");
     }
 
     private Response toSignIn(ContainerRequestContext request, boolean expired) {
@@ -81,14 +81,14 @@ public class ConsoleGate {
     }
 
     /**
-     * Browsers name the site a form came from. An Origin other than the console's own host, or a Sec-Fetch-Site of
-     * cross-site or same-site (another subdomain), is another site; a request naming neither (curl) is left to the
-     * CSRF token.
+     * Browsers name the site a form came from. Sec-Fetch-Site, which no page can set, decides where a browser sends
+     * it: cross-site or same-site (another subdomain) is another site. Else an Origin other than the console's own
+     * host (or the opaque {@code null}) is; a request naming neither (curl) is left to the CSRF token.
      */
     static boolean fromAnotherSite(ContainerRequestContext request) {
         String site = request.getHeaderString("Sec-Fetch-Site");
-        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-            return true;
+        if (site != null) {
+            return !site.equals("same-origin") && !site.equals("none");
         }
         String origin = request.getHeaderString("Origin");
         if (origin == null) {

@@ -72,7 +72,11 @@ public class SignInResource {
     @Path("/sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> signIn(@RestForm("token") String token, @Context ContainerRequestContext request) {
-        if (ConsoleGate.fromAnotherSite(request) || !admin.accepts(token)) {
+        if (ConsoleGate.fromAnotherSite(request)) {
+            LOG.warn("console sign-in refused: the form came from another site");
+            return Uni.createFrom().item(ConsolePages.forbidden());
+        }
+        if (!admin.accepts(token)) {
             LOG.warn("console sign-in refused");
             return Templates.signIn("That is not the admin token.", true)
                     .createUni()

@@ -81,6 +81,35 @@ class ConsoleAccessTest {
         assertEquals(413, Console.signInWith("x".repeat(40_000)).statusCode());
     }
 
+    /** A sign-in form posted from another site gets no session, even with the right token (login CSRF). */
+    @Test
+    void aSignInFromAnotherSiteGetsNoSession() {
+        for (String[] header : List.of(
+                new String[] {"Sec-Fetch-Site", "cross-site"},
+                new String[] {"Sec-Fetch-Site", "same-site"},
+                new String[] {"Origin", "https://evil.example"},
+                new String[] {"Origin", "null"})) {
+            Response refused = given().redirects()
+                    .follow(false)
+                    .header(header[0], header[1])
+                    .contentType(ContentType.URLENC)
+                    .formParam("token", Api.ADMIN_TOKEN)
+                    .post("/console/sign-in");
+            assertEquals(403, refused.statusCode(), header[0] + ": " + header[1]);
+            assertNull(refused.header("Set-Cookie"), header[0] + ": " + header[1]);
+        }
+        // what a browser sends from the console's own form
+        Response own = given().redirects()
+                .follow(false)
+                .header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", "null")
+                .contentType(ContentType.URLENC)
+                .formParam("token", Api.ADMIN_TOKEN)
+                .post("/console/sign-in");
+        assertEquals(303, own.statusCode());
+        assertNotNull(own.getCookie("refract_console"));
+    }
+
     @Test
     void theTokenIsNeverInAPageOrALogLine() throws Exception {
         Console console = Console.signIn();
@@ -255,7 +284,7 @@ class ConsoleAccessTest {
         assertEquals(ConsoleGate.POLICY, page.header("Content-Security-Policy"));
         assertEquals("DENY", page.header("X-Frame-Options"));
         assertEquals("nosniff", page.header("X-Content-Type-Options"));
-        assertEquals("no-referrer", page.header("Referrer-Policy"));
+        assertEquals("same-origin", page.header("Referrer-Policy"));
         assertFalse(page.asString().contains("<script"));
         Response signIn = given().get("/console/sign-in");
         assertEquals(ConsoleGate.POLICY, signIn.header("Content-Security-Policy"));

@@ -13,14 +13,14 @@ final class SessionIds {
 
     static final String COOKIE = "refract_console";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private SessionIds() {}
 
+    /** A fresh generator each time (a sign-in makes two): never one seeded when the class was initialized. */
     static String random() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

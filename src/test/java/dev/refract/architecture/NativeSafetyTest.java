@@ -2,6 +2,7 @@ package dev.refract.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -74,6 +75,25 @@ class NativeSafetyTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("io.agroal..", "org.flywaydb..", "io.zonky..")
+                .check(LayeringTest.MAIN);
+    }
+
+    /**
+     * A static random generator would be seeded once, wherever its class is initialized: where that is at build time
+     * it is refused from the image heap or, worse, every binary starts with the same seed. Session ids and keys draw
+     * from a generator made at run time.
+     */
+    @Test
+    void noRandomGeneratorIsHeldInAStaticField() {
+        noFields()
+                .that()
+                .areDeclaredInClassesThat()
+                .resideInAPackage("dev.refract..")
+                .and()
+                .areStatic()
+                .should()
+                .haveRawType(DescribedPredicate.describe(
+                        "a java.util.Random", t -> t.isAssignableTo(java.util.Random.class)))
                 .check(LayeringTest.MAIN);
     }
 

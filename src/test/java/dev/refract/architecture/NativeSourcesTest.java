@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.tngtech.archunit.core.domain.JavaClass;
+import io.quarkus.qute.TemplateData;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -91,6 +93,46 @@ class NativeSourcesTest {
                     .forEach(missing::add);
         }
         assertEquals(Set.of(), missing, "migrations the native binary could not apply");
+    }
+
+    /** The console's templates and its stylesheet are files the binary must carry; Qute reads them at start. */
+    @Test
+    void everyConsoleTemplateAndStaticFileIsIncludedAsAResource() throws IOException {
+        Set<String> missing = new TreeSet<>();
+        for (String root : List.of("src/main/resources/templates", "src/main/resources/META-INF/resources")) {
+            Path base = Path.of("src/main/resources");
+            try (Stream<Path> files = Files.walk(Path.of(root))) {
+                files.filter(Files::isRegularFile)
+                        .map(p -> base.relativize(p).toString().replace('\\', '/'))
+                        .filter(r -> !RESOURCES.contains("\\Q" + r + "\\E"))
+                        .forEach(missing::add);
+            }
+        }
+        assertEquals(Set.of(), missing, "files the native console would answer 404 or 500 for");
+    }
+
+    /**
+     * Templates read the console's view records through value resolvers that Qute generates at build time, not by
+     * reflection: each {@code @TemplateData} record has one, and the build registers it.
+     */
+    @Test
+    void everyConsoleViewHasAGeneratedValueResolver() {
+        Set<String> missing = new TreeSet<>();
+        int views = 0;
+        for (JavaClass c : LayeringTest.MAIN) {
+            if (!c.isAnnotatedWith(TemplateData.class)) {
+                continue;
+            }
+            views++;
+            String resolver = c.getPackageName() + "."
+                    + c.getName().substring(c.getPackageName().length() + 1).replace("$", "$_")
+                    + "_ValueResolver";
+            if (!REFLECTION.containsKey(resolver)) {
+                missing.add(c.getName() + " (no " + resolver + ")");
+            }
+        }
+        assertTrue(views > 10, "the console's views were found: " + views);
+        assertEquals(Set.of(), missing);
     }
 
     @Test

@@ -148,25 +148,19 @@ public class ConsolePages {
                 blankToNull(transaction),
                 blankToNull(from),
                 blankToNull(to));
-        RefundStore.RefundFilter query;
+        Uni<RefundStore.RefundPage> found;
+        String problem;
         try {
-            query = query(filter, cursor, size);
+            found = store.refunds(filter.merchant(), query(filter, cursor, size));
+            problem = null;
         } catch (IllegalArgumentException bad) {
-            return merchantChoices(filter.merchant())
-                    .chain(choices -> render(
-                            Templates.refunds(
-                                    chrome("Refunds", "refunds", null, bad.getMessage()),
-                                    new Views.RefundsPage(
-                                            filter,
-                                            choices,
-                                            statusChoices(filter.status()),
-                                            connectorChoices(filter.connector()),
-                                            List.of(),
-                                            null)),
-                            400));
+            found = Uni.createFrom().item(new RefundStore.RefundPage(List.of(), false));
+            problem = bad.getMessage();
         }
+        Uni<RefundStore.RefundPage> listed = found;
+        String error = problem;
         return merchantChoices(filter.merchant())
-                .chain(choices -> store.refunds(filter.merchant(), query).chain(page -> {
+                .chain(choices -> listed.chain(page -> {
                     Instant now = Instant.now();
                     List<Views.RefundRow> rows =
                             page.data().stream().map(r -> row(r, now)).toList();
@@ -178,7 +172,7 @@ public class ConsolePages {
                     }
                     return render(
                             Templates.refunds(
-                                    chrome("Refunds", "refunds", null, null),
+                                    chrome("Refunds", "refunds", null, error),
                                     new Views.RefundsPage(
                                             filter,
                                             choices,
@@ -186,7 +180,7 @@ public class ConsolePages {
                                             connectorChoices(filter.connector()),
                                             rows,
                                             next)),
-                            200);
+                            error == null ? 200 : 400);
                 }));
     }
 

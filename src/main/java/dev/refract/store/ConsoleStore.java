@@ -89,26 +89,7 @@ public class ConsoleStore {
     private static RefundQueries.Listing acrossMerchants(RefundStore.RefundFilter filter) {
         StringBuilder sql = new StringBuilder("select * from refunds where true");
         Tuple args = Tuple.tuple();
-        if (!filter.states().isEmpty()) {
-            args.addArrayOfString(filter.states().stream().map(Enum::name).toArray(String[]::new));
-            sql.append(" and state = any($").append(args.size()).append(')');
-        }
-        if (filter.connector() != null) {
-            args.addString(filter.connector());
-            sql.append(" and connector = $").append(args.size());
-        }
-        if (filter.connectorTransactionId() != null) {
-            args.addString(filter.connectorTransactionId());
-            sql.append(" and connector_transaction_id = $").append(args.size());
-        }
-        if (filter.from() != null) {
-            args.addValue(RowMapping.time(filter.from()));
-            sql.append(" and created_at >= $").append(args.size());
-        }
-        if (filter.to() != null) {
-            args.addValue(RowMapping.time(filter.to()));
-            sql.append(" and created_at < $").append(args.size());
-        }
+        RefundQueries.narrow(sql, args, filter);
         if (filter.after() != null) {
             args.addLong(filter.after().id());
             sql.append(" and id < $").append(args.size());

@@ -57,6 +57,23 @@ final class RefundQueries {
     static Listing listing(String merchantId, RefundStore.RefundFilter filter) {
         StringBuilder sql = new StringBuilder("select * from refunds where merchant_id = $1");
         Tuple args = Tuple.of(merchantId);
+        narrow(sql, args, filter);
+        if (filter.after() != null) {
+            args.addValue(RowMapping.time(filter.after().createdAt()));
+            args.addLong(filter.after().id());
+            sql.append(" and (created_at, id) < ($")
+                    .append(args.size() - 1)
+                    .append(", $")
+                    .append(args.size())
+                    .append(')');
+        }
+        args.addInteger(filter.limit() + 1);
+        sql.append(" order by created_at desc, id desc limit $").append(args.size());
+        return new Listing(sql.toString(), args);
+    }
+
+    /** The filter's status, connector, payment and creation-time conditions, appended with their arguments. */
+    static void narrow(StringBuilder sql, Tuple args, RefundStore.RefundFilter filter) {
         if (!filter.states().isEmpty()) {
             args.addArrayOfString(filter.states().stream().map(Enum::name).toArray(String[]::new));
             sql.append(" and state = any($").append(args.size()).append(')');
@@ -77,17 +94,5 @@ final class RefundQueries {
             args.addValue(RowMapping.time(filter.to()));
             sql.append(" and created_at < $").append(args.size());
         }
-        if (filter.after() != null) {
-            args.addValue(RowMapping.time(filter.after().createdAt()));
-            args.addLong(filter.after().id());
-            sql.append(" and (created_at, id) < ($")
-                    .append(args.size() - 1)
-                    .append(", $")
-                    .append(args.size())
-                    .append(')');
-        }
-        args.addInteger(filter.limit() + 1);
-        sql.append(" order by created_at desc, id desc limit $").append(args.size());
-        return new Listing(sql.toString(), args);
     }
 }

@@ -1,5 +1,9 @@
 package dev.refract.console;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,10 +13,15 @@ import dev.refract.support.Api;
 import dev.refract.support.Console;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
+import dev.refract.support.PspStandIn;
 import dev.refract.support.Workers;
+import dev.refract.webhook.ExternalRefundTest;
+import dev.refract.webhook.StripeWebhookTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -24,6 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The console's pages and actions over real HTTP and the real database, as a browser without script sees them. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(PspStandIn.class)
 class ConsolePagesTest {
 
     private static final Pattern ROW_LINK = Pattern.compile("href=\"/console/refunds/([^/\"]+)/([^\"?]+)\"");
@@ -191,6 +201,91 @@ class ConsolePagesTest {
     }
 
     @Test
+    void needsAttentionListsStalledContradictedAndOutsideRefundsOldestFirst() throws Exception {
+        Api.TestMerchant m = ExternalRefundTest.stripeMerchant(false);
+        // stalled: the sandbox PSP keeps failing them; after the create and two janitor runs each has 3 attempts
+        List<String> stalled = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String id = Api.refundId();
+            m.create(Api.body(
+                            id,
+                            Api.payment(10_000, "USD"),
+                            1_000L,
+                            "USD",
+                            "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}"))
+                    .then()
+                    .statusCode(200);
+            stalled.add(id);
+        }
+        Workers.janitor();
+        Workers.janitor();
+        // contradicted: Stripe reports the refund succeeded for 4.00 where 5.00 was asked
+        String payment = ExternalRefundTest.id("pi_");
+        String reId = ExternalRefundTest.id("re_");
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
+                        .withRequestBody(containing(payment))
+                        .willReturn(okJson(StripeWebhookTest.refund(reId, payment, "pending", null))));
+        String contradicted = Api.refundId();
+        m.create(Api.body(
+                        contradicted,
+                        payment,
+                        500L,
+                        "USD",
+                        "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(200);
+        String mismatch = StripeWebhookTest.event(
+                StripeWebhookTest.evtId(),
+                "refund.updated",
+                StripeWebhookTest.refund(reId, payment, "succeeded", contradicted)
+                        .replace("\"amount\": 500", "\"amount\": 400"));
+        ExternalRefundTest.deliverStripe(m, mismatch).then().statusCode(200);
+        assertEquals("MANUAL_REVIEW", m.get(contradicted).path("status"));
+        // outside: a refund made in Stripe's dashboard, adopted from its webhook
+        String dashboardRefund = ExternalRefundTest.id("re_");
+        ExternalRefundTest.deliverStripe(
+                        m,
+                        ExternalRefundTest.dashboardEvent(
+                                "refund.created",
+                                dashboardRefund,
+                                ExternalRefundTest.id("pi_"),
+                                ExternalRefundTest.id("ch_"),
+                                300,
+                                "succeeded"))
+                .then()
+                .statusCode(200);
+
+        String html = page(Console.signIn(), "/console/attention");
+        assertEquals(stalled, ours(m, html, "unsettled"), "oldest first");
+        assertTrue(section(html, "unsettled").contains("3 attempts"), section(html, "unsettled"));
+        assertEquals(List.of(contradicted), ours(m, html, "contradicted"));
+        assertTrue(section(html, "contradicted").contains("connector_mismatch"), section(html, "contradicted"));
+        assertEquals(List.of("external:stripe:" + dashboardRefund), ours(m, html, "external"));
+        assertTrue(section(html, "external").contains("$3.00"), section(html, "external"));
+    }
+
+    /** The part of a page under the heading with this id, up to the next heading. */
+    private static String section(String html, String id) {
+        int start = html.indexOf("<h2 id=\"" + id + "\"");
+        assertTrue(start >= 0, "no section " + id);
+        int end = html.indexOf("<h2", start + 1);
+        return html.substring(start, end < 0 ? html.length() : end);
+    }
+
+    /** The refunds of this merchant listed in a section, in page order (other tests' refunds are there too). */
+    private static List<String> ours(Api.TestMerchant m, String html, String id) {
+        Matcher row = ROW_LINK.matcher(section(html, id));
+        List<String> ids = new java.util.ArrayList<>();
+        while (row.find()) {
+            if (URLDecoder.decode(row.group(1), StandardCharsets.UTF_8).equals(m.id())) {
+                ids.add(URLDecoder.decode(row.group(2), StandardCharsets.UTF_8));
+            }
+        }
+        return ids;
+    }
+
+    @Test
     void syncAndCancelAnswerOnThePage() {
         Api.TestMerchant m = Api.newMerchant();
         String id = Api.refundId();
@@ -327,7 +422,7 @@ class ConsolePagesTest {
         List<String> ids = new java.util.ArrayList<>();
         Matcher m = ROW_LINK.matcher(html);
         while (m.find()) {
-            ids.add(m.group(2));
+            ids.add(URLDecoder.decode(m.group(2), StandardCharsets.UTF_8));
         }
         return ids;
     }

@@ -33,16 +33,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class ExternalRefundTest {
+public class ExternalRefundTest {
 
     static final String STRIPE_SECRET = StripeWebhookTest.SECRET;
 
-    static String id(String prefix) {
+    public static String id(String prefix) {
         return prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }
 
     /** A merchant with Stripe, notifications to a stand-in URL and, when asked, Credyt. */
-    static Api.TestMerchant stripeMerchant(boolean credyt) {
+    public static Api.TestMerchant stripeMerchant(boolean credyt) {
         Api.TestMerchant m = Api.newMerchant();
         PspStandIn.server()
                 .stubFor(post(urlEqualTo("/merchant-hooks/" + m.id()))
@@ -77,12 +77,13 @@ class ExternalRefundTest {
     }
 
     /** A Stripe event of {@code type} about a dashboard refund (deliverStripe signs it). */
-    static String dashboardEvent(String type, String reId, String payment, String charge, long amount, String status) {
+    public static String dashboardEvent(
+            String type, String reId, String payment, String charge, long amount, String status) {
         return StripeWebhookTest.event(
                 StripeWebhookTest.evtId(), type, dashboardRefund(reId, payment, charge, amount, status));
     }
 
-    static Response deliverStripe(Api.TestMerchant m, String body) throws Exception {
+    public static Response deliverStripe(Api.TestMerchant m, String body) throws Exception {
         return RestAssured.given()
                 .contentType("application/json")
                 .body(body)

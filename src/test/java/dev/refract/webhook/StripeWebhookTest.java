@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class StripeWebhookTest {
+public class StripeWebhookTest {
 
-    static final String SECRET = "whsec_test_refract_endpoint";
+    public static final String SECRET = "whsec_test_refract_endpoint";
 
     Api.TestMerchant merchant;
 
@@ -64,7 +64,7 @@ class StripeWebhookTest {
         return new String[] {id, reId, payment};
     }
 
-    static String refund(String reId, String payment, String status, String merchantRefundId) {
+    public static String refund(String reId, String payment, String status, String merchantRefundId) {
         return """
                 {"id": "%s", "object": "refund", "amount": 500, "currency": "usd", "payment_intent": "%s",
                  "status": "%s", "metadata": {%s}}""".formatted(
@@ -74,7 +74,7 @@ class StripeWebhookTest {
                         merchantRefundId == null ? "" : "\"merchant_refund_id\": \"" + merchantRefundId + "\"");
     }
 
-    static String event(String eventId, String type, String refundObject) {
+    public static String event(String eventId, String type, String refundObject) {
         return """
                 {"id": "%s", "object": "event", "api_version": "2024-06-20", "created": %d, "livemode": false,
                  "type": "%s", "data": {"object": %s}}""".formatted(eventId, Instant.now().getEpochSecond(), type, refundObject);
@@ -88,11 +88,11 @@ class StripeWebhookTest {
         return request.post("/webhooks/" + merchant.id() + "/stripe");
     }
 
-    static String sign(String body, String secret) throws Exception {
+    public static String sign(String body, String secret) throws Exception {
         return Webhook.Signature.generateSignatureHeader(body, secret);
     }
 
-    static String evtId() {
+    public static String evtId() {
         return "evt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 

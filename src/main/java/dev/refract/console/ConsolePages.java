@@ -5,6 +5,7 @@ import dev.refract.admin.MerchantAdmin;
 import dev.refract.admin.Resolution;
 import dev.refract.http.ApiException;
 import dev.refract.http.ErrorStatus;
+import dev.refract.http.Limits;
 import dev.refract.outbound.CircuitBreakersHealth;
 import dev.refract.outbound.PspCallStats;
 import dev.refract.refund.Connector;
@@ -50,6 +51,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestPath;
@@ -254,7 +256,7 @@ public class ConsolePages {
 
     private Uni<Response> refundPage(
             String merchantId, String merchantRefundId, String notice, String error, int status) {
-        if (!dev.refract.http.Limits.isId(merchantId) || !CreateRefund.isMerchantRefundId(merchantRefundId)) {
+        if (!Limits.isId(merchantId) || !CreateRefund.isMerchantRefundId(merchantRefundId)) {
             return notFound("refund " + merchantRefundId + " of " + merchantId);
         }
         return store.refund(merchantId, merchantRefundId).chain(refund -> {
@@ -526,7 +528,7 @@ public class ConsolePages {
                                 pairs("settings", accountSettings))));
     }
 
-    private Uni<Response> merchantAction(String merchantId, String done, java.util.function.Supplier<Uni<?>> action) {
+    private Uni<Response> merchantAction(String merchantId, String done, Supplier<Uni<?>> action) {
         return Uni.createFrom()
                 .deferred(action)
                 .map(saved -> {
@@ -539,7 +541,7 @@ public class ConsolePages {
     }
 
     private Uni<Response> merchantPage(String merchantId, String notice, String error, int status) {
-        if (!dev.refract.http.Limits.isId(merchantId)) {
+        if (!Limits.isId(merchantId)) {
             return notFound("merchant " + merchantId);
         }
         return directory.get(merchantId).chain(m -> {
@@ -656,7 +658,7 @@ public class ConsolePages {
     }
 
     private Uni<Merchant> merchant(String merchantId) {
-        if (!dev.refract.http.Limits.isId(merchantId)) {
+        if (!Limits.isId(merchantId)) {
             return Uni.createFrom().nullItem();
         }
         return directory.get(merchantId).map(m -> m == null ? null : MerchantDirectory.toMerchant(m));
@@ -680,7 +682,7 @@ public class ConsolePages {
 
     /**
      * What no page answered itself, as a page rather than the API's JSON: the database out of reach as a 503, an
-     * unexpected failure as a 500 that says it is logged (with its request id), never its details.
+     * unexpected failure as a 500 that says it is logged, never its details.
      */
     @ServerExceptionMapper
     Response failure(Throwable e) {
@@ -760,7 +762,7 @@ public class ConsolePages {
     }
 
     private static RefundStore.RefundFilter query(Views.Filter filter, String cursor, int size) {
-        if (filter.merchant() != null && !dev.refract.http.Limits.isId(filter.merchant())) {
+        if (filter.merchant() != null && !Limits.isId(filter.merchant())) {
             throw new IllegalArgumentException("There is no merchant " + filter.merchant() + ".");
         }
         Set<RefundState> states = EnumSet.noneOf(RefundState.class);

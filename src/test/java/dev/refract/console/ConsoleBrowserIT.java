@@ -22,6 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -192,8 +194,7 @@ class ConsoleBrowserIT {
         String stripe = browser.findElement(By.id("psp-stripe")).getText();
         // three refunds made at one attempt each, one that failed twice; the live janitor may have added its syncs
         // and resends since
-        java.util.regex.Matcher calls = java.util.regex.Pattern.compile("(\\d+) attempts · (\\d+) failed")
-                .matcher(stripe);
+        Matcher calls = Pattern.compile("(\\d+) attempts · (\\d+) failed").matcher(stripe);
         assertTrue(calls.find(), stripe);
         assertTrue(Integer.parseInt(calls.group(1)) >= 5, stripe);
         assertTrue(Integer.parseInt(calls.group(2)) >= 2, stripe);

@@ -24,6 +24,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -88,7 +89,7 @@ class ConsolePagesTest {
     @Test
     void pagesFollowTheCursorWithoutRepeatingOrSkipping() {
         Api.TestMerchant m = Api.newMerchant();
-        List<String> made = new java.util.ArrayList<>();
+        List<String> made = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String id = Api.refundId();
             m.create(Api.body(id, Api.payment(1_000, "EUR"), 100L, "EUR", null))
@@ -98,7 +99,7 @@ class ConsolePagesTest {
         }
         Console console = Console.signIn();
         for (String scope : List.of("merchant=" + m.id() + "&", "")) {
-            List<String> seen = new java.util.ArrayList<>();
+            List<String> seen = new ArrayList<>();
             String next = "/console/refunds?" + scope + "limit=2";
             int pages = 0;
             while (next != null && seen.size() < 5) {
@@ -204,7 +205,7 @@ class ConsolePagesTest {
     void needsAttentionListsStalledContradictedAndOutsideRefundsOldestFirst() throws Exception {
         Api.TestMerchant m = ExternalRefundTest.stripeMerchant(false);
         // stalled: the sandbox PSP keeps failing them; after the create and two janitor runs each has 3 attempts
-        List<String> stalled = new java.util.ArrayList<>();
+        List<String> stalled = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             String id = Api.refundId();
             m.create(Api.body(
@@ -276,7 +277,7 @@ class ConsolePagesTest {
     /** The refunds of this merchant listed in a section, in page order (other tests' refunds are there too). */
     private static List<String> ours(Api.TestMerchant m, String html, String id) {
         Matcher row = ROW_LINK.matcher(section(html, id));
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         while (row.find()) {
             if (URLDecoder.decode(row.group(1), StandardCharsets.UTF_8).equals(m.id())) {
                 ids.add(URLDecoder.decode(row.group(2), StandardCharsets.UTF_8));
@@ -419,7 +420,7 @@ class ConsolePagesTest {
     }
 
     private static List<String> refundIds(String html) {
-        List<String> ids = new java.util.ArrayList<>();
+        List<String> ids = new ArrayList<>();
         Matcher m = ROW_LINK.matcher(html);
         while (m.find()) {
             ids.add(URLDecoder.decode(m.group(2), StandardCharsets.UTF_8));

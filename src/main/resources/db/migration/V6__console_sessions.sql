@@ -14,3 +14,5 @@ create index console_sessions_expiry on console_sessions (expires_at);
 -- One refund's page in the console: the webhooks applied to it and every outbox item it owed, delivered or not
 create index webhook_events_by_refund on webhook_events (refund_id) where refund_id is not null;
 create index outbox_by_refund on outbox (refund_id);
+-- Needs attention: the refunds made outside Refract lately, oldest first. Only adopted refunds are in it.
+create index refunds_external_by_time on refunds (created_at) where external;

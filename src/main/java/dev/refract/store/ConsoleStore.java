@@ -27,13 +27,7 @@ public class ConsoleStore {
             String fromState, String toState, String cause, String connectorStatus, String detail, Instant at) {}
 
     /** A PSP webhook stored for a refund; {@code appliedAt} null when it was kept without being applied. */
-    public record Webhook(
-            String connector,
-            String eventId,
-            String eventType,
-            Instant receivedAt,
-            Instant appliedAt,
-            String payload) {}
+    public record Webhook(String connector, String eventId, String eventType, Instant receivedAt, Instant appliedAt) {}
 
     /** A notification or wallet adjustment a refund owed, and how its delivery went. */
     public record OutboxItem(
@@ -62,6 +56,31 @@ public class ConsoleStore {
             o.id, o.merchant_id, r.merchant_refund_id, o.kind, o.event_type, o.event_id, o.attempts, o.created_at,
             o.next_attempt_at, o.delivered_at, o.last_error""";
 
+    static final String EVENTS = "select * from refund_events where refund_id = $1 order by id limit 500";
+
+    /** Applied to the refund, or kept unapplied under its PSP refund id (for reconciliation). */
+    static final String WEBHOOKS = """
+            select connector, event_id, event_type, received_at, applied_at from webhook_events where refund_id = $1
+            union all
+            select connector, event_id, event_type, received_at, applied_at from webhook_events
+            where merchant_id = $2 and connector_refund_id = $3 and applied_at is null
+            order by received_at limit 200""";
+
+    static final String OUTBOX_OF_REFUND = "select " + OUTBOX_COLUMNS
+            + " from outbox o join refunds r on r.id = o.refund_id where o.refund_id = $1 order by o.id limit 200";
+
+    static final String MANUAL_REVIEW =
+            "select * from refunds where state = 'MANUAL_REVIEW' order by updated_at limit $1";
+
+    static final String UNSETTLED = "select * from refunds where next_action_at is not null and state = any($1)"
+            + " and attempts >= $2 order by created_at limit $3";
+
+    static final String EXTERNAL =
+            "select * from refunds where external and created_at >= $1 order by created_at limit $2";
+
+    static final String FAILING = "select " + OUTBOX_COLUMNS + " from outbox o join refunds r on r.id = o.refund_id"
+            + " where o.delivered_at is null and o.attempts > 0 order by o.created_at limit $1";
+
     private final Pool pool;
 
     ConsoleStore(Pool pool) {
@@ -73,8 +92,9 @@ public class ConsoleStore {
     }
 
     /**
-     * Newest first. For one merchant, the merchant API's own listing (its newest-first index); across merchants,
-     * by the primary key downwards (ids are handed out in insertion order), with the cursor's id as the bound.
+     * Newest first. For one merchant, the merchant API's own listing (its newest-first index). Across merchants, by
+     * the primary key downwards (ids are handed out in insertion order), with the cursor's id as the bound; a payment
+     * named across merchants is looked up in each merchant's payment index, since no index leads with the payment.
      */
     public Uni<RefundStore.RefundPage> refunds(String merchantId, RefundStore.RefundFilter filter) {
         RefundQueries.Listing listing =
@@ -86,22 +106,24 @@ public class ConsoleStore {
         });
     }
 
-    private static RefundQueries.Listing acrossMerchants(RefundStore.RefundFilter filter) {
-        StringBuilder sql = new StringBuilder("select * from refunds where true");
+    static RefundQueries.Listing acrossMerchants(RefundStore.RefundFilter filter) {
+        StringBuilder sql = new StringBuilder(
+                filter.connectorTransactionId() == null
+                        ? "select * from refunds where true"
+                        : "select refunds.* from merchants join refunds on refunds.merchant_id = merchants.id where true");
         Tuple args = Tuple.tuple();
         RefundQueries.narrow(sql, args, filter);
         if (filter.after() != null) {
             args.addLong(filter.after().id());
-            sql.append(" and id < $").append(args.size());
+            sql.append(" and refunds.id < $").append(args.size());
         }
         args.addInteger(filter.limit() + 1);
-        sql.append(" order by id desc limit $").append(args.size());
+        sql.append(" order by refunds.id desc limit $").append(args.size());
         return new RefundQueries.Listing(sql.toString(), args);
     }
 
     public Uni<History> history(Refund refund) {
-        Uni<List<Event>> events = pool.preparedQuery(
-                        "select * from refund_events where refund_id = $1 order by id limit 500")
+        Uni<List<Event>> events = pool.preparedQuery(EVENTS)
                 .execute(Tuple.of(refund.id()))
                 .map(rows -> {
                     List<Event> list = new ArrayList<>();
@@ -116,15 +138,7 @@ public class ConsoleStore {
                     }
                     return list;
                 });
-        // applied to this refund, or kept unapplied under its PSP refund id (for reconciliation)
-        Uni<List<Webhook>> webhooks = pool.preparedQuery("""
-                        select connector, event_id, event_type, received_at, applied_at, payload::text as payload
-                        from webhook_events where refund_id = $1
-                        union all
-                        select connector, event_id, event_type, received_at, applied_at, payload::text
-                        from webhook_events
-                        where merchant_id = $2 and connector_refund_id = $3 and applied_at is null
-                        order by received_at limit 200""")
+        Uni<List<Webhook>> webhooks = pool.preparedQuery(WEBHOOKS)
                 .execute(Tuple.of(refund.id(), refund.merchantId(), refund.connectorRefundId()))
                 .map(rows -> {
                     List<Webhook> list = new ArrayList<>();
@@ -134,14 +148,11 @@ public class ConsoleStore {
                                 row.getString("event_id"),
                                 row.getString("event_type"),
                                 instant(row.getOffsetDateTime("received_at")),
-                                instant(row.getOffsetDateTime("applied_at")),
-                                row.getString("payload")));
+                                instant(row.getOffsetDateTime("applied_at"))));
                     }
                     return list;
                 });
-        Uni<List<OutboxItem>> outbox = pool.preparedQuery("select " + OUTBOX_COLUMNS
-                        + " from outbox o join refunds r on r.id = o.refund_id where o.refund_id = $1"
-                        + " order by o.id limit 200")
+        Uni<List<OutboxItem>> outbox = pool.preparedQuery(OUTBOX_OF_REFUND)
                 .execute(Tuple.of(refund.id()))
                 .map(ConsoleStore::outboxItems);
         return Uni.combine().all().unis(events, webhooks, outbox).with(History::new);
@@ -149,15 +160,12 @@ public class ConsoleStore {
 
     /** Refunds in MANUAL_REVIEW, the longest waiting first. */
     public Uni<List<Refund>> manualReview(int limit) {
-        return pool.preparedQuery("select * from refunds where state = 'MANUAL_REVIEW' order by updated_at limit $1")
-                .execute(Tuple.of(limit))
-                .map(ConsoleStore::refunds);
+        return pool.preparedQuery(MANUAL_REVIEW).execute(Tuple.of(limit)).map(ConsoleStore::refunds);
     }
 
     /** In-flight refunds the PSP has been asked about at least {@code minAttempts} times, oldest first. */
     public Uni<List<Refund>> unsettled(int minAttempts, int limit) {
-        return pool.preparedQuery("select * from refunds where next_action_at is not null and state = any($1)"
-                        + " and attempts >= $2 order by created_at limit $3")
+        return pool.preparedQuery(UNSETTLED)
                 .execute(Tuple.tuple()
                         .addArrayOfString(
                                 RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new))
@@ -168,8 +176,7 @@ public class ConsoleStore {
 
     /** Refunds made outside Refract (at the PSP's dashboard, say) and adopted from a webhook, since {@code since}. */
     public Uni<List<Refund>> external(Instant since, int limit) {
-        return pool.preparedQuery(
-                        "select * from refunds where external and created_at >= $1 order by created_at limit $2")
+        return pool.preparedQuery(EXTERNAL)
                 .execute(Tuple.of(RowMapping.time(since), limit))
                 .map(ConsoleStore::refunds);
     }
@@ -193,11 +200,7 @@ public class ConsoleStore {
 
     /** Undelivered items whose delivery has failed at least once, the oldest first. */
     public Uni<List<OutboxItem>> failingDeliveries(int limit) {
-        return pool.preparedQuery("select " + OUTBOX_COLUMNS
-                        + " from outbox o join refunds r on r.id = o.refund_id"
-                        + " where o.delivered_at is null and o.attempts > 0 order by o.created_at limit $1")
-                .execute(Tuple.of(limit))
-                .map(ConsoleStore::outboxItems);
+        return pool.preparedQuery(FAILING).execute(Tuple.of(limit)).map(ConsoleStore::outboxItems);
     }
 
     /** Makes an undelivered item due now; false when it is unknown or delivered already. */

@@ -72,27 +72,30 @@ final class RefundQueries {
         return new Listing(sql.toString(), args);
     }
 
-    /** The filter's status, connector, payment and creation-time conditions, appended with their arguments. */
+    /**
+     * The filter's status, connector, payment and creation-time conditions, appended with their arguments; the
+     * columns are named by table, so that a query may join another.
+     */
     static void narrow(StringBuilder sql, Tuple args, RefundStore.RefundFilter filter) {
         if (!filter.states().isEmpty()) {
             args.addArrayOfString(filter.states().stream().map(Enum::name).toArray(String[]::new));
-            sql.append(" and state = any($").append(args.size()).append(')');
+            sql.append(" and refunds.state = any($").append(args.size()).append(')');
         }
         if (filter.connector() != null) {
             args.addString(filter.connector());
-            sql.append(" and connector = $").append(args.size());
+            sql.append(" and refunds.connector = $").append(args.size());
         }
         if (filter.connectorTransactionId() != null) {
             args.addString(filter.connectorTransactionId());
-            sql.append(" and connector_transaction_id = $").append(args.size());
+            sql.append(" and refunds.connector_transaction_id = $").append(args.size());
         }
         if (filter.from() != null) {
             args.addValue(RowMapping.time(filter.from()));
-            sql.append(" and created_at >= $").append(args.size());
+            sql.append(" and refunds.created_at >= $").append(args.size());
         }
         if (filter.to() != null) {
             args.addValue(RowMapping.time(filter.to()));
-            sql.append(" and created_at < $").append(args.size());
+            sql.append(" and refunds.created_at < $").append(args.size());
         }
     }
 }

@@ -254,6 +254,8 @@ class QueryPlanTest {
                         && !backlog.contains("Seq Scan on outbox"),
                 "the backlog read scans no table:\n" + backlog);
 
+        checkTheConsolesReads();
+
         // and reading one refund of a large merchant costs what it costs in an empty table: a few buffers
         String read = plan("by_ref", RefundQueries.BY_PSP_REFERENCE, "text", "'rf_" + "0".repeat(29) + "04d'", true);
         Matcher buffers = Pattern.compile("Buffers: shared (?:hit=(\\d+))?\\s*(?:read=(\\d+))?")
@@ -262,5 +264,47 @@ class QueryPlanTest {
         long touched = (buffers.group(1) == null ? 0 : Long.parseLong(buffers.group(1)))
                 + (buffers.group(2) == null ? 0 : Long.parseLong(buffers.group(2)));
         assertTrue(touched <= 5, touched + " buffers for one refund:\n" + read);
+    }
+
+    /**
+     * The operator console's reads, on the large table: each from an index of what it lists, none scanning refunds
+     * or the outbox. A payment looked up across merchants goes through each merchant's payment index.
+     */
+    void checkTheConsolesReads() throws SQLException {
+        execute("insert into refund_events (refund_id, to_state, cause) select g, 'SUCCEEDED', 'PSP' "
+                + "from generate_series(1, " + REFUNDS + ") g");
+        execute("analyze refund_events");
+        RefundStore.RefundFilter payment = new RefundStore.RefundFilter(Set.of(), null, "pi_77", null, null, 50, null);
+        String byPayment =
+                plan("any_payment", ConsoleStore.acrossMerchants(payment).sql(), "text, int", "'pi_77', 51", true);
+        assertTrue(byPayment.contains("refunds_by_payment") && !byPayment.contains("Seq Scan on refunds"), byPayment);
+        RefundStore.RefundFilter newest = new RefundStore.RefundFilter(Set.of(), null, null, null, null, 50, null);
+        String recent = plan("any_newest", ConsoleStore.acrossMerchants(newest).sql(), "int", "51", true);
+        assertTrue(
+                recent.contains("Index Scan Backward using refunds_pkey on refunds") && !recent.contains("Sort"),
+                recent);
+        for (String[] read : List.of(
+                new String[] {ConsoleStore.MANUAL_REVIEW, "int", "100", "refunds_manual_review"},
+                new String[] {
+                    ConsoleStore.UNSETTLED, "text[], int, int", "'{RECEIVED,UNKNOWN,PENDING}', 3, 100", "refunds_due"
+                },
+                new String[] {
+                    ConsoleStore.EXTERNAL,
+                    "timestamptz, int",
+                    "now() - interval '30 days', 100",
+                    "refunds_external_by_time"
+                },
+                new String[] {ConsoleStore.EVENTS, "bigint", "77", "refund_events_by_refund"},
+                new String[] {
+                    ConsoleStore.WEBHOOKS, "bigint, text, text", "77, 'm_big', 're_77'", "webhook_events_by_refund"
+                },
+                new String[] {ConsoleStore.OUTBOX_OF_REFUND, "bigint", "77", "outbox_by_refund"},
+                new String[] {ConsoleStore.FAILING, "int", "100", "outbox_due"})) {
+            String p = plan("console", read[0], read[1], read[2], true);
+            assertTrue(p.contains(read[3]), "expected " + read[3] + " in\n" + p);
+            assertTrue(!p.contains("Seq Scan on refunds") && !p.contains("Seq Scan on outbox"), p);
+        }
+        String webhooks = plan("console", ConsoleStore.WEBHOOKS, "bigint, text, text", "77, 'm_big', 're_77'", true);
+        assertTrue(webhooks.contains("webhook_events_unmatched"), webhooks);
     }
 }

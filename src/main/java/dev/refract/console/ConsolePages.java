@@ -6,7 +6,6 @@ import dev.refract.admin.Resolution;
 import dev.refract.http.ApiException;
 import dev.refract.http.ErrorStatus;
 import dev.refract.http.Limits;
-import dev.refract.outbound.CircuitBreakersHealth;
 import dev.refract.outbound.PspCallStats;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorRegistry;
@@ -103,7 +102,7 @@ public class ConsolePages {
     private final MerchantDirectory directory;
     private final MerchantAdmin admin;
     private final ConnectorRegistry connectors;
-    private final PspCallStats calls;
+    private final FleetPsps fleet;
 
     ConsolePages(
             ConsoleStore store,
@@ -113,7 +112,7 @@ public class ConsolePages {
             MerchantDirectory directory,
             MerchantAdmin admin,
             ConnectorRegistry connectors,
-            PspCallStats calls) {
+            FleetPsps fleet) {
         this.store = store;
         this.session = session;
         this.settings = settings;
@@ -121,7 +120,7 @@ public class ConsolePages {
         this.directory = directory;
         this.admin = admin;
         this.connectors = connectors;
-        this.calls = calls;
+        this.fleet = fleet;
     }
 
     @GET
@@ -384,46 +383,60 @@ public class ConsolePages {
     @GET
     @Path("/psps")
     public Uni<Response> psps() {
-        List<Views.PspRow> rows = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        for (Connector c : connectors.all()) {
-            if (!c.inProcess()) {
-                names.add(c.name());
+        return fleet.fleet().chain(psps -> {
+            List<Views.PspRow> rows = new ArrayList<>();
+            int replicas = 1;
+            for (FleetPsps.Psp psp : psps) {
+                replicas = Math.max(replicas, psp.replicas());
+                long attempts = 0;
+                long failures = 0;
+                long refused = 0;
+                long millis = 0;
+                for (PspCallStats.Slot s : psp.slots()) {
+                    attempts += s.attempts();
+                    failures += s.failures();
+                    refused += s.refused();
+                    millis += s.totalMillis();
+                }
+                String breaker = psp.worstBreaker();
+                rows.add(new Views.PspRow(
+                        psp.connector(),
+                        breaker,
+                        breaker.toLowerCase(Locale.ROOT).replace('_', '-'),
+                        breakerDetail(psp),
+                        attempts,
+                        failures,
+                        refused,
+                        attempts == 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * failures / attempts),
+                        attempts == 0 ? "–" : millis / attempts + " ms",
+                        Charts.failures(psp.slots()),
+                        Charts.latency(psp.slots())));
+            }
+            return render(
+                    Templates.psps(
+                            chrome("PSPs", "psps", null, null),
+                            new Views.PspsPage(
+                                    rows, PspCallStats.WINDOW.toMinutes(), PspCallStats.SLOT.toSeconds(), replicas)),
+                    200);
+        });
+    }
+
+    /** "CLOSED on 3 replicas", or "OPEN on 1 of 3 replicas · CLOSED on 2". */
+    private static String breakerDetail(FleetPsps.Psp psp) {
+        StringJoiner detail = new StringJoiner(" · ");
+        for (String state : List.of("OPEN", "HALF_OPEN", "CLOSED")) {
+            int n = psp.breakers().getOrDefault(state, 0);
+            if (n == 0) {
+                continue;
+            }
+            if (detail.length() == 0) {
+                detail.add(state + " on " + (n == psp.replicas() ? "" : n + " of ") + psp.replicas()
+                        + (psp.replicas() == 1 ? " replica" : " replicas"));
+            } else {
+                detail.add(state + " on " + n);
             }
         }
-        if (connectors.findAccountKind("credyt").isPresent()) {
-            names.add("credyt");
-        }
-        for (String name : names) {
-            List<PspCallStats.Slot> slots = calls.recent(name);
-            long attempts = 0;
-            long failures = 0;
-            long refused = 0;
-            long millis = 0;
-            for (PspCallStats.Slot s : slots) {
-                attempts += s.attempts();
-                failures += s.failures();
-                refused += s.refused();
-                millis += s.totalMillis();
-            }
-            String breaker = CircuitBreakersHealth.stateOf(name).name();
-            rows.add(new Views.PspRow(
-                    name,
-                    breaker,
-                    breaker.toLowerCase(Locale.ROOT).replace('_', '-'),
-                    attempts,
-                    failures,
-                    refused,
-                    attempts == 0 ? "–" : String.format(Locale.ROOT, "%.1f %%", 100.0 * failures / attempts),
-                    attempts == 0 ? "–" : millis / attempts + " ms",
-                    Charts.failures(slots),
-                    Charts.latency(slots)));
-        }
-        return render(
-                Templates.psps(
-                        chrome("PSPs", "psps", null, null),
-                        new Views.PspsPage(rows, PspCallStats.WINDOW.toMinutes(), PspCallStats.SLOT.toSeconds())),
-                200);
+        return detail.toString();
     }
 
     // ---- Merchants ----------------------------------------------------------------------------------------------

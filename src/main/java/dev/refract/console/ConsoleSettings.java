@@ -26,4 +26,12 @@ public interface ConsoleSettings {
     /** How far back Needs attention lists refunds made outside Refract. */
     @WithDefault("30d")
     Duration externalWindow();
+
+    /** How often each replica reports its PSP calls and breakers for the PSP page; three missed reports, it is gone. */
+    @WithDefault("10s")
+    Duration pspReportInterval();
+
+    /** Whether this replica reports them (the page still shows its own calls without). */
+    @WithDefault("true")
+    boolean pspReportEnabled();
 }

@@ -100,6 +100,7 @@ final class Views {
             String connector,
             String breaker,
             String breakerClass,
+            String breakerDetail,
             long attempts,
             long failures,
             long refused,
@@ -109,7 +110,7 @@ final class Views {
             String latencyChart) {}
 
     @TemplateData
-    record PspsPage(List<PspRow> psps, long windowMinutes, long slotSeconds) {}
+    record PspsPage(List<PspRow> psps, long windowMinutes, long slotSeconds, int replicas) {}
 
     @TemplateData
     record MerchantRow(

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,7 +81,7 @@ public class PspCallStats {
         private final long[][] counts = new long[SLOTS][5];
 
         Ring() {
-            java.util.Arrays.fill(slotIds, Long.MIN_VALUE);
+            Arrays.fill(slotIds, Long.MIN_VALUE);
         }
 
         synchronized void add(long slot, long failed, long refused, long millis) {
@@ -88,7 +89,7 @@ public class PspCallStats {
             long[] c = counts[i];
             if (slotIds[i] != slot) {
                 slotIds[i] = slot;
-                java.util.Arrays.fill(c, 0);
+                Arrays.fill(c, 0);
             }
             if (millis >= 0) {
                 c[0]++;

@@ -43,7 +43,7 @@ class LayeringTest {
             Map.entry("admin", Set.of("refund", "http", "outbound", "store")),
             Map.entry("webhook", Set.of("refund", "http", "store", "telemetry")),
             // the operator console acts through the same services as the admin API
-            Map.entry("console", Set.of("refund", "http", "admin", "outbound", "store")),
+            Map.entry("console", Set.of("refund", "http", "admin", "outbound", "store", "background")),
             // driven adapters
             Map.entry("store", Set.of("refund")),
             Map.entry("connector", Set.of("refund", "outbound")),

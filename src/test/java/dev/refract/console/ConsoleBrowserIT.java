@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refract.support.Api;
+import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
 import dev.refract.support.StripeStandIn;
@@ -202,6 +203,15 @@ class ConsoleBrowserIT {
                 browser.findElements(By.cssSelector("#psp-stripe svg.chart rect"))
                         .isEmpty(),
                 "bars drawn");
+        // the replica reports them for the fleet's view, on its own schedule
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> Db.count("select count(*) from psp_call_slots where connector = 'stripe' and attempts > 0")
+                        > 0);
+        assertEquals(
+                6,
+                Db.count(
+                        "select count(distinct connector) from psp_breakers where reported_at > now() - interval '1 minute'"));
         shoot("psps");
         open("console/merchants");
         assertEquals("Merchants", heading());

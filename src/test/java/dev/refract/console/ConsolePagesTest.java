@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.refract.outbound.PspCallStats;
 import dev.refract.support.Api;
 import dev.refract.support.Console;
 import dev.refract.support.Db;
@@ -20,8 +21,11 @@ import dev.refract.webhook.StripeWebhookTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,6 +40,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
 class ConsolePagesTest {
+
+    @Inject
+    PspCallStats calls;
+
+    @Inject
+    FleetPsps fleet;
 
     private static final Pattern ROW_LINK = Pattern.compile("href=\"/console/refunds/([^/\"]+)/([^\"?]+)\"");
 
@@ -409,6 +419,78 @@ class ConsolePagesTest {
         assertFalse(html.contains("id=\"psp-sandbox\""), "the sandbox is in process: no breaker");
         assertTrue(html.contains("<svg class=\"chart chart-bad\""));
         assertTrue(html.contains("breaker CLOSED"));
+    }
+
+    /**
+     * The page adds what the other replicas reported to this replica's own counts: their slots of the window, and
+     * the breakers of those still reporting. Older slots and silent replicas are left out.
+     */
+    @Test
+    void thePspPageShowsTheWholeFleet() {
+        Instant slot = Instant.ofEpochSecond(Math.floorDiv(Instant.now().getEpochSecond(), 30) * 30);
+        try {
+            Db.execute(
+                    "insert into psp_call_slots values ('other/1', 'adyen', ?, 7, 3, 2, 700, 250),"
+                            + " ('other/1', 'adyen', ?, 1000, 1000, 0, 1000, 1), ('other/2', 'adyen', ?, 5, 0, 0, 100, 40)",
+                    java.sql.Timestamp.from(slot),
+                    java.sql.Timestamp.from(slot.minus(Duration.ofMinutes(20))),
+                    java.sql.Timestamp.from(slot));
+            Db.execute("insert into psp_breakers values ('other/1', 'adyen', 'OPEN', now()),"
+                    + " ('other/2', 'adyen', 'CLOSED', now()), ('gone/1', 'adyen', 'OPEN', now() - interval '1 hour')");
+            long ownAttempts = calls.recent("adyen").stream()
+                    .mapToLong(PspCallStats.Slot::attempts)
+                    .sum();
+            long ownFailures = calls.recent("adyen").stream()
+                    .mapToLong(PspCallStats.Slot::failures)
+                    .sum();
+            long ownRefused = calls.recent("adyen").stream()
+                    .mapToLong(PspCallStats.Slot::refused)
+                    .sum();
+
+            String html = page(Console.signIn(), "/console/psps");
+            String adyen = html.substring(html.indexOf("id=\"psp-adyen\""));
+            adyen = adyen.substring(0, adyen.indexOf("</section>"));
+            assertTrue(adyen.contains("breaker OPEN"), adyen);
+            assertTrue(adyen.contains("OPEN on 1 of 3 replicas · CLOSED on 2"), adyen);
+            assertTrue(adyen.contains((ownAttempts + 12) + " attempts · " + (ownFailures + 3) + " failed"), adyen);
+            assertTrue(adyen.contains((ownRefused + 2) + " refused by the open breaker"), adyen);
+            assertTrue(html.contains("PSP calls of 3 replicas"), html);
+            String stripe = html.substring(html.indexOf("id=\"psp-stripe\""));
+            // the other replicas here reported adyen alone
+            assertTrue(stripe.contains("CLOSED on 1 replica<"), stripe);
+        } finally {
+            Db.execute("delete from psp_call_slots where replica like 'other/%'");
+            Db.execute("delete from psp_breakers where replica like 'other/%' or replica like 'gone/%'");
+        }
+    }
+
+    @Test
+    void eachReplicaReportsItsCallsAndBreakersAndForgetsWhatIsOld() {
+        Db.execute(
+                "insert into psp_call_slots values ('gone/2', 'stripe', now() - interval '20 minutes', 1, 0, 0, 5, 5)");
+        Db.execute("insert into psp_breakers values ('gone/2', 'stripe', 'OPEN', now() - interval '1 hour')");
+        long slots = calls.recent("stripe").stream()
+                .filter(s -> s.attempts() > 0 || s.refused() > 0)
+                .count();
+
+        fleet.report().await().atMost(Duration.ofSeconds(10));
+
+        assertEquals(
+                List.of("CLOSED", "CLOSED", "CLOSED", "CLOSED", "CLOSED", "CLOSED"),
+                Db.query("select state from psp_breakers where replica = ? order by connector", fleet.replica())
+                        .stream()
+                        .map(r -> r.get("state"))
+                        .toList());
+        assertEquals(
+                slots,
+                Db.count(
+                        "select count(*) from psp_call_slots where replica = ? and connector = 'stripe'",
+                        fleet.replica()));
+        assertEquals(0, Db.count("select count(*) from psp_call_slots where replica = 'gone/2'"));
+        assertEquals(0, Db.count("select count(*) from psp_breakers where replica = 'gone/2'"));
+        // a report sent again changes nothing
+        fleet.report().await().atMost(Duration.ofSeconds(10));
+        assertEquals(6, Db.count("select count(*) from psp_breakers where replica = ?", fleet.replica()));
     }
 
     private static String page(Console console, String path) {

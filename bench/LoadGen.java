@@ -1,4 +1,5 @@
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,6 +47,8 @@ public class LoadGen {
     static String apiKey;
     static String merchantId;
     static final AtomicLong accepted = new AtomicLong();
+    /** Reads answered 200: what the CPU per read is divided by. */
+    static final AtomicLong served = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         base = args[0];
@@ -84,6 +87,7 @@ public class LoadGen {
             }
         }
         System.out.println("accepted " + accepted.get() + " merchant " + merchantId);
+        System.out.println("served " + served.get());
     }
 
     /** What each request of the scenario is. */
@@ -120,6 +124,28 @@ public class LoadGen {
                     return () -> get("/v1/refunds/seed" + ThreadLocalRandom.current().nextInt(200), auth);
                 }
                 return () -> get("/v1/refunds?limit=20", auth);
+            }
+            case "console": {
+                // an operator's pages: the merchant's newest 50 refunds, and one refund with its whole history
+                for (int i = 0; i < 200; i++) {
+                    send(create(auth, "seed" + i, "sbx_10000_USD_seed" + i, null));
+                }
+                accepted.set(200);
+                HttpResponse<String> signedIn = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base + "/console/sign-in"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "token=" + URLEncoder.encode(adminToken, StandardCharsets.UTF_8)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+                return () -> {
+                    long i = n.incrementAndGet();
+                    String path = i % 2 == 0
+                            ? "/console/refunds?merchant=" + merchantId
+                            : "/console/refunds/" + merchantId + "/seed" + ThreadLocalRandom.current().nextInt(200);
+                    return HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).GET().build();
+                };
             }
             case "webhook": {
                 String secret = "whsec_bench";
@@ -203,6 +229,8 @@ public class LoadGen {
                     errorKinds.merge(failure != null
                             ? (failure.getCause() != null ? failure.getCause() : failure).getClass().getSimpleName()
                             : "HTTP " + resp.statusCode(), 1, Integer::sum);
+                } else if (resp.request().method().equals("GET") && resp.statusCode() == 200) {
+                    served.incrementAndGet();
                 } else if (resp.request().method().equals("POST") && resp.request().uri().getPath().equals("/v1/refunds")
                         && resp.headers().firstValue("Idempotent-Replayed").isEmpty()) {
                     accepted.incrementAndGet();

@@ -8,8 +8,10 @@
 #   bench/run.sh create 100,200,400,800,1600 10 0ms 16
 #   bench/run.sh growth 150 20                 # one merchant: empty, then with 1,000,000 refunds (GROWTH_ROWS)
 #
-# SCENARIO: create | mix | get | list | webhook | growth. Next to rates and latencies it prints the CPU time per
-# refund of Refract's JVM and of PostgreSQL (all its processes), from /proc. growth measures create, get and list
+# SCENARIO: create | mix | get | list | console | webhook | growth. console signs in to the operator console and
+# reads its pages: a merchant's newest 50 refunds and one refund with its history, half each. Next to rates and
+# latencies it prints the CPU time per refund created (or per read served) of Refract's JVM and of PostgreSQL (all
+# its processes), from /proc. growth measures create, get and list
 # at the first rate on an empty database, bulk-loads GROWTH_ROWS refunds for the same merchant while the service
 # keeps running (its pooled connections keep what they prepared), measures again, and prints the ratios, with the
 # mean execution time of each statement from pg_stat_statements, the janitor's claim among them.
@@ -89,6 +91,9 @@ load() { # SCENARIO RATES STEP [extra -D options]: runs LoadGen, prints its tabl
   accepted=$(awk '/^accepted/ {print $2}' "$WORK/load.txt")
   if [ "$scenario" = create ] || [ "$scenario" = mix ]; then
     echo "CPU per refund created: Refract $(per_op $(( app1 - app0 )) "$accepted") µs, PostgreSQL $(per_op $(( pg1 - pg0 )) "$accepted") µs"
+  elif [ "$scenario" = get ] || [ "$scenario" = list ] || [ "$scenario" = console ]; then
+    served=$(awk '/^served/ {print $2}' "$WORK/load.txt")
+    echo "CPU per read served: Refract $(per_op $(( app1 - app0 )) "$served") µs, PostgreSQL $(per_op $(( pg1 - pg0 )) "$served") µs"
   fi
 }
 

@@ -17,6 +17,7 @@ import com.stripe.net.Webhook;
 import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.AppInstance;
+import dev.refract.support.Console;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
@@ -40,6 +41,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,6 +248,47 @@ class TwoReplicasIT {
                 .then()
                 .statusCode(200);
         return m;
+    }
+
+    /**
+     * Each replica has its own breakers and counts its own PSP calls; the console of either shows both. Calls made
+     * through the second instance appear, within its report interval, on the PSP page the first one serves.
+     */
+    @Test
+    void theConsoleOfOneReplicaShowsThePspCallsOfTheOther() {
+        Api.TestMerchant m = stripeMerchant();
+        Console console = Console.signIn();
+        long before = stripeAttempts(console);
+        for (int i = 0; i < 3; i++) {
+            String payment = paymentIntent();
+            StripeStandIn.capture(payment, 1_000);
+            second.as(m.apiKey())
+                    .body(Api.body("fleet_" + i, payment, 100L, "USD", PAID_1000))
+                    .post("/v1/refunds")
+                    .then()
+                    .statusCode(200);
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    String stripe = stripeSection(console);
+                    assertTrue(stripe.contains("CLOSED on 2 replicas"), stripe);
+                    // three creates, one call each, through the second replica; its janitor's syncs may add more
+                    assertTrue(stripeAttempts(console) >= before + 3, stripe);
+                });
+    }
+
+    static String stripeSection(Console console) {
+        String html =
+                console.get("/console/psps").then().statusCode(200).extract().asString();
+        String stripe = html.substring(html.indexOf("id=\"psp-stripe\""));
+        return stripe.substring(0, stripe.indexOf("</section>"));
+    }
+
+    static long stripeAttempts(Console console) {
+        Matcher attempts = Pattern.compile("(\\d+) attempts").matcher(stripeSection(console));
+        assertTrue(attempts.find());
+        return Long.parseLong(attempts.group(1));
     }
 
     static String paymentIntent() {

@@ -2,6 +2,7 @@ package dev.refract.console;
 
 import dev.refract.store.ConsoleSessionStore;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.Cookie;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
@@ -21,6 +23,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 public class ConsoleGate {
 
+    private static final Logger LOG = Logger.getLogger(ConsoleGate.class);
     static final String SIGN_IN = "/console/sign-in";
 
     /** No script, no plug-in, no frame, no form posted elsewhere: the pages need nothing but their stylesheet. */
@@ -37,16 +40,26 @@ public class ConsoleGate {
         this.cookies = cookies;
     }
 
+    /**
+     * Every request of the console that could change something, sign-in and sign-out included, is refused when the
+     * browser says it was sent from another site; before the session is looked up, so also without one.
+     */
+    @ConsolePage
+    @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+    Response refuseOtherSites(ContainerRequestContext request) {
+        if ("GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod()) || !fromAnotherSite(request)) {
+            return null;
+        }
+        LOG.warnf("console: refused a %s sent from another site", request.getMethod());
+        return Response.status(Response.Status.FORBIDDEN)
+                .type(MediaType.TEXT_PLAIN_TYPE)
+                .entity("This form was sent from another site.")
+                .build();
+    }
+
     @ConsoleAccess
     @ServerRequestFilter
     Uni<Response> requireSession(ContainerRequestContext request) {
-        if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod()) && fromAnotherSite(request)) {
-            return Uni.createFrom()
-                    .item(Response.status(Response.Status.FORBIDDEN)
-                            .type(MediaType.TEXT_PLAIN_TYPE)
-                            .entity("This form was sent from another site.")
-                            .build());
-        }
         Cookie cookie = request.getCookies().get(SessionIds.COOKIE);
         if (cookie == null || !SessionIds.wellFormed(cookie.getValue())) {
             return Uni.createFrom().item(toSignIn(request, false));
@@ -85,7 +98,7 @@ public class ConsoleGate {
      * it: cross-site or same-site (another subdomain) is another site. Else an Origin other than the console's own
      * host (or the opaque {@code null}) is; a request naming neither (curl) is left to the CSRF token.
      */
-    static boolean fromAnotherSite(ContainerRequestContext request) {
+    private static boolean fromAnotherSite(ContainerRequestContext request) {
         String site = request.getHeaderString("Sec-Fetch-Site");
         if (site != null) {
             return !site.equals("same-origin") && !site.equals("none");

@@ -72,10 +72,7 @@ public class SignInResource {
     @Path("/sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> signIn(@RestForm("token") String token, @Context ContainerRequestContext request) {
-        if (ConsoleGate.fromAnotherSite(request)) {
-            LOG.warn("console sign-in refused: the form came from another site");
-            return Uni.createFrom().item(ConsolePages.forbidden());
-        }
+        // a form from another site was refused before this (ConsoleGate.refuseOtherSites)
         if (!admin.accepts(token)) {
             LOG.warn("console sign-in refused");
             return Templates.signIn("That is not the admin token.", true)

@@ -1,6 +1,7 @@
 package dev.refract.api;
 
 import dev.refract.http.ApiException;
+import dev.refract.http.Cursors;
 import dev.refract.http.ErrorBody;
 import dev.refract.http.Limits;
 import dev.refract.http.RefundView;

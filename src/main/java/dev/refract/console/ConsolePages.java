@@ -4,6 +4,7 @@ import dev.refract.admin.AdminRequests;
 import dev.refract.admin.MerchantAdmin;
 import dev.refract.admin.Resolution;
 import dev.refract.http.ApiException;
+import dev.refract.http.Cursors;
 import dev.refract.http.ErrorStatus;
 import dev.refract.http.Limits;
 import dev.refract.outbound.PspCallStats;
@@ -40,7 +41,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,7 +168,7 @@ public class ConsolePages {
                     String next = null;
                     if (page.hasMore()) {
                         Refund last = page.data().get(page.data().size() - 1);
-                        next = "/console/refunds?" + queryString(filter, cursorOf(last))
+                        next = "/console/refunds?" + queryString(filter, Cursors.encode(last.createdAt(), last.id()))
                                 + (size == PAGE ? "" : "&limit=" + size);
                     }
                     return render(
@@ -813,24 +813,14 @@ public class ConsolePages {
         }
     }
 
-    /** The last row seen, as (created_at in microseconds, id), base64url: opaque to the browser. */
-    private static String cursorOf(Refund last) {
-        String plain = ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt()) + "." + last.id();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
-    }
-
+    /** The merchant API's cursor, its refusal answered in the console's words. */
     private static RefundStore.Cursor cursor(String cursor) {
         if (cursor == null || cursor.isBlank()) {
             return null;
         }
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split("\\.");
-            if (parts.length != 2) {
-                throw new IllegalArgumentException();
-            }
-            return new RefundStore.Cursor(
-                    Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS), Long.parseLong(parts[1]));
-        } catch (IllegalArgumentException | ArithmeticException e) {
+            return Cursors.decode(cursor);
+        } catch (ApiException e) {
             throw new IllegalArgumentException(
                     "That page link is not one the console made; start from the first page.");
         }

@@ -1,6 +1,5 @@
-package dev.refract.api;
+package dev.refract.http;
 
-import dev.refract.http.ApiException;
 import dev.refract.refund.RefundStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,19 +8,20 @@ import java.util.Base64;
 
 /**
  * Opaque list cursors: the (created_at, id) of the last refund seen, in microseconds since the epoch. Newer
- * refunds inserted while a merchant pages sort before every cursor, so paging never repeats or skips one.
+ * refunds inserted while a merchant pages sort before every cursor, so paging never repeats or skips one. The
+ * merchant API's listing and the operator console's both page with them.
  */
-final class Cursors {
+public final class Cursors {
 
     private Cursors() {}
 
-    static String encode(Instant createdAt, long id) {
+    public static String encode(Instant createdAt, long id) {
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, createdAt);
         String plain = "v1." + micros + "." + id;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
     }
 
-    static RefundStore.Cursor decode(String cursor) {
+    public static RefundStore.Cursor decode(String cursor) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
             String[] parts = plain.split("\\.");

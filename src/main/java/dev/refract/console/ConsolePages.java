@@ -11,7 +11,6 @@ import dev.refract.outbound.PspCallStats;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorRegistry;
 import dev.refract.refund.CreateRefund;
-import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Merchant;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
@@ -250,7 +249,7 @@ public class ConsolePages {
                             .build();
                 })
                 .onFailure(ConsolePages::answerable)
-                .recoverWithUni(e -> refundPage(merchantId, merchantRefundId, null, messageOf(e), statusOf(e)));
+                .recoverWithUni(e -> refundPage(merchantId, merchantRefundId, null, e.getMessage(), statusOf(e)));
     }
 
     private Uni<Response> refundPage(
@@ -327,9 +326,6 @@ public class ConsolePages {
         for (ConsoleStore.OutboxItem item : history.outbox()) {
             ("notification".equals(item.kind()) ? notifications : wallet).add(outboxRow(item));
         }
-        boolean contradicted = r.state() == RefundState.MANUAL_REVIEW
-                && r.failure() != null
-                && r.failure().code() == ErrorCode.CONNECTOR_MISMATCH;
         return new Views.RefundPage(
                 r.merchantId(),
                 r.merchantRefundId(),
@@ -343,7 +339,7 @@ public class ConsolePages {
                 wallet,
                 r.state().inFlight(),
                 r.state() == RefundState.MANUAL_REVIEW,
-                contradicted);
+                r.awaitsOperator());
     }
 
     // ---- Needs attention ----------------------------------------------------------------------------------------
@@ -363,8 +359,7 @@ public class ConsolePages {
                     List<Views.RefundRow> contradicted = new ArrayList<>();
                     List<Views.RefundRow> manual = new ArrayList<>();
                     for (Refund r : review) {
-                        boolean mismatch = r.failure() != null && r.failure().code() == ErrorCode.CONNECTOR_MISMATCH;
-                        (mismatch ? contradicted : manual).add(row(r, now));
+                        (r.awaitsOperator() ? contradicted : manual).add(row(r, now));
                     }
                     return new Views.AttentionPage(
                             manual,
@@ -680,10 +675,6 @@ public class ConsolePages {
     /** Failures an operator can act on, answered on the page; anything else is the server's 500. */
     private static boolean answerable(Throwable e) {
         return e instanceof ApiException || e instanceof RefundError;
-    }
-
-    private static String messageOf(Throwable e) {
-        return e.getMessage();
     }
 
     private static int statusOf(Throwable e) {

@@ -150,7 +150,7 @@ public record Refund(
      * A refund the PSP's answer contradicted waits for an operator: no later answer settles it, since the PSP's
      * books already disagree with the request.
      */
-    private boolean awaitsOperator() {
+    public boolean awaitsOperator() {
         return state == RefundState.MANUAL_REVIEW && failure != null && failure.code() == ErrorCode.CONNECTOR_MISMATCH;
     }
 

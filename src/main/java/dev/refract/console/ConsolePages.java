@@ -419,7 +419,7 @@ public class ConsolePages {
     /** "CLOSED on 3 replicas", or "OPEN on 1 of 3 replicas · CLOSED on 2". */
     private static String breakerDetail(FleetPsps.Psp psp) {
         StringJoiner detail = new StringJoiner(" · ");
-        for (String state : List.of("OPEN", "HALF_OPEN", "CLOSED")) {
+        for (String state : FleetPsps.WORST_FIRST) {
             int n = psp.breakers().getOrDefault(state, 0);
             if (n == 0) {
                 continue;

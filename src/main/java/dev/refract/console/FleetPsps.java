@@ -30,12 +30,23 @@ import java.util.UUID;
 @Singleton
 public class FleetPsps {
 
-    /** One connector across the fleet: its slots summed over the replicas, and each replica's breaker. */
-    public record Psp(String connector, List<PspCallStats.Slot> slots, Map<String, Integer> breakers, int replicas) {
+    /** Breaker states, the worst first. */
+    static final List<String> WORST_FIRST = List.of("OPEN", "HALF_OPEN", "CLOSED");
 
-        /** The worst state any replica's breaker is in: OPEN, then HALF_OPEN, then CLOSED. */
+    /**
+     * One connector across the fleet: its slots summed over the replicas, and how many replicas' breakers are in
+     * each state (every replica reporting has one).
+     */
+    public record Psp(String connector, List<PspCallStats.Slot> slots, Map<String, Integer> breakers) {
+
+        /** The replicas whose breakers are counted: this one and those still reporting. */
+        public int replicas() {
+            return breakers.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** The worst state any replica's breaker is in. */
         public String worstBreaker() {
-            for (String state : List.of("OPEN", "HALF_OPEN", "CLOSED")) {
+            for (String state : WORST_FIRST) {
                 if (breakers.getOrDefault(state, 0) > 0) {
                     return state;
                 }
@@ -130,12 +141,10 @@ public class FleetPsps {
                         others.computeIfAbsent(s.connector(), c -> new HashMap<>())
                                 .put(s.slotStart(), s);
                     }
-                    Map<String, Integer> replicasByConnector = new HashMap<>();
                     Map<String, Map<String, Integer>> states = new HashMap<>();
                     for (PspReportStore.BreakerState b : otherBreakers) {
                         states.computeIfAbsent(b.connector(), c -> new HashMap<>())
                                 .merge(b.state().toUpperCase(Locale.ROOT), 1, Integer::sum);
-                        replicasByConnector.merge(b.connector(), 1, Integer::sum);
                     }
                     List<Psp> fleet = new ArrayList<>();
                     for (String name : names) {
@@ -156,7 +165,7 @@ public class FleetPsps {
                         }
                         Map<String, Integer> breakers = new HashMap<>(states.getOrDefault(name, Map.of()));
                         breakers.merge(CircuitBreakersHealth.stateOf(name).name(), 1, Integer::sum);
-                        fleet.add(new Psp(name, slots, breakers, 1 + replicasByConnector.getOrDefault(name, 0)));
+                        fleet.add(new Psp(name, slots, breakers));
                     }
                     return fleet;
                 });

@@ -10,7 +10,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -134,7 +133,7 @@ public class ConsoleStore {
                                 row.getString("cause"),
                                 row.getString("connector_status"),
                                 row.getString("detail"),
-                                instant(row.getOffsetDateTime("created_at"))));
+                                RowMapping.instant(row.getOffsetDateTime("created_at"))));
                     }
                     return list;
                 });
@@ -147,8 +146,8 @@ public class ConsoleStore {
                                 row.getString("connector"),
                                 row.getString("event_id"),
                                 row.getString("event_type"),
-                                instant(row.getOffsetDateTime("received_at")),
-                                instant(row.getOffsetDateTime("applied_at"))));
+                                RowMapping.instant(row.getOffsetDateTime("received_at")),
+                                RowMapping.instant(row.getOffsetDateTime("applied_at"))));
                     }
                     return list;
                 });
@@ -192,7 +191,7 @@ public class ConsoleStore {
                         row.getString("kind"),
                         row.getLong("undelivered"),
                         row.getLong("failing"),
-                        instant(row.getOffsetDateTime("oldest"))));
+                        RowMapping.instant(row.getOffsetDateTime("oldest"))));
             }
             return list;
         });
@@ -246,15 +245,11 @@ public class ConsoleStore {
                     row.getString("event_type"),
                     row.getString("event_id"),
                     row.getInteger("attempts"),
-                    instant(row.getOffsetDateTime("created_at")),
-                    instant(row.getOffsetDateTime("next_attempt_at")),
-                    instant(row.getOffsetDateTime("delivered_at")),
+                    RowMapping.instant(row.getOffsetDateTime("created_at")),
+                    RowMapping.instant(row.getOffsetDateTime("next_attempt_at")),
+                    RowMapping.instant(row.getOffsetDateTime("delivered_at")),
                     row.getString("last_error")));
         }
         return list;
-    }
-
-    private static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
     }
 }

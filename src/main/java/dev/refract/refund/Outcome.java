@@ -105,6 +105,14 @@ public sealed interface Outcome {
     /** The PSP does not know the payment. */
     record NotFound(String connectorCode, String connectorMessage) implements Outcome {}
 
+    /**
+     * The PSP said, in its own documented words, that it has no such refund (Stripe's {@code resource_missing} on
+     * {@code GET /v1/refunds/{id}}). Only a status read answers it. For a refund the PSP gave an id for, that
+     * contradicts what the PSP told us before: MANUAL_REVIEW, the amount kept reserved. For one it never named, the
+     * submission may still be on its way, so it is no more than Unknown.
+     */
+    record Disowned(String connectorCode, String connectorMessage) implements Outcome {}
+
     /** Provably never reached the PSP (connection refused, circuit open): safe to send again. */
     record NotSent(String reason) implements Outcome {}
 

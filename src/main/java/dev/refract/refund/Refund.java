@@ -102,6 +102,13 @@ public record Refund(
      */
     public Applied apply(Outcome outcome, Cause cause, boolean attempted, RetryPolicy policy, Instant now) {
         int newAttempts = attempted ? attempts + 1 : attempts;
+        if (outcome instanceof Outcome.Disowned d) {
+            if (connectorRefundId != null && state != RefundState.FAILED) {
+                return contradicted(d, disowning(d), cause, newAttempts, now);
+            }
+            // never named by the PSP: its submission may still be on the way, so nothing is learned
+            outcome = new Outcome.Unknown("the PSP has no such refund yet");
+        }
         String contradiction = state == RefundState.FAILED ? null : Contradiction.of(this, outcome);
         if (contradiction != null) {
             return contradicted(outcome, contradiction, cause, newAttempts, now);
@@ -185,6 +192,13 @@ public record Refund(
                 updated,
                 new Event(state, RefundState.MANUAL_REVIEW, cause, newStatus, contradiction),
                 LedgerDelta.between(state, RefundState.MANUAL_REVIEW, amount.minorAmount()));
+    }
+
+    /** A PSP's "no such refund" for a refund it gave us an id for contradicts its own earlier answer. */
+    private String disowning(Outcome.Disowned d) {
+        return "the PSP's answer contradicts the refund; the PSP has no refund " + connectorRefundId
+                + (d.connectorCode() != null ? " (" + d.connectorCode() + ")" : "")
+                + ", the id it gave for this refund";
     }
 
     /** The janitor gives up on a refund whose outcome it could not settle. */

@@ -146,7 +146,9 @@ public class RefundService {
             }
             return account(refund)
                     .chain(account -> callPsp(() -> syncs.sync(account, refund)))
-                    .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.SYNC, false));
+                    // an answer that is not the PSP's status counts toward MANUAL_REVIEW, as the janitor's reads do
+                    .chain(outcome ->
+                            applyOutcome(refund.id(), outcome, Cause.SYNC, outcome instanceof Outcome.Unknown));
         });
     }
 

@@ -6,8 +6,10 @@ import io.smallrye.mutiny.Uni;
 public interface SyncsRefunds {
 
     /**
-     * The refund's current status at the PSP. A refund the PSP cannot find is Unknown, never NotFound: its
-     * submission may still be on the way.
+     * The refund's current status at the PSP. Only a refund object in the PSP's own shape is a status; every other
+     * answer (an error status, a body not in the PSP's format, a timeout, a redirect, a 404 without the PSP's own
+     * code) is Unknown, and a read never answers Declined or NotFound. A refund the PSP says in its own words it does
+     * not have is {@link Outcome.Disowned}.
      */
     Uni<Outcome> sync(ConnectorAccount account, Refund refund);
 }

@@ -44,6 +44,35 @@ class RefundApplyTest {
     }
 
     @Test
+    void aPspThatDisownsARefundItNamedIsAContradictionWithTheAmountReserved() {
+        Refund named = refund(RefundState.RECEIVED, 0)
+                .apply(new Outcome.Pending("re_1", "pending", Map.of()), Cause.PSP, true, POLICY, NOW)
+                .refund();
+        Refund.Applied a = named.apply(
+                new Outcome.Disowned("resource_missing", "No such refund: 're_1'"), Cause.JANITOR, true, POLICY, NOW);
+        assertEquals(RefundState.MANUAL_REVIEW, a.refund().state());
+        assertEquals(ErrorCode.CONNECTOR_MISMATCH, a.refund().failure().code());
+        assertEquals(
+                "the PSP's answer contradicts the refund; the PSP has no refund re_1 (resource_missing), the id it gave"
+                        + " for this refund",
+                a.refund().failure().message());
+        assertEquals(Refund.LedgerDelta.NONE, a.ledger(), "still reserved, neither released nor refunded");
+        assertEquals("re_1", a.refund().connectorRefundId());
+        assertEquals(2, a.refund().attempts());
+    }
+
+    @Test
+    void aPspThatDisownsARefundItNeverNamedTeachesNothing() {
+        Refund.Applied a = refund(RefundState.UNKNOWN, 3)
+                .apply(new Outcome.Disowned("404001", "Refund not found"), Cause.JANITOR, true, POLICY, NOW);
+        assertEquals(RefundState.UNKNOWN, a.refund().state());
+        assertNull(a.refund().failure());
+        assertEquals(Refund.LedgerDelta.NONE, a.ledger());
+        assertEquals(4, a.refund().attempts(), "counted toward MANUAL_REVIEW");
+        assertNotNull(a.refund().nextActionAt());
+    }
+
+    @Test
     void successMovesTheReservationToRefunded() {
         Refund.Applied a = refund(RefundState.RECEIVED, 0)
                 .apply(new Outcome.Succeeded("re_1", "succeeded", Map.of()), Cause.PSP, true, POLICY, NOW);

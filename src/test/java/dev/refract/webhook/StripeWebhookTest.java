@@ -1,6 +1,7 @@
 package dev.refract.webhook;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -55,6 +56,7 @@ public class StripeWebhookTest {
                 .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
                         .withRequestBody(containing(payment))
                         .willReturn(okJson(refund(reId, payment, "pending", null))));
+        stubStatusRead(reId, payment);
         String id = Api.refundId();
         merchant.create(Api.body(
                         id, payment, 500L, "USD", "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
@@ -62,6 +64,17 @@ public class StripeWebhookTest {
                 .statusCode(200)
                 .body("status", equalTo("PENDING"));
         return new String[] {id, reId, payment};
+    }
+
+    /**
+     * Stripe's answer to the status read of a pending refund: still pending. The packaged application of the ITs
+     * runs its janitor live, which reads every pending refund's status; each of these tests stubs that read, so that
+     * what it asserts is what its webhooks did, not whatever an unstubbed read happened to answer.
+     */
+    static void stubStatusRead(String reId, String payment) {
+        PspStandIn.server()
+                .stubFor(get(urlEqualTo("/stripe/v1/refunds/" + reId))
+                        .willReturn(okJson(refund(reId, payment, "pending", null))));
     }
 
     public static String refund(String reId, String payment, String status, String merchantRefundId) {
@@ -297,6 +310,7 @@ public class StripeWebhookTest {
         String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String reId = "re_race_" + UUID.randomUUID().toString().substring(0, 8);
         String id = Api.refundId();
+        stubStatusRead(reId, payment);
         PspStandIn.server()
                 .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
                         .withRequestBody(containing(payment))
@@ -316,6 +330,7 @@ public class StripeWebhookTest {
         String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String reId = "re_late_" + UUID.randomUUID().toString().substring(0, 8);
         String id = Api.refundId();
+        stubStatusRead(reId, payment);
         PspStandIn.server()
                 .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
                         .withRequestBody(containing(payment))

@@ -72,13 +72,24 @@ final class AdyenMapping {
                 MinorUnits.reported(value, currency, AdyenMapping::exponent), currency, paymentPspReference);
     }
 
-    /** An Adyen error answer (https://docs.adyen.com/development-resources/response-handling). */
+    /**
+     * An Adyen error answer (https://docs.adyen.com/development-resources/response-handling). Only Adyen's own
+     * error object ({@code status, errorCode, message, errorType}) is Adyen's decision; any other answer (an HTML
+     * page, an empty body, another JSON) came from something in between: Unknown, resent with the same key. A 409
+     * is Adyen's idempotency conflict (the same key in flight or used before): the refund may exist, so Unknown too.
+     */
     static Outcome error(PspAnswer answer) {
-        AdyenModels.ServiceError e = WireJson.read(answer.body(), AdyenModels.ServiceError.class);
-        String code = e == null ? null : e.errorCode();
-        String message = e == null || e.message() == null ? "Adyen answered " + answer.status() : e.message();
         if (answer.status() == 401 || answer.status() == 403) {
             return new Outcome.NotSent("Adyen refused the merchant's credentials (" + answer.status() + ")");
+        }
+        AdyenModels.ServiceError e = WireJson.read(answer.body(), AdyenModels.ServiceError.class);
+        if (e == null || e.errorCode() == null || e.errorType() == null) {
+            return new Outcome.Unknown("HTTP " + answer.status() + " without Adyen's error object");
+        }
+        String code = e.errorCode();
+        String message = e.message() == null ? "Adyen answered " + answer.status() : e.message();
+        if (answer.status() == 409) {
+            return new Outcome.Unknown("Adyen answered 409 (" + code + ")");
         }
         if (answer.status() == 404) {
             return new Outcome.NotFound(code, message);

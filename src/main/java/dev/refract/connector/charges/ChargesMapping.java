@@ -70,20 +70,31 @@ final class ChargesMapping {
                 amount, r.currency(), paymentId != null && paymentId.startsWith("ch_") ? r.chargeId() : null);
     }
 
+    /**
+     * The charges API's error answer: a JSON object with its machine {@code code} (and a {@code message}). Only such
+     * an answer is the API's decision; any other (an HTML page, an empty body, JSON without a code) came from
+     * something in between and says nothing: Unknown, resent with the same key. A 409 (the key in use) may hide a
+     * refund: Unknown too.
+     */
     static Outcome error(PspAnswer answer) {
+        if (answer.status() == 401 || answer.status() == 403) {
+            return new Outcome.NotSent("the charges API refused the merchant's credentials (" + answer.status() + ")");
+        }
         ChargesModels.ErrorBody e = WireJson.read(answer.body(), ChargesModels.ErrorBody.class);
-        String message = e == null ? null : e.message() != null ? e.message() : e.error();
         String code = e == null ? null : e.code();
+        if (code == null || code.isBlank()) {
+            return new Outcome.Unknown("HTTP " + answer.status() + " without the charges API's error code");
+        }
+        String message = e.message() != null ? e.message() : e.error();
         if (message == null) {
             message = "the charges API answered " + answer.status();
         }
-        if (answer.status() == 401 || answer.status() == 403) {
-            return new Outcome.NotSent("the charges API refused the merchant's credentials (" + answer.status() + ")");
+        if (answer.status() == 409) {
+            return new Outcome.Unknown("the charges API answered 409 (" + code + ")");
         }
         if (answer.status() == 404) {
             return new Outcome.NotFound(code, message);
         }
-        return Outcome.Declined.of(
-                ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
+        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, message, code, message);
     }
 }

@@ -73,19 +73,32 @@ final class ExodusMapping {
                 r.amount() == null ? null : BigDecimal.valueOf(r.amount()), r.currency(), r.paymentId());
     }
 
-    /** Exodus errors: {@code invalid_request} (not refundable) is a decline, {@code validation_error} on amount a 422. */
+    /**
+     * Exodus errors: {@code invalid_request} (not refundable) is a decline, {@code validation_error} on amount a 422.
+     * Only Exodus's own error object ({@code {"error": {"type", "message"}}}) is Exodus's decision; any other answer
+     * came from something in between and says nothing: Unknown. A read never declines: Exodus's own 404 for the
+     * refund's id says only that Exodus has no such refund. A 409 (the key in use) may hide a refund: Unknown.
+     */
     static Outcome error(PspAnswer answer, boolean creating) {
-        ExodusModels.ErrorBody body = WireJson.read(answer.body(), ExodusModels.ErrorBody.class);
-        ExodusModels.Error e = body == null || body.error() == null
-                ? new ExodusModels.Error(null, "Exodus answered " + answer.status(), null)
-                : body.error();
         if (answer.status() == 401 || answer.status() == 403) {
             return new Outcome.NotSent("Exodus refused the merchant's credentials (" + answer.status() + ")");
         }
+        ExodusModels.ErrorBody body = WireJson.read(answer.body(), ExodusModels.ErrorBody.class);
+        ExodusModels.Error e = body == null ? null : body.error();
+        if (e == null || e.type() == null) {
+            return new Outcome.Unknown("HTTP " + answer.status() + " without Exodus's error object");
+        }
+        if (!creating) {
+            return answer.status() == 404
+                    ? new Outcome.Disowned(e.type(), e.message())
+                    : new Outcome.Unknown(
+                            "Exodus answered " + answer.status() + " to a status read (" + e.type() + ")");
+        }
+        if (answer.status() == 409) {
+            return new Outcome.Unknown("Exodus answered 409 (" + e.type() + ")");
+        }
         if (answer.status() == 404) {
-            return creating
-                    ? new Outcome.NotFound(e.type(), e.message())
-                    : new Outcome.Unknown("Exodus has no such refund");
+            return new Outcome.NotFound(e.type(), e.message());
         }
         if ("validation_error".equals(e.type()) && "amount".equals(e.param())) {
             return Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, e.message(), e.type(), e.message());

@@ -118,18 +118,33 @@ final class MarqetaMapping {
         return Outcome.Reported.of(minor, currency);
     }
 
+    /**
+     * A Marqeta error answer (https://www.marqeta.com/docs/core-api/errors): {@code {error_code, error_message}},
+     * the code six digits of which the first three are the HTTP status. Only such an answer is Marqeta's decision;
+     * any other (an HTML page, an empty body, another JSON) came from something in between: Unknown. A read never
+     * declines: Marqeta's own 404 for the refund's token says only that Marqeta has no such refund.
+     */
     static Outcome error(PspAnswer answer, boolean creating) {
-        MarqetaModels.ErrorBody e = WireJson.read(answer.body(), MarqetaModels.ErrorBody.class);
-        String code = e == null ? null : e.errorCode();
-        String message =
-                e == null || e.errorMessage() == null ? "Marqeta answered " + answer.status() : e.errorMessage();
         if (answer.status() == 401 || answer.status() == 403) {
             return new Outcome.NotSent("Marqeta refused the merchant's credentials (" + answer.status() + ")");
         }
-        if (answer.status() == 404) {
-            return creating ? new Outcome.NotFound(code, message) : new Outcome.Unknown("Marqeta has no such refund");
+        MarqetaModels.ErrorBody e = WireJson.read(answer.body(), MarqetaModels.ErrorBody.class);
+        String code = e == null ? null : e.errorCode();
+        if (code == null || !code.matches("[0-9]{6}") || !code.startsWith(Integer.toString(answer.status()))) {
+            return new Outcome.Unknown("HTTP " + answer.status() + " without Marqeta's error object");
         }
-        return Outcome.Declined.of(
-                ErrorCode.REFUND_FAILED, message, code != null ? code : "http_" + answer.status(), message);
+        String message = e.errorMessage() == null ? "Marqeta answered " + answer.status() : e.errorMessage();
+        if (!creating) {
+            return answer.status() == 404
+                    ? new Outcome.Disowned(code, message)
+                    : new Outcome.Unknown("Marqeta answered " + answer.status() + " to a status read (" + code + ")");
+        }
+        if (answer.status() == 409) {
+            return new Outcome.Unknown("Marqeta answered 409 (" + code + ")");
+        }
+        if (answer.status() == 404) {
+            return new Outcome.NotFound(code, message);
+        }
+        return Outcome.Declined.of(ErrorCode.REFUND_FAILED, message, code, message);
     }
 }

@@ -130,25 +130,41 @@ final class StripeMapping {
                 r.charge());
     }
 
+    /** The error types of Stripe's error object (https://docs.stripe.com/api/errors). */
+    private static final Set<String> ERROR_TYPES =
+            Set.of("api_error", "card_error", "idempotency_error", "invalid_request_error");
+
     /**
-     * A Stripe error answer into an outcome (https://docs.stripe.com/error-codes). {@code creating}: whether
-     * the call created a refund (then a missing resource is the payment) or read one (then it proves nothing).
+     * A Stripe error answer into an outcome (https://docs.stripe.com/error-codes). Only Stripe's own error object
+     * ({@code {"error": {"type", "code", "message"}}}, a type Stripe documents) is Stripe's decision; any other
+     * answer (an HTML page, an empty body, another JSON) came from something in between and says nothing: Unknown.
+     * {@code creating}: whether the call created a refund or read one. A read never declines: only Stripe's
+     * {@code resource_missing} for the refund's id says something, that Stripe has no such refund.
      */
     static Outcome error(PspAnswer answer, boolean creating) {
-        StripeModels.ErrorBody body = WireJson.read(answer.body(), StripeModels.ErrorBody.class);
-        StripeModels.Error e = body == null || body.error() == null
-                ? new StripeModels.Error(null, null, "HTTP " + answer.status(), null, null)
-                : body.error();
         if (answer.status() == 401 || answer.status() == 403) {
             // nothing happened at Stripe: keep the refund and let the janitor retry once credentials are fixed
             return new Outcome.NotSent("Stripe refused the merchant's credentials (" + answer.status() + ")");
         }
+        StripeModels.ErrorBody body = WireJson.read(answer.body(), StripeModels.ErrorBody.class);
+        StripeModels.Error e = body == null ? null : body.error();
+        if (e == null || e.type() == null || !ERROR_TYPES.contains(e.type())) {
+            return new Outcome.Unknown("HTTP " + answer.status() + " without Stripe's error object");
+        }
         String code = e.code() == null ? "" : e.code();
+        if (!creating) {
+            return answer.status() == 404 && "resource_missing".equals(code)
+                    ? new Outcome.Disowned(code, e.message())
+                    : new Outcome.Unknown("Stripe answered " + answer.status() + " to a status read ("
+                            + (code.isEmpty() ? e.type() : code) + ")");
+        }
+        if (answer.status() == 409 || "idempotency_error".equals(e.type()) || "api_error".equals(e.type())) {
+            // another request with the key in flight, the key used before, or Stripe's own failure: the refund
+            // may exist, so it is resent with the same key and never declined
+            return new Outcome.Unknown("Stripe answered " + answer.status() + " " + e.type());
+        }
         return switch (code) {
-            case "resource_missing" ->
-                creating
-                        ? new Outcome.NotFound(code, e.message())
-                        : new Outcome.Unknown("Stripe has no such refund yet");
+            case "resource_missing" -> new Outcome.NotFound(code, e.message());
             case "amount_too_large" ->
                 Outcome.Declined.of(ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE, e.message(), code, e.message());
             default ->

@@ -43,7 +43,20 @@ class AdyenMappingTest {
     @Test
     void errorsByStatusAndCode() {
         assertInstanceOf(Outcome.NotSent.class, AdyenMapping.error(new PspAnswer(401, "")));
-        assertInstanceOf(Outcome.NotFound.class, AdyenMapping.error(new PspAnswer(404, "")));
+        // a 404 is Adyen's only in Adyen's error object; an empty one came from something in between
+        assertInstanceOf(Outcome.Unknown.class, AdyenMapping.error(new PspAnswer(404, "")));
+        assertInstanceOf(
+                Outcome.NotFound.class,
+                AdyenMapping.error(
+                        new PspAnswer(
+                                404,
+                                "{\"status\":404,\"errorCode\":\"000\",\"message\":\"Not found\",\"errorType\":\"validation\"}")));
+        assertInstanceOf(
+                Outcome.Unknown.class,
+                AdyenMapping.error(new PspAnswer(
+                        409,
+                        "{\"status\":409,\"errorCode\":\"704\",\"message\":\"request already processed or in progress\","
+                                + "\"errorType\":\"validation\"}")));
         Outcome.Declined amount = (Outcome.Declined)
                 AdyenMapping.error(
                         new PspAnswer(

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import dev.refract.connector.ConnectorContractTest;
+import dev.refract.connector.PspAnswersContractTest;
 import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class ChargesConnectorTest extends ConnectorContractTest {
+class ChargesConnectorTest extends PspAnswersContractTest {
 
     @Override
     protected String connector() {

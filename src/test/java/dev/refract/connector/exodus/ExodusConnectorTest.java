@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import dev.refract.connector.ConnectorContractTest;
+import dev.refract.connector.PspAnswersContractTest;
 import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class ExodusConnectorTest extends ConnectorContractTest {
+class ExodusConnectorTest extends PspAnswersContractTest {
 
     @Override
     protected String connector() {
@@ -67,6 +67,21 @@ class ExodusConnectorTest extends ConnectorContractTest {
     @Override
     protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
         return okJson(refundObject(paymentId, "ref_" + refundId, minor, status));
+    }
+
+    @Override
+    protected MappingBuilder readRequest(String paymentId, String connectorRefundId) {
+        return get(urlEqualTo("/exodus/refunds/" + connectorRefundId));
+    }
+
+    /** Exodus's error object, answered 404 to a refund id it does not have. */
+    @Override
+    protected ResponseDefinitionBuilder noSuchRefundAnswer(String connectorRefundId) {
+        return aResponse()
+                .withStatus(404)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\": {\"type\": \"invalid_request\", \"message\": \"No such refund: "
+                        + connectorRefundId + "\"}}");
     }
 
     @Override

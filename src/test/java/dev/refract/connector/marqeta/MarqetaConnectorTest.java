@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.refract.connector.ConnectorContractTest;
+import dev.refract.connector.PspAnswersContractTest;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Refund;
 import dev.refract.support.Api;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class MarqetaConnectorTest extends ConnectorContractTest {
+class MarqetaConnectorTest extends PspAnswersContractTest {
 
     @Override
     protected String connector() {
@@ -80,6 +80,21 @@ class MarqetaConnectorTest extends ConnectorContractTest {
     @Override
     protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
         return okJson(refundObject(paymentId, refundId, BigDecimal.valueOf(minor, 2), status));
+    }
+
+    /** Marqeta is asked by the refund's token, derived from the refund, whatever id it answered with. */
+    @Override
+    protected MappingBuilder readRequest(String paymentId, String connectorRefundId) {
+        return get(urlPathMatching("/marqeta/credit/accounts/" + paymentId + "/refunds/[^/]+"));
+    }
+
+    /** Marqeta's error object: six digits, the first three the HTTP status (https://www.marqeta.com/docs/core-api/errors). */
+    @Override
+    protected ResponseDefinitionBuilder noSuchRefundAnswer(String connectorRefundId) {
+        return aResponse()
+                .withStatus(404)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error_code\": \"404001\", \"error_message\": \"Refund not found\"}");
     }
 
     @Override

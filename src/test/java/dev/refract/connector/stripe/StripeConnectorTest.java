@@ -17,7 +17,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.refract.connector.ConnectorContractTest;
+import dev.refract.connector.PspAnswersContractTest;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class StripeConnectorTest extends ConnectorContractTest {
+class StripeConnectorTest extends PspAnswersContractTest {
 
     @Override
     protected String connector() {
@@ -78,6 +78,22 @@ class StripeConnectorTest extends ConnectorContractTest {
     @Override
     protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
         return okJson(refundObject(paymentId, refundId, minor, status));
+    }
+
+    @Override
+    protected MappingBuilder readRequest(String paymentId, String connectorRefundId) {
+        return get(urlEqualTo("/stripe/v1/refunds/" + connectorRefundId));
+    }
+
+    /** Stripe's error object for a refund id it does not have (https://docs.stripe.com/error-codes#resource-missing). */
+    @Override
+    protected ResponseDefinitionBuilder noSuchRefundAnswer(String connectorRefundId) {
+        return aResponse()
+                .withStatus(404)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
+                {"error": {"code": "resource_missing", "doc_url": "https://stripe.com/docs/error-codes/resource-missing",
+                 "message": "No such refund: '%s'", "param": "id", "type": "invalid_request_error"}}""".formatted(connectorRefundId));
     }
 
     @Override

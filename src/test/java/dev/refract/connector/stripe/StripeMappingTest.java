@@ -67,12 +67,36 @@ class StripeMappingTest {
         }
     }
 
+    /** Stripe's own resource_missing for the refund's id: Stripe says it has no such refund. */
     @Test
-    void aMissingRefundOnSyncProvesNothing() {
+    void stripesOwnMissingRefundOnSyncDisownsIt() {
         Outcome o = StripeMapping.error(
-                new PspAnswer(404, "{\"error\":{\"code\":\"resource_missing\",\"message\":\"No such refund\"}}"),
+                new PspAnswer(
+                        404,
+                        "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"resource_missing\","
+                                + "\"message\":\"No such refund: 're_1'\"}}"),
                 false);
-        assertInstanceOf(Outcome.Unknown.class, o);
+        assertInstanceOf(Outcome.Disowned.class, o);
+        assertEquals("resource_missing", ((Outcome.Disowned) o).connectorCode());
+    }
+
+    /** Answers that are not Stripe's error object, and Stripe's own errors to a read: nothing learned. */
+    @ParameterizedTest(name = "{0} {1} while creating={2} → Unknown")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "404|<html><body>404 Not Found</body></html>|true",
+                "404|<html><body>404 Not Found</body></html>|false",
+                "400||true",
+                "409|{\"message\":\"conflict\"}|true",
+                "404|{\"error\":{\"code\":\"resource_missing\",\"message\":\"no type\"}}|false",
+                "409|{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"in use\"}}|true",
+                "400|{\"error\":{\"type\":\"idempotency_error\",\"message\":\"other parameters\"}}|true",
+                "400|{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"charge_already_refunded\"}}|false"
+            })
+    void answersThatAreNotStripesDecisionAreUnknown(int status, String body, boolean creating) {
+        assertInstanceOf(
+                Outcome.Unknown.class, StripeMapping.error(new PspAnswer(status, body == null ? "" : body), creating));
     }
 
     @ParameterizedTest(name = "{0} {1} is {2} at Stripe")

@@ -26,11 +26,12 @@ public class SandboxConnector implements Connector, SyncsRefunds {
 
     private final SandboxSettings settings;
     private final Vertx vertx;
-    private final SandboxPsp psp = new SandboxPsp();
+    private final SandboxPsp psp;
 
     SandboxConnector(SandboxSettings settings, Vertx vertx) {
         this.settings = settings;
         this.vertx = vertx;
+        this.psp = new SandboxPsp(settings.retention(), settings.maxRefunds(), settings.maxPayments());
     }
 
     @Override
@@ -91,6 +92,7 @@ public class SandboxConnector implements Connector, SyncsRefunds {
                     refund.pspReference(),
                     refund.amount(),
                     SandboxBehaviour.of(refund.connectorOptions()),
+                    refund.createdAt() == null ? now : refund.createdAt(),
                     now);
             if (answer instanceof SandboxPsp.Answer.Refunded r) {
                 // a refund that settles later is always answered pending first, even with a settle time of 0
@@ -107,6 +109,10 @@ public class SandboxConnector implements Connector, SyncsRefunds {
                 return new Outcome.Declined(
                         code, d.message(), d.code(), d.message(), null, "declined", false, Map.of());
             }
+            if (answer instanceof SandboxPsp.Answer.Forgotten f) {
+                return new Outcome.Unknown("the sandbox PSP no longer holds refunds created up to " + f.forgottenUpTo()
+                        + "; this one may be among them, so it made none");
+            }
             if (answer instanceof SandboxPsp.Answer.TimedOut) {
                 return new Outcome.Unknown("the sandbox PSP did not answer in time");
             }
@@ -116,7 +122,7 @@ public class SandboxConnector implements Connector, SyncsRefunds {
 
     @Override
     public Uni<Outcome> sync(ConnectorAccount account, Refund refund) {
-        return afterLatency(() -> psp.find(refund.pspReference())
+        return afterLatency(() -> psp.find(refund.pspReference(), Instant.now())
                 .map(r -> outcomeOf(r, Instant.now()))
                 .orElseGet(() -> new Outcome.Unknown("the sandbox PSP has no refund " + refund.pspReference())));
     }

@@ -11,6 +11,7 @@ import io.restassured.RestAssured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +52,8 @@ class NoSecretsInLogsTest {
                 .post("/webhooks/" + m.id() + "/stripe")
                 .then()
                 .statusCode(401);
-        // a real PSP call with the credentials (the stand-in knows no such payment and declines)
+        // a real PSP call with the credentials: the stand-in has no stub for it, and its plain 404 is not Stripe's own
+        // answer, so nothing is learned and the refund stays PENDING (with a log line about the answer)
         m.create(Api.body(
                         Api.refundId(),
                         "pi_LOGCANARY",
@@ -59,7 +61,8 @@ class NoSecretsInLogsTest {
                         "USD",
                         "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}"))
                 .then()
-                .statusCode(402);
+                .statusCode(200)
+                .body("status", Matchers.equalTo("PENDING"));
 
         Path log = Path.of("target", "refract-test.log");
         assertTrue(Files.exists(log), "the test profile writes a log file");

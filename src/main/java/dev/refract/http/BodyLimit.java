@@ -29,9 +29,20 @@ public class BodyLimit {
     private final String answer;
 
     @Inject
-    BodyLimit(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize, ObjectMapper json)
+    BodyLimit(
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "quarkus.rest.input-buffer-size") MemorySize restInputBuffer,
+            ObjectMapper json)
             throws JsonProcessingException {
         this.maxBodyBytes = maxBodySize.asLongValue();
+        if (restInputBuffer.asLongValue() < maxBodyBytes) {
+            // a body read here or by Utf8Bodies is handed to REST whole; past its input buffer REST switches to a
+            // blocking stream and the resource reads zeros instead of the body (see application.properties)
+            throw new IllegalStateException("quarkus.http.limits.max-body-size (" + maxBodyBytes
+                    + " bytes) is larger than quarkus.rest.input-buffer-size (" + restInputBuffer.asLongValue()
+                    + " bytes), which is fixed when the application is built: bodies between the two would reach "
+                    + "the resources corrupted. Build with quarkus.rest.input-buffer-size at least max-body-size.");
+        }
         ApiException tooLarge = Limits.tooLarge(maxBodyBytes);
         this.answer = json.writeValueAsString(
                 ErrorBody.of(tooLarge.type(), tooLarge.code(), tooLarge.getMessage(), tooLarge.param()));

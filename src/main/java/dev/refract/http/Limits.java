@@ -16,10 +16,21 @@ public final class Limits {
 
     private Limits() {}
 
+    /** The limit is on the body as it came over the wire, in UTF-8 bytes, not on its UTF-16 characters. */
     public static void requireBodyAtMost(String body, int maxBytes) {
-        if (body != null && body.length() > maxBytes) {
+        if (body != null && utf8Length(body) > maxBytes) {
             throw tooLarge(maxBytes);
         }
+    }
+
+    /** Bytes of {@code s} in UTF-8 (a surrogate pair is four; bodies have no lone surrogates: see Utf8Bodies). */
+    static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     /** 413 {@code request_too_large}. */

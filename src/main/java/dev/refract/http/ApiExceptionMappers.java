@@ -67,15 +67,16 @@ public class ApiExceptionMappers {
     /** Anything else is our fault: logged with a correlation id that the answer carries, no class or trace. */
     @ServerExceptionMapper
     public RestResponse<ErrorBody> unexpected(Throwable e) {
-        if (DatabaseDown.isDatabaseDown(e)) {
-            LOG.warnf("database unavailable: %s", e.toString());
+        DatabaseDown.Refusal refusal = DatabaseDown.refusal(e);
+        if (refusal != null) {
+            LOG.warnf(
+                    "database %s: %s", refusal == DatabaseDown.Refusal.UNAVAILABLE ? "unavailable" : "rolled back", e);
+            String message = refusal == DatabaseDown.Refusal.UNAVAILABLE
+                    ? "Refract's database cannot take this request now; nothing was done, retry later"
+                    : "Refract's database rolled this request back; nothing was done, retry";
             return RestResponse.ResponseBuilder.<ErrorBody>create(503)
-                    .entity(ErrorBody.of(
-                            "api_error",
-                            "service_unavailable",
-                            "Refract cannot reach its database; nothing was done, retry later",
-                            null))
-                    .header("Retry-After", "5")
+                    .entity(ErrorBody.of("api_error", "service_unavailable", message, null))
+                    .header("Retry-After", Integer.toString(refusal.retryAfterSeconds()))
                     .build();
         }
         String id = UUID.randomUUID().toString();

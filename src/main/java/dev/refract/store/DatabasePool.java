@@ -1,0 +1,43 @@
+package dev.refract.store;
+
+import io.quarkus.reactive.pg.client.PgPoolCreator;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Builds the reactive datasource's pool from Quarkus' settings ({@code quarkus.datasource.reactive.*}), with an
+ * acquisition timeout of our choosing and inside {@link FailoverPool}. The client's default waits 30 s for a free
+ * connection; while a primary fails over, a request that waited that long has long been given up by its caller:
+ * a 503 after a few seconds says more. Credentials come from the datasource's settings, as without a creator (no
+ * credentials provider is used here).
+ */
+@Singleton
+public class DatabasePool implements PgPoolCreator {
+
+    private final Duration acquireTimeout;
+
+    DatabasePool(
+            @ConfigProperty(name = "refract.database.acquire-timeout", defaultValue = "5s") Duration acquireTimeout) {
+        this.acquireTimeout = acquireTimeout;
+    }
+
+    @Override
+    public Pool create(Input input) {
+        PoolOptions options = new PoolOptions(input.poolOptions())
+                .setConnectionTimeout((int) acquireTimeout.toMillis())
+                .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+        Pool pool = PgBuilder.pool()
+                .with(options)
+                .connectingTo(List.<SqlConnectOptions>copyOf(input.pgConnectOptionsList()))
+                .using(input.vertx())
+                .build();
+        return new FailoverPool(pool);
+    }
+}

@@ -40,4 +40,10 @@ public final class Failures {
         }
         return new Outcome.Unknown(failure.getClass().getSimpleName());
     }
+
+    /** Why a call failed, in words: the reason of the outcome it ends in ("circuit breaker open", "timed out" …). */
+    public static String reason(Throwable failure) {
+        Outcome outcome = outcomeOf(failure);
+        return outcome instanceof Outcome.NotSent n ? n.reason() : ((Outcome.Unknown) outcome).reason();
+    }
 }

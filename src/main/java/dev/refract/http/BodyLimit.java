@@ -55,7 +55,9 @@ public class BodyLimit {
                 .order(Integer.MIN_VALUE + 1)
                 .handler(ctx -> {
                     String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-                    if (declaredLength(length) > maxBodyBytes) {
+                    if (Limits.STREAMED_UPLOADS.contains(ctx.normalizedPath())) {
+                        ctx.next(); // a streamed upload enforces its own limit as it reads
+                    } else if (declaredLength(length) > maxBodyBytes) {
                         refuse(ctx);
                     } else if (length == null
                             && MAY_HAVE_BODY.contains(ctx.request().method())) {

@@ -11,8 +11,13 @@ public record ErrorStatus(int status, String type) {
 
     public static ErrorStatus of(ErrorCode code) {
         return switch (code) {
-            case INVALID_REQUEST, INVALID_CURRENCY, INVALID_AMOUNT, CONNECTOR_REQUIRED, CONNECTOR_NOT_ENABLED ->
-                new ErrorStatus(400, "invalid_request_error");
+            case INVALID_REQUEST,
+                    INVALID_CURRENCY,
+                    INVALID_AMOUNT,
+                    CONNECTOR_REQUIRED,
+                    CONNECTOR_NOT_ENABLED,
+                    CONNECTOR_NOT_RECONCILABLE,
+                    INVALID_REPORT -> new ErrorStatus(400, "invalid_request_error");
             case TRANSACTION_NOT_FOUND, REFUND_NOT_FOUND -> new ErrorStatus(404, "invalid_request_error");
             case IDEMPOTENCY_CONFLICT -> new ErrorStatus(409, "idempotency_error");
             case NOT_CANCELLABLE, NOT_RESOLVABLE -> new ErrorStatus(409, "invalid_request_error");

@@ -1,5 +1,6 @@
 package dev.refract.http;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +43,13 @@ public final class Limits {
                 "the request body is larger than " + maxBytes + " bytes",
                 null);
     }
+
+    /**
+     * Routes that read their body as a stream, past the body limit, under a limit of their own (an uploaded settlement
+     * report, up to 50 MiB): {@link BodyLimit} and {@link Utf8Bodies} leave them to it, so that no other route's limit
+     * is raised.
+     */
+    public static final Set<String> STREAMED_UPLOADS = Set.of("/admin/v1/reconciliations/adyen-settlement-report");
 
     /** Whether a path segment can be a merchant id at all (anything else is not found, without a query). */
     public static boolean isId(String id) {

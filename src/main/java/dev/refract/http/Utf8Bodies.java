@@ -75,7 +75,8 @@ public class Utf8Bodies {
     private static boolean isApiBody(RoutingContext ctx) {
         String path = ctx.normalizedPath();
         return BodyLimit.MAY_HAVE_BODY.contains(ctx.request().method())
-                && (path.startsWith("/v1/") || path.startsWith("/admin/"));
+                && (path.startsWith("/v1/") || path.startsWith("/admin/"))
+                && !Limits.STREAMED_UPLOADS.contains(path);
     }
 
     /** The charset parameter of a Content-Type, lower case and unquoted; null when there is none. */

@@ -77,13 +77,25 @@ public final class PspGuard {
      * (the HTTP status, or why there was none), parent of the REST client's own span.
      */
     public Uni<PspAnswer> call(Supplier<Uni<Response>> call) {
+        return call(call, false);
+    }
+
+    /**
+     * The same for a read whose caller honours the PSP's pacing ({@link RateLimits}): a 429 is answered, not retried
+     * sooner than the PSP asked nor counted against the breaker; 5xx, timeouts and I/O errors are retried as always.
+     */
+    public Uni<PspAnswer> callAnsweringRateLimits(Supplier<Uni<Response>> call) {
+        return call(call, true);
+    }
+
+    private Uni<PspAnswer> call(Supplier<Uni<Response>> call, boolean rateLimitIsAnAnswer) {
         AtomicInteger attempts = new AtomicInteger();
-        return guard.get(() -> attempt(attempts.incrementAndGet(), call), ANSWER)
+        return guard.get(() -> attempt(attempts.incrementAndGet(), call, rateLimitIsAnAnswer), ANSWER)
                 .onFailure(CircuitBreakerOpenException.class)
                 .invoke(() -> stats.refused(connector));
     }
 
-    private Uni<PspAnswer> attempt(int attempt, Supplier<Uni<Response>> call) {
+    private Uni<PspAnswer> attempt(int attempt, Supplier<Uni<Response>> call, boolean rateLimitIsAnAnswer) {
         return Spans.around(tracer, "psp " + connector, span -> {
             span.setAttribute(Spans.CONNECTOR, connector)
                     .setAttribute("refract.psp.attempt", attempt)
@@ -91,7 +103,7 @@ public final class PspGuard {
                             "refract.psp.breaker",
                             CircuitBreakersHealth.stateOf(connector).name());
             long started = System.nanoTime();
-            return PspAnswer.of(call.get())
+            return PspAnswer.of(call.get(), rateLimitIsAnAnswer)
                     .invoke(answer -> {
                         stats.attempt(connector, false, millisSince(started));
                         span.setAttribute("refract.psp.outcome", "answered " + answer.status());

@@ -13,5 +13,7 @@ public enum Cause {
     /** A PSP webhook. */
     WEBHOOK,
     /** An operator's decision. */
-    OPERATOR
+    OPERATOR,
+    /** Reconciliation: what the PSP's own records of the refund said when Refract's books were checked against them. */
+    RECONCILIATION
 }

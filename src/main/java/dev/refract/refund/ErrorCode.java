@@ -22,6 +22,9 @@ public enum ErrorCode {
     AMOUNT_EXCEEDS_REFUNDABLE,
     CURRENCY_MISMATCH,
     CONNECTOR_UNAVAILABLE,
+    // reconciliation, refused before a run starts
+    CONNECTOR_NOT_RECONCILABLE,
+    INVALID_REPORT,
     // a refund the PSP refused, or that ended otherwise than it was asked
     REFUND_FAILED,
     REFUND_CANCELLED,

@@ -46,6 +46,21 @@ public final class ExternalRefund {
             Map<String, String> metadata,
             RetryPolicy policy,
             Instant now) {
+        return adoption(merchantId, connector, event, metadata, policy, now, Cause.WEBHOOK);
+    }
+
+    /**
+     * The same, learned of otherwise than by webhook: {@code cause} is what its first event says (reconciliation,
+     * which finds it in the PSP's books, describes it as a webhook would).
+     */
+    public static Refund.Applied adoption(
+            String merchantId,
+            String connector,
+            WebhookEvent event,
+            Map<String, String> metadata,
+            RetryPolicy policy,
+            Instant now,
+            Cause cause) {
         if (!describesARefund(event)) {
             return null;
         }
@@ -80,7 +95,7 @@ public final class ExternalRefund {
         Refund.Event first = new Refund.Event(
                 null,
                 state,
-                Cause.WEBHOOK,
+                cause,
                 event.outcome().connectorStatus(),
                 "adopted: refunded at " + connector + " outside Refract (" + event.type() + ")");
         Refund.LedgerDelta ledger = switch (state) {

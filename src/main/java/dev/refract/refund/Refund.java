@@ -75,6 +75,9 @@ public record Refund(
             if (from == RefundState.SUCCEEDED && to == RefundState.MANUAL_REVIEW) {
                 return new LedgerDelta(amount, -amount); // counted as refunded, now in doubt: reserved again
             }
+            if (from == RefundState.FAILED && to == RefundState.MANUAL_REVIEW) {
+                return new LedgerDelta(amount, 0); // released as failed, but the PSP's books say it was refunded
+            }
             return NONE;
         }
     }
@@ -199,6 +202,26 @@ public record Refund(
         return "the PSP's answer contradicts the refund; the PSP has no refund " + connectorRefundId
                 + (d.connectorCode() != null ? " (" + d.connectorCode() + ")" : "")
                 + ", the id it gave for this refund";
+    }
+
+    /**
+     * Reconciliation: the PSP's own record of this refund, read from its books. A record that agrees is applied as
+     * any answer of the PSP is (a refund Refract had not settled yet is settled by it). One that contradicts the
+     * refund ({@link Contradiction#ofRecord}) takes the contradiction's path: MANUAL_REVIEW with
+     * {@code connector_mismatch}, the amount kept reserved, unless an operator settled the refund already (or is yet
+     * to), whose decision stands.
+     *
+     * @param operatorResolved whether an operator has settled this refund before
+     */
+    public Applied reconcile(Outcome record, boolean operatorResolved, RetryPolicy policy, Instant now) {
+        String disagreement = Contradiction.ofRecord(this, record);
+        if (disagreement == null) {
+            return apply(record, Cause.RECONCILIATION, false, policy, now);
+        }
+        if (operatorResolved || awaitsOperator()) {
+            return new Applied(this, null, LedgerDelta.NONE);
+        }
+        return contradicted(record, disagreement, Cause.RECONCILIATION, attempts, now);
     }
 
     /** The janitor gives up on a refund whose outcome it could not settle. */

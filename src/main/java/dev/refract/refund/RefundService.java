@@ -251,6 +251,14 @@ public class RefundService {
         return saveWithRetry(refundId, r -> r.apply(outcome, cause, attempted, policy, Instant.now()));
     }
 
+    /**
+     * Reconciliation: the PSP's own record of a refund, applied to the refund as it is now ({@link Refund#reconcile}),
+     * re-reading it when a concurrent writer got there first.
+     */
+    public Uni<Refund> reconcile(long refundId, Outcome record, boolean operatorResolved) {
+        return saveWithRetry(refundId, r -> r.reconcile(record, operatorResolved, policy, Instant.now()));
+    }
+
     private Uni<Refund> saveWithRetry(long refundId, Function<Refund, Refund.Applied> change) {
         // writers that collided retry after a short random pause, so that they do not collide again
         return Uni.createFrom()

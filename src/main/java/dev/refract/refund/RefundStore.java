@@ -40,7 +40,8 @@ public interface RefundStore {
 
     /**
      * Writes an applied change, its event and ledger movement, if the refund's version is still the one it was
-     * read at; fails with {@link StaleRefund} otherwise.
+     * read at; fails with {@link StaleRefund} otherwise, and with {@link LedgerRefused} when the payment's ledger
+     * refuses the movement.
      */
     Uni<Refund> save(Refund.Applied applied);
 
@@ -95,6 +96,16 @@ public interface RefundStore {
             Cursor after) {}
 
     record RefundPage(List<Refund> data, boolean hasMore) {}
+
+    /**
+     * The payment's ledger refused the change: it would reserve more than was captured (a refund that had failed, put
+     * back in doubt after the amount was refunded again by another).
+     */
+    final class LedgerRefused extends RuntimeException {
+        public LedgerRefused(long id) {
+            super("the payment's ledger refuses the change of refund " + id, null, false, false);
+        }
+    }
 
     /** Someone else changed the refund since it was read; read it again and re-apply. */
     final class StaleRefund extends RuntimeException {

@@ -82,23 +82,39 @@ public class WebhookIntake {
                     connector, event.eventId());
             return Uni.createFrom().voidItem();
         }
+        return adoptExternal(merchantId, connector, event, Cause.WEBHOOK).chain(recorded -> {
+            if (recorded.refund() == null) {
+                return Uni.createFrom().voidItem();
+            }
+            if (recorded.created()) {
+                return store.markWebhookApplied(webhookId, recorded.refund().id());
+            }
+            return applyEvent(recorded.refund(), event, webhookId);
+        });
+    }
+
+    /**
+     * Records the refund an event describes, made outside Refract, as an external refund of its payment: its ledger
+     * row counts it, and the merchant's notification and the customer's wallet follow, as for any refund. Answers it
+     * with {@code created} true; the refund adopted before (by another event, or by reconciliation) with
+     * {@code created} false and nothing written; a null refund when the payment's ledger refuses it. Reconciliation,
+     * which finds such refunds in the PSP's books, adopts them here too, with its own {@code cause}.
+     */
+    public Uni<RefundStore.Recorded> adoptExternal(
+            String merchantId, String connector, WebhookEvent event, Cause cause) {
         return paymentMetadata(merchantId, connector, event).chain(metadata -> {
-            Refund.Applied adoption =
-                    ExternalRefund.adoption(merchantId, connector, event, metadata, refunds.policy(), Instant.now());
-            return store.adopt(adoption, event.external().refund().paymentIds()).chain(recorded -> {
-                if (recorded.refund() == null) {
-                    return Uni.createFrom().voidItem();
-                }
-                if (recorded.created()) {
+            Refund.Applied adoption = ExternalRefund.adoption(
+                    merchantId, connector, event, metadata, refunds.policy(), Instant.now(), cause);
+            return store.adopt(adoption, event.external().refund().paymentIds()).invoke(recorded -> {
+                // reconciliation keeps its own record of what it adopted, one row per refund of its run
+                if (recorded.created() && cause == Cause.WEBHOOK) {
                     LOG.infof(
                             "adopted %s refund %s of payment %s, made outside Refract, as %s",
                             connector,
                             event.connectorRefundId(),
                             recorded.refund().connectorTransactionId(),
                             recorded.refund().merchantRefundId());
-                    return store.markWebhookApplied(webhookId, recorded.refund().id());
                 }
-                return applyEvent(recorded.refund(), event, webhookId);
             });
         });
     }

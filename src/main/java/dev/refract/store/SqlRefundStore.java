@@ -36,6 +36,7 @@ public class SqlRefundStore implements RefundStore {
 
     private static final Logger LOG = Logger.getLogger(SqlRefundStore.class);
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String CHECK_VIOLATION = "23514";
 
     private final Pool pool;
     private final AccountStore accounts;
@@ -250,12 +251,16 @@ public class SqlRefundStore implements RefundStore {
                 .addValue(r.version())
                 .addValue(applied.ledger().inFlight())
                 .addValue(applied.ledger().refunded());
-        return pool.preparedQuery(RefundWrites.SAVE).execute(parameters).map(rows -> {
-            if (rows.size() == 0) {
-                throw new StaleRefund(r.id());
-            }
-            return firstRefund(rows);
-        });
+        return pool.preparedQuery(RefundWrites.SAVE)
+                .execute(parameters)
+                .onFailure(e -> e instanceof PgException pg && CHECK_VIOLATION.equals(pg.getSqlState()))
+                .transform(e -> new LedgerRefused(r.id()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new StaleRefund(r.id());
+                    }
+                    return firstRefund(rows);
+                });
     }
 
     @Override

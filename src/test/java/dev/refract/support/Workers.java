@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.refract.notify.OutboxWorker;
 import dev.refract.reconcile.Janitor;
+import dev.refract.reconcile.ReconciliationGauges;
+import dev.refract.reconcile.ReconciliationWorker;
 import io.quarkus.arc.Arc;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
@@ -41,6 +43,27 @@ public final class Workers {
         Instant asOf = later();
         return onContext(
                 () -> Arc.container().instance(OutboxWorker.class).get().runOnce(asOf));
+    }
+
+    /** One reconciliation look: every run nobody holds is worked to its end; answers how many. */
+    public static int reconciliations() {
+        return onContext(
+                () -> Arc.container().instance(ReconciliationWorker.class).get().runOnce());
+    }
+
+    /** The daily schedule's look at {@code now}: answers how many runs this look started. */
+    public static int dailyReconciliations(Instant now) {
+        return onContext(
+                () -> Arc.container().instance(ReconciliationWorker.class).get().startDaily(now));
+    }
+
+    /** The reconciliation gauges read now. */
+    public static int reconciliationGauges() {
+        return onContext(() -> Arc.container()
+                .instance(ReconciliationGauges.class)
+                .get()
+                .refresh()
+                .map(accounts -> accounts.size()));
     }
 
     /** A refund the PSP never settles, pushed through its attempts to MANUAL_REVIEW. */

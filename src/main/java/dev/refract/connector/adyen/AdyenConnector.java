@@ -9,16 +9,21 @@ import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.PspRefund;
+import dev.refract.refund.ReadsSettlementReports;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.WebhookEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +31,7 @@ import java.util.regex.Pattern;
  * outcome arrives by webhook, so sync leaves a refund as it is and the janitor waits rather than polls.
  */
 @ApplicationScoped
-public class AdyenConnector implements Connector, VerifiesWebhooks {
+public class AdyenConnector implements Connector, VerifiesWebhooks, ReadsSettlementReports {
 
     private static final Pattern PSP_REFERENCE = Pattern.compile("[A-Z0-9]{16}");
 
@@ -107,5 +112,16 @@ public class AdyenConnector implements Connector, VerifiesWebhooks {
     @Override
     public String webhookAcknowledgement() {
         return "[accepted]";
+    }
+
+    @Override
+    public String reportName() {
+        return AdyenSettlementReport.NAME;
+    }
+
+    /** The account's Refunded entries of a Settlement details report; other merchant accounts' entries are passed over. */
+    @Override
+    public Summary read(ConnectorAccount account, InputStream report, Consumer<PspRefund> refunds) throws IOException {
+        return AdyenSettlementReport.read(report, account.setting("merchant_account"), refunds);
     }
 }

@@ -2,9 +2,11 @@ package dev.refract.connector.charges;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,4 +24,12 @@ public interface ChargesApi {
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             String body);
+
+    /**
+     * A refund by id: the Stripe-style API serves the refund object the create answered with at its own path.
+     * Reconciliation's status read; the refund flow itself needs none (refunds settle at once).
+     */
+    @GET
+    @Path("/refunds/{id}")
+    Uni<Response> refund(@HeaderParam("Authorization") String authorization, @PathParam("id") String id);
 }

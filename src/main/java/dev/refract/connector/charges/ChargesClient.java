@@ -22,4 +22,8 @@ public class ChargesClient {
     public Uni<PspAnswer> createRefund(String authorization, String idempotencyKey, String body) {
         return guard.call(() -> api.createRefund(authorization, idempotencyKey, body));
     }
+
+    public Uni<PspAnswer> refund(String authorization, String id) {
+        return guard.call(() -> api.refund(authorization, id));
+    }
 }

@@ -7,6 +7,7 @@ import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.ReadsRefundStatus;
 import dev.refract.refund.Refund;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,7 @@ import java.util.Set;
  * enabled names the connector in the request. Refunds settle at once; the API documents no status endpoint.
  */
 @ApplicationScoped
-public class ChargesConnector implements Connector {
+public class ChargesConnector implements Connector, ReadsRefundStatus {
 
     private final ChargesClient client;
 
@@ -67,5 +68,37 @@ public class ChargesConnector implements Connector {
                             ? new Outcome.Unknown("unreadable answer")
                             : ChargesMapping.refund(r, refund.connectorTransactionId());
                 });
+    }
+
+    /**
+     * Reconciliation's read of a refund: the refund object at {@code GET /refunds/{id}}. The API's own 404 error says
+     * it has no such refund (Disowned); any other answer that is not the refund object says nothing (Unknown).
+     */
+    @Override
+    public Uni<Outcome> readStatus(ConnectorAccount account, Refund refund) {
+        if (refund.connectorRefundId() == null) {
+            return Uni.createFrom().item(new Outcome.Unknown("no charges refund id yet"));
+        }
+        return ConnectorSupport.outcome(
+                client.refund(AccountChecks.bearer(account.credential("api_key")), refund.connectorRefundId()),
+                answer -> {
+                    if (!answer.ok()) {
+                        Outcome error = ChargesMapping.error(answer);
+                        return error instanceof Outcome.NotFound n
+                                ? new Outcome.Disowned(n.connectorCode(), n.connectorMessage())
+                                : error instanceof Outcome.NotSent ? error : new Outcome.Unknown(describe(error));
+                    }
+                    ChargesModels.Refund r = WireJson.read(answer.body(), ChargesModels.Refund.class);
+                    return r == null || r.id() == null
+                            ? new Outcome.Unknown("unreadable answer")
+                            : ChargesMapping.refund(r, refund.connectorTransactionId());
+                });
+    }
+
+    private static String describe(Outcome error) {
+        return error instanceof Outcome.Unknown u
+                ? u.reason()
+                : "the charges API answered a status read with "
+                        + error.getClass().getSimpleName();
     }
 }

@@ -7,6 +7,7 @@ import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.ReadsRefundStatus;
 import dev.refract.refund.Refund;
 import dev.refract.refund.SyncsRefunds;
 import io.smallrye.mutiny.Uni;
@@ -19,7 +20,7 @@ import java.util.Set;
  * destination shown in the refund's connector_details.
  */
 @ApplicationScoped
-public class ExodusConnector implements Connector, SyncsRefunds {
+public class ExodusConnector implements Connector, SyncsRefunds, ReadsRefundStatus {
 
     private final ExodusClient client;
 
@@ -75,6 +76,12 @@ public class ExodusConnector implements Connector, SyncsRefunds {
         return ConnectorSupport.outcome(
                 client.refund(auth(account), refund.connectorRefundId()),
                 answer -> answer.ok() ? refundOutcome(answer.body()) : ExodusMapping.error(answer, false));
+    }
+
+    /** Reconciliation reads a refund as a sync does: {@code GET /refunds/{id}}. */
+    @Override
+    public Uni<Outcome> readStatus(ConnectorAccount account, Refund refund) {
+        return sync(account, refund);
     }
 
     private static Outcome refundOutcome(String body) {

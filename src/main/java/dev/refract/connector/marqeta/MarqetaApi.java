@@ -8,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -29,6 +30,18 @@ public interface MarqetaApi {
             @HeaderParam("Authorization") String authorization,
             @PathParam("account") String accountToken,
             @PathParam("token") String token);
+
+    /** A credit account's refunds, paged by index (seed 004: start_index, count, is_more, end_index). */
+    @GET
+    @Path("/credit/accounts/{account}/refunds")
+    Uni<Response> listRefunds(
+            @HeaderParam("Authorization") String authorization,
+            @PathParam("account") String accountToken,
+            @QueryParam("start_date") String startDate,
+            @QueryParam("end_date") String endDate,
+            @QueryParam("start_index") int startIndex,
+            @QueryParam("count") int count,
+            @QueryParam("sort_by") String sortBy);
 
     @POST
     @Path("/credit/accounts/{account}/refunds/{token}/transitions")

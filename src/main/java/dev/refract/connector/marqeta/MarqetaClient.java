@@ -27,6 +27,13 @@ public class MarqetaClient {
         return guard.call(() -> api.refund(authorization, accountToken, token));
     }
 
+    /** A page of an account's refunds; a 429 is answered (with its Retry-After) for the caller to wait out. */
+    public Uni<PspAnswer> listRefunds(
+            String authorization, String accountToken, String startDate, String endDate, int startIndex, int count) {
+        return guard.callAnsweringRateLimits(() -> api.listRefunds(
+                authorization, accountToken, startDate, endDate, startIndex, count, MarqetaListing.SORT));
+    }
+
     public Uni<PspAnswer> transition(String authorization, String accountToken, String token, String body) {
         return guard.call(() -> api.transition(authorization, accountToken, token, body));
     }

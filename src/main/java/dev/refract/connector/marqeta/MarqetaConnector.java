@@ -1,16 +1,20 @@
 package dev.refract.connector.marqeta;
 
 import dev.refract.connector.ConnectorSupport;
+import dev.refract.connector.Failures;
 import dev.refract.outbound.AccountChecks;
 import dev.refract.outbound.PspAnswer;
+import dev.refract.outbound.RateLimits;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.CancelsRefunds;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ErrorCode;
+import dev.refract.refund.ListsRefunds;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.PspRecordsUnavailable;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import dev.refract.refund.SyncsRefunds;
@@ -27,7 +31,7 @@ import java.util.Set;
  * the answer to its creation was lost.
  */
 @ApplicationScoped
-public class MarqetaConnector implements Connector, SyncsRefunds, CancelsRefunds {
+public class MarqetaConnector implements Connector, SyncsRefunds, CancelsRefunds, ListsRefunds {
 
     private final MarqetaClient client;
 
@@ -99,6 +103,33 @@ public class MarqetaConnector implements Connector, SyncsRefunds, CancelsRefunds
                 answer -> answer.ok()
                         ? read(answer, false)
                         : new Outcome.NotSent("Marqeta refused to cancel: " + MarqetaMapping.error(answer, false)));
+    }
+
+    /** Marqeta lists refunds per credit account, which is what a refund's connector_transaction_id names. */
+    @Override
+    public boolean listsPerPayment() {
+        return true;
+    }
+
+    /** A page of the credit account's refunds, through Marqeta's guard; a 429 is waited out as Marqeta asks. */
+    @Override
+    public Uni<Page> listRefunds(ConnectorAccount account, Listing listing) {
+        int start = listing.cursor() == null ? 0 : Integer.parseInt(listing.cursor());
+        String auth = auth(account);
+        return RateLimits.honour(
+                        name(),
+                        () -> client.listRefunds(
+                                auth,
+                                listing.payment(),
+                                MarqetaListing.startDate(listing.from()),
+                                MarqetaListing.endDate(listing.to()),
+                                start,
+                                MarqetaListing.COUNT))
+                .onFailure(e -> !(e instanceof PspRecordsUnavailable))
+                .transform(
+                        e -> new PspRecordsUnavailable("Marqeta could not be asked for the refunds of credit account "
+                                + listing.payment() + ": " + Failures.reason(e)))
+                .map(answer -> MarqetaListing.read(answer, listing.payment(), listing.from(), listing.to()));
     }
 
     private static Outcome read(PspAnswer answer, boolean creating) {

@@ -73,6 +73,14 @@ final class MarqetaMapping {
      * RETURNED can follow COMPLETED (the ACH transfer or check came back), so it may reverse a success.
      */
     static Outcome refund(MarqetaModels.Refund r) {
+        return refund(r, null);
+    }
+
+    /**
+     * The same, for a refund read from a credit account's list: the account it was listed under is its payment (a
+     * refund object names no payment of ours, and a status read is asked under the refund's own account anyway).
+     */
+    static Outcome refund(MarqetaModels.Refund r, String accountToken) {
         Map<String, String> details = new LinkedHashMap<>();
         if (r.method() != null) {
             details.put("method", r.method());
@@ -82,7 +90,7 @@ final class MarqetaMapping {
         }
         String status = r.status() == null ? "UNKNOWN" : r.status();
         return switch (status) {
-            case "COMPLETED" -> new Outcome.Succeeded(r.token(), status, details, reported(r));
+            case "COMPLETED" -> new Outcome.Succeeded(r.token(), status, details, reported(r, accountToken));
             case "CANCELLED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_CANCELLED,
@@ -103,19 +111,21 @@ final class MarqetaMapping {
                         status,
                         true,
                         details);
-            default -> new Outcome.Pending(r.token(), status, details, reported(r));
+            default -> new Outcome.Pending(r.token(), status, details, reported(r, accountToken));
         };
     }
 
     /** Marqeta writes decimal major units with {@code currency_code}; a refund names no payment id of ours. */
-    private static Outcome.Reported reported(MarqetaModels.Refund r) {
+    private static Outcome.Reported reported(MarqetaModels.Refund r, String accountToken) {
         String currency = r.currencyCode() == null ? null : r.currencyCode().toUpperCase(Locale.ROOT);
         BigDecimal minor = r.amount() == null
                 ? null
                 : currency != null && Money.isKnownCurrency(currency)
                         ? r.amount().movePointRight(Money.exponent(currency))
                         : r.amount();
-        return Outcome.Reported.of(minor, currency);
+        return accountToken == null
+                ? Outcome.Reported.of(minor, currency)
+                : Outcome.Reported.of(minor, currency, accountToken);
     }
 
     /**

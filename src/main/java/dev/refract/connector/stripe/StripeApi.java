@@ -8,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -32,6 +33,17 @@ public interface StripeApi {
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
             @PathParam("id") String id);
+
+    /** https://docs.stripe.com/api/refunds/list: newest first, paged by the last id of the page before. */
+    @GET
+    @Path("/v1/refunds")
+    Uni<Response> listRefunds(
+            @HeaderParam("Authorization") String authorization,
+            @HeaderParam("Stripe-Version") String version,
+            @QueryParam("created[gte]") long createdFrom,
+            @QueryParam("created[lt]") long createdBefore,
+            @QueryParam("limit") int limit,
+            @QueryParam("starting_after") String startingAfter);
 
     @POST
     @Path("/v1/refunds/{id}/cancel")

@@ -30,6 +30,13 @@ public class StripeClient {
         return guard.call(() -> api.refund(authorization, version, id));
     }
 
+    /** A page of the account's refunds; a 429 is answered (with its Retry-After) for the caller to wait out. */
+    public Uni<PspAnswer> listRefunds(
+            String authorization, String version, long createdFrom, long createdBefore, int limit, String after) {
+        return guard.callAnsweringRateLimits(
+                () -> api.listRefunds(authorization, version, createdFrom, createdBefore, limit, after));
+    }
+
     public Uni<PspAnswer> cancelRefund(String authorization, String version, String idempotencyKey, String id) {
         return guard.call(() -> api.cancelRefund(authorization, version, idempotencyKey, id, ""));
     }

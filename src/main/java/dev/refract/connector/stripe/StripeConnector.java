@@ -1,15 +1,19 @@
 package dev.refract.connector.stripe;
 
 import dev.refract.connector.ConnectorSupport;
+import dev.refract.connector.Failures;
 import dev.refract.outbound.AccountChecks;
+import dev.refract.outbound.RateLimits;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.CancelsRefunds;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ErrorCode;
+import dev.refract.refund.ListsRefunds;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
+import dev.refract.refund.PspRecordsUnavailable;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import dev.refract.refund.SyncsRefunds;
@@ -27,7 +31,7 @@ import java.util.Set;
  * the refund's PSP reference as the Idempotency-Key, a pinned Stripe-Version.
  */
 @ApplicationScoped
-public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds, VerifiesWebhooks {
+public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds, VerifiesWebhooks, ListsRefunds {
 
     private final StripeClient client;
     private final String version;
@@ -129,6 +133,24 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
                 answer -> answer.ok()
                         ? refundOutcome(answer.body())
                         : new Outcome.NotSent("Stripe refused to cancel: " + StripeMapping.error(answer, false)));
+    }
+
+    /**
+     * A page of the account's refunds created in the window (Stripe's times are whole seconds), through Stripe's
+     * guard; a 429 is waited out as long as Stripe asks.
+     */
+    @Override
+    public Uni<Page> listRefunds(ConnectorAccount account, Listing listing) {
+        long from = listing.from().getEpochSecond();
+        long before = listing.to().getEpochSecond() + (listing.to().getNano() > 0 ? 1 : 0);
+        String auth = auth(account);
+        return RateLimits.honour(
+                        name(),
+                        () -> client.listRefunds(auth, version, from, before, StripeListing.PAGE, listing.cursor()))
+                .onFailure(e -> !(e instanceof PspRecordsUnavailable))
+                .transform(e ->
+                        new PspRecordsUnavailable("Stripe could not be asked for its refunds: " + Failures.reason(e)))
+                .map(StripeListing::read);
     }
 
     @Override

@@ -127,7 +127,7 @@ public class ReconciliationEngine {
                                 run,
                                 owner,
                                 unavailable.get(),
-                                "before " + listPosition(run) + "; nothing of it " + "is counted");
+                                listPosition(run) + " (not read; the pages before it are counted)");
                     }
                     if (page.next() != null && page.next().equals(run.cursor())) {
                         return fail(

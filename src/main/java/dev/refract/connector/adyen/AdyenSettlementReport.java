@@ -82,8 +82,7 @@ final class AdyenSettlementReport {
             Instant latest = null;
             Set<String> batches = new LinkedHashSet<>();
             List<String> row = new ArrayList<>();
-            while (nextRow(csv, row)) {
-                long line = csv.currentLocation().getLineNr() - 1;
+            for (long line = nextRow(csv, row); line > 0; line = nextRow(csv, row)) {
                 if (columns == null) {
                     columns = header(row);
                     width = row.size();
@@ -122,12 +121,14 @@ final class AdyenSettlementReport {
         }
     }
 
-    /** The next row's fields into {@code row}; false at the end of the file. */
-    private static boolean nextRow(CsvParser csv, List<String> row) throws IOException {
+    /** The next row's fields into {@code row}, answering its line number; 0 at the end of the file. */
+    private static long nextRow(CsvParser csv, List<String> row) throws IOException {
         row.clear();
+        // where the previous row ended, past its line break: the line this row is on
+        long line = Math.max(1, csv.currentLocation().getLineNr());
         JsonToken token = csv.nextToken();
         if (token == null) {
-            return false;
+            return 0;
         }
         if (token != JsonToken.START_ARRAY) {
             throw invalid("the file is not a CSV table");
@@ -135,7 +136,7 @@ final class AdyenSettlementReport {
         for (token = csv.nextToken(); token != JsonToken.END_ARRAY && token != null; token = csv.nextToken()) {
             row.add(csv.getText());
         }
-        return true;
+        return line;
     }
 
     private static Map<String, Integer> header(List<String> names) {

@@ -42,7 +42,10 @@ public class ReconciliationWorker {
     private static final Duration STAGED_KEPT = Duration.ofHours(1);
 
     private final BackgroundBatches batches = new BackgroundBatches("reconciliation");
-    private final String owner = "replica-" + UUID.randomUUID().toString().substring(0, 8);
+    /** This replica as a run's holder: its process id (to find it on its node) and a random part (unique anyway). */
+    private final String owner = "replica-" + ProcessHandle.current().pid() + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+
     private final AtomicBoolean working = new AtomicBoolean();
     private final AtomicBoolean poked = new AtomicBoolean();
     private volatile LocalDate scheduled;
@@ -135,9 +138,9 @@ public class ReconciliationWorker {
         return runs.scheduleWindow(from, from.plus(Duration.ofDays(1)), reconciliations.listingConnectors())
                 .invoke(started -> {
                     scheduled = day;
-                    if (started > 0) {
-                        LOG.infof("started %d daily reconciliation runs for %s", started, day);
-                    }
+                    LOG.infof(
+                            "daily reconciliation runs for %s: %d started by this replica (any other by another)",
+                            day, started);
                 });
     }
 

@@ -2,12 +2,14 @@ package dev.refract.replicas;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +23,7 @@ import dev.refract.support.Console;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
+import dev.refract.support.Reconciling;
 import dev.refract.support.StripeStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -29,6 +32,8 @@ import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -276,6 +281,74 @@ class TwoReplicasIT {
                     // three creates, one call each, through the second replica; its janitor's syncs may add more
                     assertTrue(stripeAttempts(console) >= before + 3, stripe);
                 });
+    }
+
+    /**
+     * Two replicas both due to start the previous day's reconciliation runs, started together: each inserts the run
+     * of every account, and the unique row per account and day lets exactly one exist; the PSP is read once.
+     */
+    @Test
+    void ofTwoReplicasDueToStartTheDailyRunExactlyOneStartsIt() throws Exception {
+        Api.TestMerchant m = Api.newMerchant();
+        String key = "sk_test_daily_" + m.id();
+        m.useConnector("stripe", "{\"credentials\":{\"api_key\":\"" + key + "\"}}");
+        String dashboard = "re_daily_" + m.id();
+        PspStandIn.server()
+                .stubFor(get(urlPathEqualTo("/stripe/v1/refunds"))
+                        .withHeader("Authorization", equalTo("Bearer " + key))
+                        .willReturn(okJson(Reconciling.stripePage(
+                                List.of(Reconciling.stripeRefundJson(
+                                        dashboard, "pi_daily_" + m.id(), 800, "USD", "succeeded", null)),
+                                false))));
+        Map<String, String> daily = new HashMap<>(new PostgresResource().start());
+        daily.putAll(new PspStandIn().start());
+        daily.put("refract.reconciliation.daily-enabled", "true");
+        daily.put("refract.reconciliation.daily-after", "00:00");
+        daily.put("refract.reconciliation.interval", "1s");
+        AppInstance a = AppInstance.launch("daily-replica-a", daily);
+        AppInstance b = AppInstance.launch("daily-replica-b", daily);
+        try {
+            Instant yesterday = LocalDate.now(ZoneOffset.UTC)
+                    .minusDays(1)
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant();
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(() -> "completed"
+                            .equals(Db.one(
+                                            "select status from reconciliation_runs where merchant_id = ? and "
+                                                    + "started_by = 'schedule'",
+                                            m.id())
+                                    .get("status")));
+            Map<String, Object> run = Db.one(
+                    "select id, connector, window_from, window_to, adopted from reconciliation_runs where merchant_id = ?",
+                    m.id());
+            assertEquals("stripe", run.get("connector"));
+            assertEquals(yesterday, ((java.sql.Timestamp) run.get("window_from")).toInstant());
+            assertEquals(yesterday.plus(Duration.ofDays(1)), ((java.sql.Timestamp) run.get("window_to")).toInstant());
+            assertEquals(1L, ((Number) run.get("adopted")).longValue());
+            String day = LocalDate.ofInstant(yesterday, ZoneOffset.UTC).toString();
+            for (AppInstance replica : List.of(a, b)) {
+                assertTrue(
+                        replica.output().contains("daily reconciliation runs for " + day),
+                        "both replicas were due and tried");
+            }
+            String worked = "reconciliation run " + run.get("id") + " of " + m.id();
+            assertEquals(
+                    1,
+                    List.of(a, b).stream()
+                            .filter(replica -> replica.output().contains(worked))
+                            .count(),
+                    "one replica worked the run");
+            assertEquals(
+                    0,
+                    Db.count("select count(*) from (select 1 from reconciliation_runs where started_by = 'schedule' "
+                            + "group by merchant_id, connector, window_from, window_to having count(*) > 1) twice"));
+        } finally {
+            a.close();
+            b.close();
+        }
     }
 
     static String stripeSection(Console console) {

@@ -98,6 +98,11 @@ public final class AppInstance implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The operating system's id of the instance's process. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
+import dev.refract.support.Reconciling;
 import dev.refract.support.StripeStandIn;
+import dev.refract.support.Workers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -52,6 +56,23 @@ class ObservabilityArtifactsTest {
                 .then()
                 .statusCode(200);
 
+        // a reconciliation run that completed with an exception, and the gauges of each account's latest runs read
+        Api.TestMerchant reconciled = Reconciling.stripeMerchant();
+        PspStandIn.server()
+                .stubFor(Reconciling.stripeListing(null)
+                        .willReturn(Reconciling.ok(Reconciling.stripePage(List.of(), false))));
+        Instant from = Instant.now().minusSeconds(5);
+        Reconciling.stripeRefund(
+                reconciled,
+                Api.refundId(),
+                "pi_observe_missing_" + System.nanoTime(),
+                100,
+                "USD",
+                "re_observe_" + System.nanoTime(),
+                "succeeded");
+        Reconciling.workAndRead(Reconciling.start(reconciled.id(), "stripe", from, Instant.now()));
+        Workers.reconciliationGauges();
+
         String exposition =
                 given().get("/q/metrics").then().statusCode(200).extract().asString();
         Set<String> exposed = exposition
@@ -79,6 +100,9 @@ class ObservabilityArtifactsTest {
                         "refract_janitor_oldest_due_age_seconds",
                         "refract_outbox_oldest_undelivered_age_seconds",
                         "refract_psp_circuit_breaker_state",
+                        "refract_reconciliation_exceptions",
+                        "refract_reconciliation_last_completed_age_seconds",
+                        "refract_reconciliation_last_run_failed",
                         "refract_refunds_created_total",
                         "refract_refunds_manual_review"),
                 named,

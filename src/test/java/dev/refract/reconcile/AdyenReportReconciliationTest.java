@@ -86,6 +86,7 @@ class AdyenReportReconciliationTest {
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("PENDING"));
+        Reconciling.named(merchant.id(), id);
         return new String[] {id, payment, refundPsp};
     }
 

@@ -60,6 +60,7 @@ class MarqetaReconciliationTest {
                                 "\"connector\":\"marqeta\",\"connector_options\":{\"method\":\"ACH\",\"type\":\"PAYMENT_REFUND\"}"))
                 .then()
                 .statusCode(200);
+        Reconciling.named(m.id(), merchantRefundId);
         return merchantRefundId;
     }
 

@@ -87,6 +87,26 @@ public final class Reconciling {
                         "\"payment_amount\":{\"minor_amount\":" + amount * 10 + ",\"currency\":\"" + currency + "\"}"))
                 .then()
                 .statusCode(200);
+        named(m.id(), merchantRefundId);
+    }
+
+    /**
+     * Waits until the PSP has named the refund: a create whose answer came too late for the tests' one-second PSP
+     * timeout (a JVM still warming up) is resent by the janitor with the same key, and the stand-in answers it again.
+     */
+    public static void named(String merchantId, String merchantRefundId) {
+        for (int i = 0; i < 10; i++) {
+            Object id = Db.one(
+                            "select connector_refund_id from refunds where merchant_id = ? and merchant_refund_id = ?",
+                            merchantId,
+                            merchantRefundId)
+                    .get("connector_refund_id");
+            if (id != null) {
+                return;
+            }
+            Workers.janitor();
+        }
+        throw new AssertionError("the PSP never named refund " + merchantRefundId);
     }
 
     /** A Stripe refund object; {@code merchantRefundId} null for one made in Stripe's dashboard. */

@@ -108,8 +108,6 @@ create table reconciliation_psp_records (
 
 create index reconciliation_psp_records_staged on reconciliation_psp_records (staged_at);
 
--- A merchant's refunds at one PSP over a window, in creation order: the refunds a status read asks about and those the
--- missing_at_psp sweep looks for. Only refunds the PSP has named are in it (the others cannot be asked about, or be
--- missing), and a refund enters it with the update that records the PSP's id, which rewrites the row anyway.
-create index refunds_by_connector_window on refunds (merchant_id, connector, created_at, id)
-    where connector_refund_id is not null;
+-- Which refunds of a page an operator has settled, whose decision a run's findings do not overturn: only operators'
+-- events are in it, so a page's question reads a handful of rows whatever the size of the event log.
+create index refund_events_by_operator on refund_events (refund_id) where cause = 'OPERATOR';

@@ -125,19 +125,22 @@ final class ReconciliationQueries {
     static final String RESOLVED_BY_OPERATOR =
             "select distinct refund_id from refund_events where refund_id = any($1::bigint[]) and cause = 'OPERATOR'";
 
-    /** The window's refunds the PSP named, after a position, in creation order. */
+    /**
+     * The window's refunds the PSP named, after a position, in creation order: read backwards along the merchant's
+     * newest-first index, the refunds of the merchant's other PSPs passed over. No index of its own: one that named
+     * the connector would be offered to the webhooks' read by PSP refund id, and chosen there on an empty table.
+     */
     static final String WINDOW = """
             select * from refunds
-            where merchant_id = $1 and connector = $2 and connector_refund_id is not null
-              and created_at >= $3 and created_at < $4 and (created_at, id) > ($5, $6)
+            where merchant_id = $1 and created_at >= $3 and created_at < $4 and (created_at, id) > ($5, $6)
+              and connector = $2 and connector_refund_id is not null
             order by created_at, id limit $7""";
 
     /** The same, SUCCEEDED and not seen at the PSP by run {@code $8}. */
     static final String UNSEEN = """
             select * from refunds
-            where merchant_id = $1 and connector = $2 and connector_refund_id is not null
-              and created_at >= $3 and created_at < $4 and (created_at, id) > ($5, $6)
-              and state = 'SUCCEEDED'
+            where merchant_id = $1 and created_at >= $3 and created_at < $4 and (created_at, id) > ($5, $6)
+              and connector = $2 and connector_refund_id is not null and state = 'SUCCEEDED'
               and not exists (select 1 from reconciliation_items i
                               where i.merchant_id = $1 and i.run_id = $8 and i.refund_id = refunds.id)
             order by created_at, id limit $7""";

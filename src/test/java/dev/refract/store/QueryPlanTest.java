@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The plans of the hot queries, read with EXPLAIN from a real PostgreSQL: on empty tables, where a pooled
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * forced here (only here) to see the plan a connection would keep; each query must use its one index, read a
  * handful of buffers, and filter nothing away.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QueryPlanTest {
 
     static final int REFUNDS = 200_000;
@@ -212,9 +216,11 @@ class QueryPlanTest {
     /**
      * On empty tables the janitor's claim is planned as a sequential scan, which is the right plan there; it is not
      * kept as the table grows, because autovacuum's first ANALYZE of refunds invalidates every cached plan on it.
-     * The request path's reads, on the other hand, are held to their index even on empty tables.
+     * The request path's reads, on the other hand, are held to their index even on empty tables. It runs first: the
+     * tables are empty when it starts.
      */
     @Test
+    @Order(1)
     void everyHotQueryHasItsOnePlanOnEmptyTablesAndOnALargeMerchant() throws SQLException {
         checkEveryHotQuery(false); // what a connection opened on a fresh deployment plans
         execute("prepare kept_claim(timestamptz, int, timestamptz, text[]) as " + RefundQueries.CLAIM_DUE);
@@ -264,6 +270,144 @@ class QueryPlanTest {
         long touched = (buffers.group(1) == null ? 0 : Long.parseLong(buffers.group(1)))
                 + (buffers.group(2) == null ? 0 : Long.parseLong(buffers.group(2)));
         assertTrue(touched <= 5, touched + " buffers for one refund:\n" + read);
+    }
+
+    /**
+     * Reconciliation's reads and writes, on a merchant with 60,000 refunds at two PSPs, 2,000 runs and a run of
+     * 100,000 items: each from its index, none scanning a table. A run reads the window's refunds in creation order
+     * along the merchant's newest-first index (the other PSP's passed over: no index of their own, which the webhooks'
+     * read by PSP refund id would be offered, see the test above), finds the refunds of a page of PSP records by their
+     * ids and references, and its items by key; the lists read the newest runs and a run's exceptions in order.
+     */
+    @Test
+    @Order(2)
+    void reconciliationsQueriesUseTheirIndexes() throws SQLException {
+        execute("insert into merchants (id, name, api_key_hash) values ('m_recon', 'Recon', 'h3')");
+        execute("insert into connector_accounts (merchant_id, connector, enabled, credentials_enc) values "
+                + "('m_recon', 'stripe', true, 'x'), ('m_recon', 'exodus', true, 'x')");
+        execute(
+                "insert into payment_ledger (merchant_id, connector, connector_transaction_id, currency, captured_minor)"
+                        + " select 'm_recon', case when g % 2 = 0 then 'stripe' else 'exodus' end, 'pr_' || g, 'USD', 1000"
+                        + " from generate_series(1, 60000) g");
+        execute("insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,"
+                + " connector_refund_id, state, amount_minor, currency, fingerprint, psp_reference, created_at, updated_at)"
+                + " select 'm_recon', 'rr' || g, l.id, l.connector, l.connector_transaction_id, 're_r' || g,"
+                + " case when g % 10 = 0 then 'PENDING' else 'SUCCEEDED' end, 100, 'USD', 'f', 'rf_r' || lpad(to_hex(g), 30, '0'),"
+                + " timestamptz '2026-01-01' + g * interval '10 seconds', timestamptz '2026-01-01' + g * interval '10 seconds'"
+                + " from payment_ledger l, lateral (select substring(l.connector_transaction_id from 4)::int as g) n"
+                + " where l.merchant_id = 'm_recon'");
+        execute(
+                "insert into reconciliation_runs (merchant_id, id, connector, window_from, window_to, source, started_by,"
+                        + " status, started_at, finished_at, lease_until) select 'm_recon', 'rec_' || lpad(to_hex(g), 32, '0'),"
+                        + " 'stripe', timestamptz '2026-01-01' + g * interval '1 day', timestamptz '2026-01-02' + g * interval '1 day',"
+                        + " 'list', 'schedule', case when g = 7 then 'running' else 'completed' end,"
+                        + " timestamptz '2026-01-02' + g * interval '1 day', timestamptz '2026-01-02' + g * interval '1 day',"
+                        + " null from generate_series(1, 2000) g");
+        // and the daily runs of 20 other merchants' accounts
+        execute("insert into merchants (id, name, api_key_hash) select 'm_daily' || g, 'Daily', 'hd' || g"
+                + " from generate_series(1, 20) g");
+        execute(
+                "insert into reconciliation_runs (merchant_id, id, connector, window_from, window_to, source, started_by,"
+                        + " status, started_at) select 'm_daily' || (g % 20 + 1), 'rec_' || lpad(to_hex(100000 + g), 32, '0'),"
+                        + " 'stripe', timestamptz '2026-01-01' + g * interval '1 hour', timestamptz '2026-01-02' + g * interval"
+                        + " '1 hour', 'list', 'schedule', 'completed', timestamptz '2026-01-02' + g * interval '1 hour'"
+                        + " from generate_series(1, 20000) g");
+        execute("insert into reconciliation_items (merchant_id, run_id, item_key, kind, refund_id, counted, created_at)"
+                + " select 'm_recon', 'rec_' || lpad(to_hex(1), 32, '0'), 'psp:re_r' || g,"
+                + " case when g % 50 = 0 then 'mismatched' else 'matched' end, g, true,"
+                + " timestamptz '2026-01-03' + g * interval '1 second' from generate_series(1, 100000) g");
+        execute("insert into reconciliation_psp_records (merchant_id, run_id, line, connector_refund_id, outcome,"
+                + " adoptable) select 'm_recon', 'rec_' || lpad(to_hex(2), 32, '0'), g, 're_s' || g, 'succeeded', true"
+                + " from generate_series(1, 20000) g");
+        execute("analyze");
+        String run = "'rec_" + "0".repeat(31) + "1'";
+        for (String[] read : List.of(
+                new String[] {
+                    ReconciliationQueries.WINDOW,
+                    "text, text, timestamptz, timestamptz, timestamptz, bigint, int",
+                    "'m_recon', 'exodus', '2026-01-02', '2026-01-03', '2026-01-02', 0, 50",
+                    "refunds_newest_first"
+                },
+                new String[] {
+                    ReconciliationQueries.UNSEEN,
+                    "text, text, timestamptz, timestamptz, timestamptz, bigint, int, text",
+                    "'m_recon', 'stripe', '2026-01-02', '2026-01-03', '2026-01-02', 0, 200, " + run,
+                    "refunds_newest_first"
+                },
+                new String[] {
+                    ReconciliationQueries.REFUNDS_OF,
+                    "text, text[], text[]",
+                    "'stripe', '{re_r2,re_r4,re_r6}', '{rf_r" + "0".repeat(29) + "2}'",
+                    "refunds_by_connector_refund"
+                },
+                new String[] {
+                    ReconciliationQueries.RESOLVED_BY_OPERATOR, "bigint[]", "'{1,2,3}'", "refund_events_by_operator"
+                },
+                new String[] {ReconciliationQueries.BY_ID, "text", run, "reconciliation_runs_by_id"},
+                new String[] {
+                    ReconciliationQueries.CLAIM,
+                    "text, timestamptz, timestamptz",
+                    "'replica-a', now(), now()",
+                    "reconciliation_runs_claimable"
+                },
+                new String[] {
+                    ReconciliationQueries.NEXT_PAYMENT,
+                    "text, text, text",
+                    "'m_recon', 'stripe', 'pr_100'",
+                    "payment_ledger_merchant_id_connector_transaction_id_key"
+                },
+                new String[] {
+                    ReconciliationQueries.STAGED,
+                    "text, text, bigint, int",
+                    "'m_recon', 'rec_" + "0".repeat(31) + "2', 500, 200",
+                    "reconciliation_psp_records_pkey"
+                },
+                new String[] {
+                    ReconciliationReads.EXCEPTIONS,
+                    "text, text, bigint, int",
+                    "'m_recon', " + run + ", 0, 101",
+                    "reconciliation_items_exceptions"
+                },
+                new String[] {
+                    ReconciliationReads.RUNS_OF_MERCHANT,
+                    "text, timestamptz, text, int",
+                    "'m_recon', '9999-12-31', '', 21",
+                    "reconciliation_runs_newest"
+                },
+                new String[] {
+                    ReconciliationReads.RUNS,
+                    "timestamptz, text, int",
+                    "'9999-12-31', '', 51",
+                    "reconciliation_runs_all_newest"
+                },
+                new String[] {
+                    ReconciliationReads.ATTENTION,
+                    "timestamptz, int",
+                    "'2026-01-04', 100",
+                    "reconciliation_items_attention"
+                },
+                new String[] {
+                    ReconciliationReads.ACCOUNTS, "text[]", "'{stripe,exodus}'", "reconciliation_runs_by_account"
+                })) {
+            String p = plan("recon", read[0], read[1], read[2], true);
+            assertTrue(p.contains(read[3]), "expected " + read[3] + " in\n" + p);
+            for (String table : List.of(
+                    "refunds",
+                    "reconciliation_runs",
+                    "reconciliation_items",
+                    "reconciliation_psp_records",
+                    "refund_events")) {
+                assertTrue(!p.contains("Seq Scan on " + table + " "), "a sequential scan of " + table + " in\n" + p);
+            }
+        }
+        // the missing sweep reads only the window's refunds of its PSP, and their items by key
+        String unseen = plan(
+                "recon",
+                ReconciliationQueries.UNSEEN,
+                "text, text, timestamptz, timestamptz, timestamptz, bigint, int, text",
+                "'m_recon', 'stripe', '2026-01-02', '2026-01-03', '2026-01-02', 0, 200, " + run,
+                true);
+        assertTrue(unseen.contains("reconciliation_items_by_refund") && !unseen.contains("Sort"), unseen);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.refract.support.Api;
 import dev.refract.support.Db;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
+import dev.refract.support.Reconciling;
 import dev.refract.support.StripeStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -22,6 +23,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -246,6 +248,87 @@ class ConsoleBrowserIT {
         assertTrue(browser.getCurrentUrl().contains("/console/sign-in"), browser.getCurrentUrl());
         open("console/refunds");
         assertTrue(browser.getCurrentUrl().contains("/console/sign-in"), browser.getCurrentUrl());
+    }
+
+    /**
+     * A day of a Stripe account reconciled: the operator finds the run on the Reconciliation page, opens it, and
+     * follows its mismatched exception to the refund, which waits in MANUAL_REVIEW with both sides' amounts named.
+     */
+    @Test
+    void anOperatorFollowsAReconciliationsExceptionToItsRefund() throws IOException {
+        Api.TestMerchant m = Reconciling.stripeMerchant();
+        Instant from = Instant.now().minusSeconds(5);
+        String agrees = "settled_" + m.id();
+        String differs = "differs_" + m.id();
+        String missing = "missing_" + m.id();
+        Reconciling.stripeRefund(m, agrees, "pi_agrees_" + m.id(), 2_500, "EUR", "re_agrees_" + m.id(), "succeeded");
+        Reconciling.stripeRefund(m, differs, "pi_differs_" + m.id(), 1_000, "EUR", "re_differs_" + m.id(), "succeeded");
+        Reconciling.stripeRefund(m, missing, "pi_missing_" + m.id(), 700, "EUR", "re_missing_" + m.id(), "succeeded");
+        PspStandIn.server()
+                .stubFor(Reconciling.stripeListing(null)
+                        .willReturn(Reconciling.ok(Reconciling.stripePage(
+                                List.of(
+                                        Reconciling.stripeRefundJson(
+                                                "re_agrees_" + m.id(),
+                                                "pi_agrees_" + m.id(),
+                                                2_500,
+                                                "EUR",
+                                                "succeeded",
+                                                agrees),
+                                        Reconciling.stripeRefundJson(
+                                                "re_differs_" + m.id(),
+                                                "pi_differs_" + m.id(),
+                                                950,
+                                                "EUR",
+                                                "succeeded",
+                                                differs),
+                                        Reconciling.stripeRefundJson(
+                                                "re_dashboard_" + m.id(),
+                                                "pi_dashboard_" + m.id(),
+                                                1_200,
+                                                "EUR",
+                                                "succeeded",
+                                                null)),
+                                false))));
+        String runId = Reconciling.start(m.id(), "stripe", from, Instant.now());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> "completed".equals(Reconciling.read(runId).getString("status")));
+
+        open("console/reconciliation");
+        if (browser.getCurrentUrl().contains("/console/sign-in")) {
+            browser.findElement(By.id("token")).sendKeys(Api.ADMIN_TOKEN);
+            follow(browser.findElement(By.id("sign-in-button")));
+            open("console/reconciliation");
+        }
+        assertEquals("Reconciliation", heading());
+        new Select(browser.findElement(By.id("r-merchant"))).selectByValue(m.id());
+        follow(browser.findElement(By.id("r-apply")));
+        String runs = browser.findElement(By.id("runs")).getText();
+        assertTrue(runs.contains(runId) && runs.contains("completed"), runs);
+        shoot("reconciliation");
+
+        follow(browser.findElement(By.linkText(runId)));
+        assertEquals("1", browser.findElement(By.id("count-matched")).getText());
+        assertEquals("1", browser.findElement(By.id("count-adopted")).getText());
+        assertEquals("1", browser.findElement(By.id("count-mismatched")).getText());
+        assertEquals("1", browser.findElement(By.id("count-missing")).getText());
+        String exceptions = browser.findElement(By.id("exceptions")).getText();
+        assertTrue(
+                exceptions.contains("the PSP reported 950") && exceptions.contains("the refund is 1000"), exceptions);
+        shoot("reconciliation-run");
+
+        follow(browser.findElement(By.linkText(differs)));
+        assertTrue(heading().contains("MANUAL_REVIEW"), heading());
+        String fields = browser.findElement(By.id("fields")).getText();
+        assertTrue(fields.contains("connector_mismatch"), fields);
+        assertTrue(browser.findElement(By.id("timeline")).getText().contains("RECONCILIATION"));
+
+        open("console/attention");
+        String attention =
+                browser.findElement(By.id("reconciliation-exceptions")).getText();
+        assertTrue(attention.contains(differs) && attention.contains(missing), attention);
     }
 
     /**

@@ -135,6 +135,31 @@ class NativeSourcesTest {
         assertEquals(Set.of(), missing);
     }
 
+    /**
+     * Adyen's settlement report is read with Jackson's CSV parser, used directly (docs/native.md): through its
+     * streaming parser, built by its constructor, no data binding, no service lookup. What the binary needs of it is
+     * the jar on the image's class path, of the Jackson version every other Jackson module there has: a CSV module of
+     * another version than the core calls methods the core may not have, which only the binary would find out.
+     */
+    @Test
+    void theCsvParserIsOnTheImagesClassPathInTheCoresVersion() throws IOException {
+        Path lib = Path.of(System.getProperty("refract.native-sources"), "lib");
+        List<String> jars;
+        try (Stream<Path> files = Files.list(lib)) {
+            jars = files.map(p -> p.getFileName().toString()).toList();
+        }
+        String core = jars.stream()
+                .filter(j -> j.startsWith("com.fasterxml.jackson.core.jackson-core-"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no jackson-core in " + lib));
+        String version = core.substring("com.fasterxml.jackson.core.jackson-core-".length(), core.length() - 4);
+        assertTrue(
+                jars.contains("com.fasterxml.jackson.dataformat.jackson-dataformat-csv-" + version + ".jar"),
+                "jackson-dataformat-csv " + version + " in " + lib + ": " + jars.stream()
+                        .filter(j -> j.contains("jackson"))
+                        .toList());
+    }
+
     @Test
     void theCacheExtensionsNativeFeatureIsGivenToNativeImage() {
         // CacheNativeRegistrationTest checks our caches against this feature's list of classes

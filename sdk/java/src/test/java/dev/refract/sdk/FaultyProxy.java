@@ -53,7 +53,7 @@ final class FaultyProxy implements AutoCloseable {
     }
 
     /** The next requests meet these faults, one each, in order; later ones are forwarded. */
-    synchronized FaultyProxy then(Fault... next) {
+    synchronized FaultyProxy failNext(Fault... next) {
         faults.addAll(List.of(next));
         return this;
     }

@@ -85,7 +85,7 @@ class RetryTest {
     void aLostAnswerIsRetriedWithTheSameIdAndMakesOneRefund() {
         String id = RefractClientTest.unique("rf_java_drop");
         String payment = RefractClientTest.unique("sbx_10000_USD");
-        proxy.then(Fault.DROP_ANSWER);
+        proxy.failNext(Fault.DROP_ANSWER);
 
         RefundResult result = viaProxy.refund(RefractClientTest.request(id, payment, 4000));
 
@@ -106,7 +106,7 @@ class RetryTest {
     void a503WithRetryAfterIsWaitedForThenRetriedWithTheSameId() {
         String id = RefractClientTest.unique("rf_java_503");
         String payment = RefractClientTest.unique("sbx_10000_USD");
-        proxy.retryAfter("1").then(Fault.UNAVAILABLE);
+        proxy.retryAfter("1").failNext(Fault.UNAVAILABLE);
 
         RefundResult result = viaProxy.refund(RefractClientTest.request(id, payment, 1500));
 
@@ -123,7 +123,7 @@ class RetryTest {
     void a429IsRetried() {
         String id = RefractClientTest.unique("rf_java_429");
         String payment = RefractClientTest.unique("sbx_10000_USD");
-        proxy.retryAfter("0").then(Fault.RATE_LIMITED, Fault.RATE_LIMITED);
+        proxy.retryAfter("0").failNext(Fault.RATE_LIMITED, Fault.RATE_LIMITED);
 
         RefundResult result = viaProxy.refund(RefractClientTest.request(id, payment, 100));
 
@@ -145,7 +145,7 @@ class RetryTest {
     @Test
     void retriesAreBoundedAndTheLastAnswerRaised() {
         String id = RefractClientTest.unique("rf_java_down");
-        proxy.retryAfter("0").then(Fault.UNAVAILABLE, Fault.UNAVAILABLE, Fault.UNAVAILABLE, Fault.UNAVAILABLE);
+        proxy.retryAfter("0").failNext(Fault.UNAVAILABLE, Fault.UNAVAILABLE, Fault.UNAVAILABLE, Fault.UNAVAILABLE);
 
         RefractException.ServiceUnavailable e = assertThrows(
                 RefractException.ServiceUnavailable.class,
@@ -159,7 +159,7 @@ class RetryTest {
 
     @Test
     void aRetryAfterLongerThanThePolicyAllowsIsRaisedWithIt() {
-        proxy.retryAfter("120").then(Fault.RATE_LIMITED);
+        proxy.retryAfter("120").failNext(Fault.RATE_LIMITED);
         RefractException.RateLimited e =
                 assertThrows(RefractException.RateLimited.class, () -> viaProxy.get("rf_java_anything"));
         assertEquals(1, proxy.seen().size());

@@ -132,7 +132,11 @@ export class Transport {
 
   async #pause(method: string, url: URL, attempt: number, ms: number, why: string): Promise<void> {
     this.log(`${method} ${url.pathname}: ${why}; retry ${attempt} of ${this.policy.maxRetries} in ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    // a timer may fire a little early (its clock is the event loop's, read at the loop's turn): never sooner than asked
+    const until = performance.now() + ms;
+    for (let left = ms; left > 0; left = until - performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+    }
   }
 }
 

@@ -106,7 +106,9 @@ public class WebhookIntake {
     /**
      * The metadata of an external refund: what the event carries, completed, when it lacks the wallet's customer and
      * the merchant has the wallet on, by the payment's metadata as the PSP holds it. A PSP that cannot be asked right
-     * now fails the delivery, so that the PSP delivers it again, rather than leave the customer's wallet behind.
+     * now fails the delivery, so that the PSP delivers it again, rather than leave the customer's wallet behind. A PSP
+     * that cannot tell, now or ever (no lookup, an answer without the payment), leaves the metadata the event carries:
+     * a resend could not change that.
      */
     private Uni<Map<String, String>> paymentMetadata(String merchantId, String connector, WebhookEvent event) {
         Map<String, String> carried = event.external().metadata();
@@ -127,7 +129,7 @@ public class WebhookIntake {
             return psp.lookupPayment(
                             account, event.external().refund().paymentIds().get(0))
                     .map(lookup -> {
-                        if (lookup instanceof PaymentLookup.Unavailable u) {
+                        if (lookup instanceof PaymentLookup.Unreachable u) {
                             throw new RefundError.PspUnreachable(connector + " could not be asked for payment "
                                     + event.external().refund().paymentIds().get(0) + ": " + u.reason());
                         }

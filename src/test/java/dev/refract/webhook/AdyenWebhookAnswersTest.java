@@ -55,10 +55,6 @@ class AdyenWebhookAnswersTest {
             m.useConnector(
                     "credyt",
                     "{\"credentials\":{\"api_key\":\"credyt_key\"},\"settings\":{\"account_name\":\"default\"}}");
-            // the live outbox of the packaged application delivers wallet moves: answered, so none stays due
-            PspStandIn.server()
-                    .stubFor(post(urlEqualTo("/credyt/customers/cust_adyen_wallet/wallet/adjustments"))
-                            .willReturn(aResponse().withStatus(201).withBody("{}")));
         }
         return m;
     }

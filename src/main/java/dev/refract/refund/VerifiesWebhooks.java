@@ -17,6 +17,16 @@ public interface VerifiesWebhooks {
      */
     List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now);
 
+    /**
+     * The account at the PSP whose events this merchant's endpoint is for, as the PSP names it in its events, from
+     * the merchant's account settings; null when its events name none. The same for every connector that names the
+     * account in its events: an event for another account, naming one where none is expected or none where one is,
+     * is not the merchant's ({@link WebhookEvent#pspAccount()}), and is acknowledged without being applied.
+     */
+    default String webhookAccount(ConnectorAccount account) {
+        return null;
+    }
+
     /** The body the PSP expects as acknowledgement (Adyen: {@code [accepted]}). */
     default String webhookAcknowledgement() {
         return "{\"received\":true}";

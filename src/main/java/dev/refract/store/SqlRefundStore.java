@@ -291,9 +291,14 @@ public class SqlRefundStore implements RefundStore {
     }
 
     @Override
-    public Uni<Refund> findForWebhook(
+    public Uni<WebhookMatch> findForWebhook(
             String merchantId, String connector, String merchantRefundId, String connectorRefundId) {
         return webhooks.refundFor(merchantId, connector, merchantRefundId, connectorRefundId);
+    }
+
+    @Override
+    public boolean isUnavailable(Throwable failure) {
+        return DatabaseDown.isDatabaseDown(failure);
     }
 
     @Override

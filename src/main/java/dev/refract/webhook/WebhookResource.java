@@ -5,6 +5,7 @@ import dev.refract.http.Limits;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
+import dev.refract.refund.RefundStore;
 import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.WebhookEvent;
 import dev.refract.refund.WebhookIntake;
@@ -59,8 +60,13 @@ public class WebhookResource {
                     + "changes nothing twice. An event for a refund Refract did not make (a Stripe refund.created, "
                     + "refund.updated or charge.refunded, an Adyen REFUND) is adopted as an external refund of its payment: "
                     + "external: true, merchant_refund_id external:<connector>:<PSP refund id>, counted in the payment's "
-                    + "refundable amount, listed, notified and followed in the customer's Credyt wallet. 503 when the PSP "
-                    + "must be asked for the payment's metadata and cannot be now: the PSP delivers again.")
+                    + "refundable amount, listed, notified and followed in the customer's Credyt wallet. A verified "
+                    + "delivery is answered 200 (Adyen: [accepted]) whatever its events say, since a redelivery would say "
+                    + "the same: an event for another PSP account than the merchant's (Adyen merchantAccountCode, Stripe "
+                    + "Connect account), one naming another merchant's refund, and one Refract cannot read are logged "
+                    + "for an operator and not applied, and the delivery's other events are applied. 503 with "
+                    + "Retry-After only when Refract cannot work now: its database is unavailable, or the PSP must be "
+                    + "asked for the payment's metadata and cannot be now; the PSP delivers again.")
     public Uni<RestResponse<String>> receive(
             @RestPath("merchant_id") String merchantId,
             @RestPath("connector") String connectorName,
@@ -107,7 +113,15 @@ public class WebhookResource {
                 Span.current()
                         .setAttribute(Spans.MERCHANT_REFUND_ID, events.get(0).merchantRefundId());
             }
-            return intake.applyWebhook(merchantId, found.name(), events)
+            return intake.applyWebhook(merchantId, found.name(), verifier.webhookAccount(account), events)
+                    .onFailure(RefundStore.StaleRefund.class)
+                    .transform(stale -> new ApiException(
+                                    503,
+                                    "api_error",
+                                    "service_unavailable",
+                                    "a refund of this delivery kept changing under it; nothing was lost, deliver again",
+                                    null)
+                            .retryAfter(1))
                     .map(done -> RestResponse.ResponseBuilder.<String>ok(
                                     verifier.webhookAcknowledgement(),
                                     verifier.webhookAcknowledgement().startsWith("{")

@@ -104,6 +104,12 @@ public class AdyenConnector implements Connector, VerifiesWebhooks {
         return AdyenWebhooks.verify(secret, body);
     }
 
+    /** Every notification item names its merchant account (merchantAccountCode): the merchant's is its setting. */
+    @Override
+    public String webhookAccount(ConnectorAccount account) {
+        return account.setting("merchant_account");
+    }
+
     @Override
     public String webhookAcknowledgement() {
         return "[accepted]";

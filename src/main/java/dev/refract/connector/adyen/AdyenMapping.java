@@ -6,6 +6,7 @@ import dev.refract.outbound.WireJson;
 import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
 
@@ -68,6 +69,11 @@ final class AdyenMapping {
 
     /** An amount in Adyen's units, its currency and the payment's pspReference, as an answer reports them. */
     static Outcome.Reported reported(Long value, String currency, String paymentPspReference) {
+        return reported(value == null ? null : BigDecimal.valueOf(value), currency, paymentPspReference);
+    }
+
+    /** The same for a value as a notification writes it, exactly: a fraction, or a number past a long, stays one. */
+    static Outcome.Reported reported(BigDecimal value, String currency, String paymentPspReference) {
         return Outcome.Reported.of(
                 MinorUnits.reported(value, currency, AdyenMapping::exponent), currency, paymentPspReference);
     }

@@ -81,6 +81,16 @@ final class AdyenWebhooks {
     static WebhookEvent event(JsonNode item) {
         String psp = text(item, "pspReference");
         String code = text(item, "eventCode");
+        String account = text(item, "merchantAccountCode");
+        String why = unreadable(item);
+        if (why != null) {
+            String reference = text(item, "merchantReference");
+            WebhookEvent unread = psp.isEmpty()
+                    ? WebhookEvent.unidentified(item.toString(), why)
+                    : WebhookEvent.unreadable(
+                            psp + ":" + code, code, reference.isEmpty() ? null : reference, psp, item.toString(), why);
+            return unread.forAccount(account);
+        }
         boolean success = "true".equals(text(item, "success"));
         String reason = text(item, "reason");
         Outcome outcome = switch (code) {
@@ -124,13 +134,38 @@ final class AdyenWebhooks {
                 ? new WebhookEvent.External(reported(item), metadata(item.path("additionalData")))
                 : null;
         return new WebhookEvent(
-                psp + ":" + code,
-                code,
-                merchantReference.isEmpty() ? null : merchantReference,
-                psp,
-                outcome,
-                item.toString(),
-                external);
+                        psp + ":" + code,
+                        code,
+                        merchantReference.isEmpty() ? null : merchantReference,
+                        psp,
+                        outcome,
+                        item.toString(),
+                        external)
+                .forAccount(account);
+    }
+
+    /**
+     * Why a verified item cannot be read, or null: Adyen writes its ids and words as strings and an amount's value as
+     * a JSON integer, and every item of a refund has a pspReference. A fractional or overlong value is still read, and
+     * exactly, so that it can never pass for the amount asked.
+     */
+    static String unreadable(JsonNode item) {
+        if (text(item, "pspReference").isEmpty()) {
+            return "no pspReference";
+        }
+        for (String field :
+                List.of("pspReference", "originalReference", "merchantAccountCode", "merchantReference", "eventCode")) {
+            if (!item.path(field).isMissingNode()
+                    && !item.path(field).isNull()
+                    && !item.path(field).isTextual()) {
+                return field + " is not a string";
+            }
+        }
+        JsonNode value = item.path("amount").path("value");
+        if (!value.isMissingNode() && !value.isNull() && !value.isNumber()) {
+            return "amount.value is not a number";
+        }
+        return null;
     }
 
     /** The payment's metadata, which Adyen repeats in a notification's additionalData as {@code metadata.<key>}. */
@@ -148,11 +183,14 @@ final class AdyenWebhooks {
         return metadata;
     }
 
-    /** The notification's amount (Adyen's units), currency and the refunded payment (originalReference). */
+    /**
+     * The notification's amount (Adyen's units, exactly as written: a fraction or a number past a long stays what it
+     * is), currency and the refunded payment (originalReference).
+     */
     private static Outcome.Reported reported(JsonNode item) {
         JsonNode value = item.path("amount").path("value");
         return AdyenMapping.reported(
-                value.canConvertToLong() ? value.asLong() : null,
+                value.isNumber() ? value.decimalValue() : null,
                 text(item.path("amount"), "currency"),
                 text(item, "originalReference"));
     }

@@ -12,7 +12,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** Stripe's refund endpoints, form-encoded in, JSON out. Base URL: {@code quarkus.rest-client.stripe.url}. */
+/**
+ * Stripe's refund endpoints, form-encoded in, JSON out. Base URL: {@code quarkus.rest-client.stripe.url}. A null
+ * {@code Stripe-Account} is no header: the call is the key's own account's; a connected account's id makes it that
+ * account's (https://docs.stripe.com/connect/authentication).
+ */
 @RegisterRestClient(configKey = "stripe")
 @Produces(MediaType.APPLICATION_JSON)
 public interface StripeApi {
@@ -23,6 +27,7 @@ public interface StripeApi {
     Uni<Response> createRefund(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             String form);
 
@@ -31,6 +36,7 @@ public interface StripeApi {
     Uni<Response> refund(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @PathParam("id") String id);
 
     @POST
@@ -39,6 +45,7 @@ public interface StripeApi {
     Uni<Response> cancelRefund(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @PathParam("id") String id,
             String form);
@@ -48,6 +55,7 @@ public interface StripeApi {
     Uni<Response> paymentIntent(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @PathParam("id") String id);
 
     @GET
@@ -55,5 +63,6 @@ public interface StripeApi {
     Uni<Response> charge(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @PathParam("id") String id);
 }

@@ -184,7 +184,8 @@ final class StripeMapping {
             return new PaymentLookup.NotFound("resource_missing", message);
         }
         if (!answer.ok()) {
-            return new PaymentLookup.Unavailable("Stripe answered " + answer.status());
+            // its credentials refused, or its own failure: asked again later, Stripe may answer
+            return new PaymentLookup.Unreachable("Stripe answered " + answer.status());
         }
         Long captured;
         String currency;

@@ -96,4 +96,41 @@ class AdyenWebhooksTest {
                                 () -> verify(KEY, "{\"live\": \"false\", \"notificationItems\": []}"))
                         .getMessage());
     }
+
+    /** An item as a tree, its value replaced by {@code value} (JSON) and signed over that value's text. */
+    static List<WebhookEvent> withValue(String value, String signedText) throws Exception {
+        NotificationRequestItem item = item("REFUND", true, 1_500);
+        String data = new HMACValidator().getDataToSign(item).replace(":1500:", ":" + signedText + ":");
+        String hmac = new HMACValidator().calculateHMAC(data, KEY);
+        return verify(KEY, body(item, hmac).replace("\"value\": 1500", "\"value\": " + value));
+    }
+
+    @Test
+    void everyItemNamesItsMerchantAccount() throws Exception {
+        NotificationRequestItem item = item("REFUND", true, 1_500);
+        assertEquals(
+                "AcmeECOM",
+                verify(KEY, body(item, new HMACValidator().calculateHMAC(item, KEY)))
+                        .get(0)
+                        .pspAccount());
+    }
+
+    @Test
+    void aFractionalOrOverlongValueIsReadExactlyNeverTruncated() throws Exception {
+        Outcome.Succeeded fraction =
+                (Outcome.Succeeded) withValue("1500.5", "1500.5").get(0).outcome();
+        assertEquals(new BigDecimal("1500.5"), fraction.reported().minorAmount());
+        Outcome.Succeeded overlong = (Outcome.Succeeded)
+                withValue("99999999999999999999", "99999999999999999999").get(0).outcome();
+        assertEquals(new BigDecimal("99999999999999999999"), overlong.reported().minorAmount());
+    }
+
+    @Test
+    void aValueThatIsNoNumberIsUnreadable() throws Exception {
+        WebhookEvent e = withValue("\"1500\"", "1500").get(0);
+        assertEquals("amount.value is not a number", e.unreadable());
+        assertEquals("QFQTPCQ8HXSKGK82:REFUND", e.eventId());
+        assertEquals(null, e.outcome());
+        assertEquals(null, e.external());
+    }
 }

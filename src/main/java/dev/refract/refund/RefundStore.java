@@ -12,7 +12,8 @@ public interface RefundStore {
     /** The refund of this merchant with this merchant_refund_id, or null. */
     Uni<Refund> find(String merchantId, String merchantRefundId);
 
-    Uni<Refund> findById(long id);
+    /** The merchant's refund of this id, or null. */
+    Uni<Refund> findById(String merchantId, long id);
 
     /**
      * What a create must know first, in one read: the refund already under this merchant_refund_id, and the
@@ -67,7 +68,7 @@ public interface RefundStore {
     /** The refund a webhook event is about: by the merchant's reference, else by the PSP's refund id; or null. */
     Uni<Refund> findForWebhook(String merchantId, String connector, String merchantRefundId, String connectorRefundId);
 
-    Uni<Void> markWebhookApplied(long webhookId, long refundId);
+    Uni<Void> markWebhookApplied(String merchantId, long webhookId, long refundId);
 
     record StoredWebhook(long id, boolean applied) {}
 

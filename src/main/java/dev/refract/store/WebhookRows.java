@@ -13,6 +13,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** The PSP webhook log: events stored before they are applied, deduplicated, and the refund each is about. */
 final class WebhookRows {
 
+    /** A verified event, stored once per merchant, connector and PSP event id: a redelivery inserts nothing. */
+    static final String RECORD = "insert into webhook_events (merchant_id, connector, event_id, event_type, "
+            + "connector_refund_id, merchant_refund_id, payload) values ($1, $2, $3, $4, $5, $6, $7) "
+            + "on conflict (merchant_id, connector, event_id) do nothing returning id";
+
+    /** The event stored before, for a redelivery. */
+    static final String STORED =
+            "select id, applied_at from webhook_events where merchant_id = $1 and connector = $2 and event_id = $3";
+
+    static final String MARK_APPLIED =
+            "update webhook_events set applied_at = now(), refund_id = $2 where id = $1 and merchant_id = $3";
+
     private final Pool pool;
 
     WebhookRows(Pool pool) {
@@ -28,16 +40,13 @@ final class WebhookRows {
                 .addString(event.connectorRefundId())
                 .addString(event.merchantRefundId())
                 .addValue(payloadJson(event.payload()));
-        return pool.preparedQuery("insert into webhook_events (merchant_id, connector, event_id, event_type, "
-                        + "connector_refund_id, merchant_refund_id, payload) values ($1, $2, $3, $4, $5, $6, $7) "
-                        + "on conflict (merchant_id, connector, event_id) do nothing returning id")
+        return pool.preparedQuery(RECORD)
                 .execute(args)
                 .chain(inserted -> inserted.size() > 0
                         ? Uni.createFrom()
                                 .item(new RefundStore.StoredWebhook(
                                         inserted.iterator().next().getLong("id"), false))
-                        : pool.preparedQuery("select id, applied_at from webhook_events where merchant_id = $1 "
-                                        + "and connector = $2 and event_id = $3")
+                        : pool.preparedQuery(STORED)
                                 .execute(Tuple.of(merchantId, connector, event.eventId()))
                                 .map(rows -> {
                                     Row row = rows.iterator().next();
@@ -55,20 +64,13 @@ final class WebhookRows {
                 ? Uni.createFrom().item(found)
                 // no echoed reference, or one that matched nothing: try the PSP's refund id
                 : pool.preparedQuery(RefundQueries.BY_CONNECTOR_REFUND)
-                        .execute(Tuple.of(connector, connectorRefundId))
-                        .map(rows -> {
-                            for (Row row : rows) {
-                                if (merchantId.equals(row.getString("merchant_id"))) {
-                                    return RowMapping.refund(row);
-                                }
-                            }
-                            return null;
-                        }));
+                        .execute(Tuple.of(connector, connectorRefundId, merchantId))
+                        .map(SqlRefundStore::firstRefund));
     }
 
-    Uni<Void> markApplied(long webhookId, long refundId) {
-        return pool.preparedQuery("update webhook_events set applied_at = now(), refund_id = $2 where id = $1")
-                .execute(Tuple.of(webhookId, refundId))
+    Uni<Void> markApplied(String merchantId, long webhookId, long refundId) {
+        return pool.preparedQuery(MARK_APPLIED)
+                .execute(Tuple.of(webhookId, refundId, merchantId))
                 .replaceWithVoid();
     }
 

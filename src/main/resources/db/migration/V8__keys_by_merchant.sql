@@ -14,6 +14,36 @@
 -- a step that waits behind a long transaction would hold up every query queued behind it: fail it instead
 set lock_timeout = '5s';
 
+-- Runs a statement that needs locks which stop writes, taking them in the order given, each waited for 100 ms at
+-- most: when one is not granted in time, everything is let go and tried again after a pause. So the migration never
+-- holds one such lock while waiting long for another (the service takes a create's tables in one order and an
+-- outcome's in another: waiting could deadlock one of them), and writes queue behind it for 100 ms at most.
+create or replace function pg_temp.locked(locks text[], statement text, done text default 'select false')
+returns void language plpgsql as $$
+declare
+    already boolean;
+    t text;
+begin
+    execute done into already;
+    if already then
+        return;
+    end if;
+    for attempt in 1..600 loop
+        begin
+            perform set_config('lock_timeout', '100ms', true);
+            foreach t in array locks loop
+                execute 'lock table ' || t;
+            end loop;
+            execute statement;
+            return;
+        exception when lock_not_available then
+            perform pg_sleep(0.05 + random() * 0.2);
+        end;
+    end loop;
+    raise exception 'V8 could not take % in 600 attempts', locks;
+end;
+$$;
+
 -- an index build that failed in an earlier run leaves an invalid index behind: drop it, so that it is built again
 do $$
 declare
@@ -33,7 +63,8 @@ end;
 $$;
 
 -- 1. The event log gets its merchant. Rows that the previous release inserts take it from their refund.
-alter table refund_events add column if not exists merchant_id text;
+select pg_temp.locked(array['refund_events in access exclusive mode'],
+    'alter table refund_events add column if not exists merchant_id text');
 
 create or replace function refund_events_merchant_of_refund() returns trigger language plpgsql as $$
 begin
@@ -42,8 +73,9 @@ begin
 end;
 $$;
 
-create or replace trigger refund_events_merchant_of_refund before insert on refund_events
-    for each row when (new.merchant_id is null) execute function refund_events_merchant_of_refund();
+select pg_temp.locked(array['refund_events in share row exclusive mode'], $s$
+    create or replace trigger refund_events_merchant_of_refund before insert on refund_events
+        for each row when (new.merchant_id is null) execute function refund_events_merchant_of_refund()$s$);
 
 -- The log is append-only, and stays so for everyone during the backfill: the guard lets through only an update that
 -- sets a missing merchant_id and changes nothing else (the foreign key validated below proves it is the refund's).
@@ -84,11 +116,14 @@ end;
 $$;
 
 -- NOT NULL proved by a validated check (a scan that lets writes go on), so that SET NOT NULL itself scans nothing
-alter table refund_events drop constraint if exists refund_events_merchant_id_set,
-    add constraint refund_events_merchant_id_set check (merchant_id is not null) not valid;
+select pg_temp.locked(array['refund_events in access exclusive mode'], $s$
+    alter table refund_events drop constraint if exists refund_events_merchant_id_set,
+        add constraint refund_events_merchant_id_set check (merchant_id is not null) not valid$s$);
 alter table refund_events validate constraint refund_events_merchant_id_set;
-alter table refund_events alter column merchant_id set not null;
-alter table refund_events drop constraint refund_events_merchant_id_set;
+select pg_temp.locked(array['refund_events in access exclusive mode'],
+    'alter table refund_events alter column merchant_id set not null');
+select pg_temp.locked(array['refund_events in access exclusive mode'],
+    'alter table refund_events drop constraint refund_events_merchant_id_set');
 
 -- 2. The new keys, built without blocking writes.
 create unique index concurrently if not exists payment_ledger_id_merchant on payment_ledger (id, merchant_id);
@@ -101,40 +136,37 @@ create unique index concurrently if not exists outbox_event_id_merchant on outbo
 
 -- 3. Foreign keys that include merchant_id, in place of those on the id alone: added NOT VALID (no scan), validated
 -- in step 5 (a scan that lets writes go on).
-alter table refunds drop constraint if exists refunds_ledger_id_fkey,
-    add constraint refunds_ledger_id_fkey foreign key (ledger_id, merchant_id)
-        references payment_ledger (id, merchant_id) not valid;
-alter table refund_events drop constraint if exists refund_events_refund_id_fkey,
-    add constraint refund_events_refund_id_fkey foreign key (refund_id, merchant_id)
-        references refunds (id, merchant_id) not valid;
-alter table webhook_events drop constraint if exists webhook_events_refund_id_fkey,
-    add constraint webhook_events_refund_id_fkey foreign key (refund_id, merchant_id)
-        references refunds (id, merchant_id) not valid;
-alter table outbox drop constraint if exists outbox_refund_id_fkey,
-    add constraint outbox_refund_id_fkey foreign key (refund_id, merchant_id)
-        references refunds (id, merchant_id) not valid;
+select pg_temp.locked(array['payment_ledger in share row exclusive mode', 'refunds in access exclusive mode'], $s$
+    alter table refunds drop constraint if exists refunds_ledger_id_fkey,
+        add constraint refunds_ledger_id_fkey foreign key (ledger_id, merchant_id)
+            references payment_ledger (id, merchant_id) not valid$s$);
+select pg_temp.locked(array['refunds in share row exclusive mode', 'refund_events in access exclusive mode'], $s$
+    alter table refund_events drop constraint if exists refund_events_refund_id_fkey,
+        add constraint refund_events_refund_id_fkey foreign key (refund_id, merchant_id)
+            references refunds (id, merchant_id) not valid$s$);
+select pg_temp.locked(array['refunds in share row exclusive mode', 'webhook_events in access exclusive mode'], $s$
+    alter table webhook_events drop constraint if exists webhook_events_refund_id_fkey,
+        add constraint webhook_events_refund_id_fkey foreign key (refund_id, merchant_id)
+            references refunds (id, merchant_id) not valid$s$);
+select pg_temp.locked(array['refunds in share row exclusive mode', 'outbox in access exclusive mode'], $s$
+    alter table outbox drop constraint if exists outbox_refund_id_fkey,
+        add constraint outbox_refund_id_fkey foreign key (refund_id, merchant_id)
+            references refunds (id, merchant_id) not valid$s$);
 
 -- 4. The primary keys and unique keys become the new indexes, under their names (so that a second run finds them):
--- each swap is one instant ALTER, the index being built already.
-do $$
-declare
-    t text;
-begin
-    foreach t in array array['payment_ledger', 'refunds', 'refund_events', 'webhook_events', 'outbox'] loop
-        if not exists (select 1 from pg_constraint where conname = t || '_id_merchant') then
-            execute format('alter table %I drop constraint if exists %I, add constraint %I primary key using index %I',
-                           t, t || '_pkey', t || '_id_merchant', t || '_id_merchant');
-        end if;
-    end loop;
-    if not exists (select 1 from pg_constraint where conname = 'refunds_psp_reference_merchant') then
-        alter table refunds drop constraint if exists refunds_psp_reference_key,
-            add constraint refunds_psp_reference_merchant unique using index refunds_psp_reference_merchant;
-    end if;
-    if not exists (select 1 from pg_constraint where conname = 'outbox_event_id_merchant') then
-        alter table outbox add constraint outbox_event_id_merchant unique using index outbox_event_id_merchant;
-    end if;
-end;
-$$;
+-- each swap is one instant ALTER of one table, the index being built already.
+select pg_temp.locked(array[t || ' in access exclusive mode'],
+    format('alter table %I drop constraint if exists %I, add constraint %I primary key using index %I',
+           t, t || '_pkey', t || '_id_merchant', t || '_id_merchant'),
+    format('select exists (select 1 from pg_constraint where conname = %L)', t || '_id_merchant'))
+from unnest(array['payment_ledger', 'refunds', 'refund_events', 'webhook_events', 'outbox']) as t;
+select pg_temp.locked(array['refunds in access exclusive mode'], $s$
+    alter table refunds drop constraint if exists refunds_psp_reference_key,
+        add constraint refunds_psp_reference_merchant unique using index refunds_psp_reference_merchant$s$,
+    $s$select exists (select 1 from pg_constraint where conname = 'refunds_psp_reference_merchant')$s$);
+select pg_temp.locked(array['outbox in access exclusive mode'],
+    'alter table outbox add constraint outbox_event_id_merchant unique using index outbox_event_id_merchant',
+    $s$select exists (select 1 from pg_constraint where conname = 'outbox_event_id_merchant')$s$);
 
 -- 5. Validation reads every row, under a lock that lets reads and writes go on.
 alter table refunds validate constraint refunds_ledger_id_fkey;
@@ -166,4 +198,5 @@ create index concurrently if not exists webhook_events_applied_v8 on webhook_eve
 drop index concurrently if exists webhook_events_applied;
 alter index webhook_events_applied_v8 rename to webhook_events_applied;
 
+drop function pg_temp.locked(text[], text, text);
 reset lock_timeout;

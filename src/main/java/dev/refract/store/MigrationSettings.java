@@ -2,8 +2,8 @@ package dev.refract.store;
 
 import io.quarkus.flyway.FlywayConfigurationCustomizer;
 import jakarta.inject.Singleton;
-import java.util.Map;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * How Flyway applies the migrations. A migration that builds an index {@code CONCURRENTLY} (so that writes go on
@@ -21,11 +21,13 @@ public class MigrationSettings implements FlywayConfigurationCustomizer {
 
     /** The same settings, for whoever runs Flyway itself (the tests). */
     public static FluentConfiguration apply(FluentConfiguration configuration) {
-        return configuration
-                .mixed(true)
-                // Flyway's default PostgreSQL lock is an advisory lock held in a transaction around the whole run,
-                // which a statement that cannot run in a transaction block then meets; a session lock serialises
-                // concurrent migrate Jobs just as well
-                .configuration(Map.of("flyway.postgresql.transactional.lock", "false"));
+        // Flyway's default PostgreSQL lock is an advisory lock held in a transaction around the whole run, which a
+        // statement that cannot run in a transaction block then meets; a session lock serialises concurrent migrate
+        // Jobs just as well. Set on the plugin itself (no property parsing, nothing looked up by name)
+        configuration
+                .getPluginRegister()
+                .getPlugin(PostgreSQLConfigurationExtension.class)
+                .setTransactionalLock(false);
+        return configuration.mixed(true);
     }
 }

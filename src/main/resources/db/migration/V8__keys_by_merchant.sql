@@ -14,10 +14,12 @@
 -- a step that waits behind a long transaction would hold up every query queued behind it: fail it instead
 set lock_timeout = '5s';
 
--- Runs a statement that needs locks which stop writes, taking them in the order given, each waited for 100 ms at
--- most: when one is not granted in time, everything is let go and tried again after a pause. So the migration never
+-- Runs a statement that needs locks which stop writes, taking them in the order given, each waited for a short
+-- time: when one is not granted in time, everything is let go and tried again after a pause. So the migration never
 -- holds one such lock while waiting long for another (the service takes a create's tables in one order and an
--- outcome's in another: waiting could deadlock one of them), and writes queue behind it for 100 ms at most.
+-- outcome's in another: waiting could deadlock one of them), and writes queue behind it only as long as it waits:
+-- 100 ms at first, longer with each attempt that found the table never free for that long (a busy, slow server), up
+-- to 1.5 s, past deadlock_timeout, which also cancels an autovacuum of the table that would otherwise hold it.
 create or replace function pg_temp.locked(locks text[], statement text, done text default 'select false')
 returns void language plpgsql as $$
 declare
@@ -30,13 +32,13 @@ begin
     end if;
     for attempt in 1..600 loop
         begin
-            perform set_config('lock_timeout', '100ms', true);
+            perform set_config('lock_timeout', least(100 * 1.25 ^ (attempt - 1), 1500)::int || 'ms', true);
             foreach t in array locks loop
                 execute 'lock table ' || t;
             end loop;
             execute statement;
             return;
-        exception when lock_not_available then
+        exception when lock_not_available or deadlock_detected then
             perform pg_sleep(0.05 + random() * 0.2);
         end;
     end loop;
@@ -154,12 +156,27 @@ select pg_temp.locked(array['refunds in share row exclusive mode', 'outbox in ac
             references refunds (id, merchant_id) not valid$s$);
 
 -- 4. The primary keys and unique keys become the new indexes, under their names (so that a second run finds them):
--- each swap is one instant ALTER of one table, the index being built already.
-select pg_temp.locked(array[t || ' in access exclusive mode'],
-    format('alter table %I drop constraint if exists %I, add constraint %I primary key using index %I',
-           t, t || '_pkey', t || '_id_merchant', t || '_id_merchant'),
-    format('select exists (select 1 from pg_constraint where conname = %L)', t || '_id_merchant'))
-from unnest(array['payment_ledger', 'refunds', 'refund_events', 'webhook_events', 'outbox']) as t;
+-- each swap is one instant ALTER of one table, in a transaction of its own, the index being built already.
+select pg_temp.locked(array['payment_ledger in access exclusive mode'], $s$
+    alter table payment_ledger drop constraint if exists payment_ledger_pkey,
+        add constraint payment_ledger_id_merchant primary key using index payment_ledger_id_merchant$s$,
+    $s$select exists (select 1 from pg_constraint where conname = 'payment_ledger_id_merchant')$s$);
+select pg_temp.locked(array['refunds in access exclusive mode'], $s$
+    alter table refunds drop constraint if exists refunds_pkey,
+        add constraint refunds_id_merchant primary key using index refunds_id_merchant$s$,
+    $s$select exists (select 1 from pg_constraint where conname = 'refunds_id_merchant')$s$);
+select pg_temp.locked(array['refund_events in access exclusive mode'], $s$
+    alter table refund_events drop constraint if exists refund_events_pkey,
+        add constraint refund_events_id_merchant primary key using index refund_events_id_merchant$s$,
+    $s$select exists (select 1 from pg_constraint where conname = 'refund_events_id_merchant')$s$);
+select pg_temp.locked(array['webhook_events in access exclusive mode'], $s$
+    alter table webhook_events drop constraint if exists webhook_events_pkey,
+        add constraint webhook_events_id_merchant primary key using index webhook_events_id_merchant$s$,
+    $s$select exists (select 1 from pg_constraint where conname = 'webhook_events_id_merchant')$s$);
+select pg_temp.locked(array['outbox in access exclusive mode'], $s$
+    alter table outbox drop constraint if exists outbox_pkey,
+        add constraint outbox_id_merchant primary key using index outbox_id_merchant$s$,
+    $s$select exists (select 1 from pg_constraint where conname = 'outbox_id_merchant')$s$);
 select pg_temp.locked(array['refunds in access exclusive mode'], $s$
     alter table refunds drop constraint if exists refunds_psp_reference_key,
         add constraint refunds_psp_reference_merchant unique using index refunds_psp_reference_merchant$s$,

@@ -69,6 +69,12 @@ begin
       where a.application_name = 'refract-v8' and l.granted
         and l.mode in ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
         and l.locktype = 'relation';
+    -- and each writer waiting for a lock on a table, by the writer: how long the previous release was held up
+    insert into lock_samples
+      select clock_timestamp(), 'writer ' || a.pid || ' waits on ' || coalesce(l.relation::regclass::text, l.locktype),
+             'waiting'
+      from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where a.application_name = 'pgbench' and not l.granted;
     commit;
     perform pg_sleep(0.01);
   end loop;
@@ -95,15 +101,23 @@ kill "$WRITERS"; wait "$WRITERS" 2>/dev/null || true; WRITERS=
 "${PSQL[@]}" -c "insert into migration_done values (true)"
 wait "$SAMPLER" || true
 echo "V8 applied in $MIGRATED_MS ms (steps of 50 ms and more above)"
-echo "== locks of V8 that stop writes, as sampled every 10 ms (longest first)"
+echo "== locks of V8 that stop writes, held (and writers' waits for a lock), as sampled every 10 ms, longest first"
 "${PSQL[@]}" -c "with s as (
     select *, case when at - lag(at) over w > interval '40 ms' or lag(at) over w is null then 1 else 0 end as starts
-    from lock_samples window w as (partition by relation, mode order by at)),
+    from lock_samples where mode <> 'waiting' window w as (partition by relation, mode order by at)),
   held as (select *, sum(starts) over (partition by relation, mode order by at) as hold from s)
   select relation, mode, count(distinct hold) as times_held,
     max(ms) as longest_ms from (select relation, mode, hold,
       round(extract(epoch from max(at) - min(at)) * 1000) + 10 as ms from held group by relation, mode, hold) h
   group by relation, mode order by longest_ms desc limit 12"
+"${PSQL[@]}" -c "with s as (
+    select *, case when at - lag(at) over w > interval '40 ms' or lag(at) over w is null then 1 else 0 end as starts
+    from lock_samples where mode = 'waiting' window w as (partition by relation order by at)),
+  held as (select *, sum(starts) over (partition by relation order by at) as wait from s),
+  waits as (select split_part(relation, ' waits on ', 2) as on_table,
+      round(extract(epoch from max(at) - min(at)) * 1000) + 10 as ms from held group by relation, wait)
+  select on_table as writers_waited_on, count(*) as waits, max(ms) as longest_ms,
+    count(*) filter (where ms > 100) as over_100_ms from waits group by on_table order by longest_ms desc"
 latencies() { # FROM TO (epoch seconds): the writers' latencies (schedule lag included) of what started then
   cat "$WORK"/writes* | awk -v from="$1" -v to="$2" '$5 >= from && $5 <= to { print $3 / 1000 }' | sort -n \
   | awk '{ a[++n] = $1; if ($1 > 100) slow++; if ($1 > 1000) stalled++ }

@@ -61,7 +61,8 @@ class MigrationWithDataTest {
         for (String table : TABLES) {
             before.put(table, fingerprint(table));
         }
-        Migrations.configure(postgres.getPostgresDatabase()).load().migrate();
+        // to V8 exactly: a later migration may change these tables as it likes
+        Migrations.configure(postgres.getPostgresDatabase()).target("8").load().migrate();
         for (String table : TABLES) {
             after.put(table, fingerprint(table));
         }
@@ -100,7 +101,8 @@ class MigrationWithDataTest {
 
     @Test
     void everyRowIsKeptAsItWas() throws SQLException {
-        assertEquals("8", one("select max(version::int) from flyway_schema_history where success"));
+        assertEquals("8", one("select max(version::int) from flyway_schema_history"));
+        assertEquals("1", one("select count(*) from flyway_schema_history where version = '8' and success"));
         for (String table : TABLES) {
             assertEquals(before.get(table), after.get(table), table);
         }

@@ -12,7 +12,8 @@ public interface RefundStore {
     /** The refund of this merchant with this merchant_refund_id, or null. */
     Uni<Refund> find(String merchantId, String merchantRefundId);
 
-    Uni<Refund> findById(long id);
+    /** The merchant's refund of this id, or null. */
+    Uni<Refund> findById(String merchantId, long id);
 
     /**
      * What a create must know first, in one read: the refund already under this merchant_refund_id, and the
@@ -72,7 +73,7 @@ public interface RefundStore {
     Uni<WebhookMatch> findForWebhook(
             String merchantId, String connector, String merchantRefundId, String connectorRefundId);
 
-    Uni<Void> markWebhookApplied(long webhookId, long refundId);
+    Uni<Void> markWebhookApplied(String merchantId, long webhookId, long refundId);
 
     /**
      * Whether a failure is the store refusing work for now (its database out of reach, read-only, or rolling the

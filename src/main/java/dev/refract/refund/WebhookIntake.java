@@ -135,8 +135,8 @@ public class WebhookIntake {
     private Uni<Void> applyEvent(Refund refund, WebhookEvent event, long webhookId) {
         Uni<Refund> applied = event.outcome() == null
                 ? Uni.createFrom().item(refund)
-                : refunds.applyOutcome(refund.id(), event.outcome(), Cause.WEBHOOK, false);
-        return applied.chain(r -> store.markWebhookApplied(webhookId, r.id()));
+                : refunds.applyOutcome(refund, event.outcome(), Cause.WEBHOOK, false);
+        return applied.chain(r -> store.markWebhookApplied(r.merchantId(), webhookId, r.id()));
     }
 
     /**
@@ -171,7 +171,8 @@ public class WebhookIntake {
                             event.connectorRefundId(),
                             recorded.refund().connectorTransactionId(),
                             recorded.refund().merchantRefundId());
-                    return store.markWebhookApplied(webhookId, recorded.refund().id());
+                    return store.markWebhookApplied(
+                            merchantId, webhookId, recorded.refund().id());
                 }
                 return applyEvent(recorded.refund(), event, webhookId);
             });

@@ -13,6 +13,11 @@ import java.time.Instant;
 @ApplicationScoped
 public class ConsoleSessionStore {
 
+    static final String SWEEP = "delete from console_sessions where expires_at <= now()";
+    static final String CREATE = "insert into console_sessions (id_hash, csrf_token, expires_at) values ($1, $2, $3)";
+    static final String CSRF = "select csrf_token from console_sessions where id_hash = $1 and expires_at > now()";
+    static final String DELETE = "delete from console_sessions where id_hash = $1";
+
     private final Pool pool;
 
     ConsoleSessionStore(Pool pool) {
@@ -20,24 +25,21 @@ public class ConsoleSessionStore {
     }
 
     public Uni<Void> create(String idHash, String csrfToken, Instant expiresAt) {
-        return pool.preparedQuery("delete from console_sessions where expires_at <= now()")
+        return pool.preparedQuery(SWEEP)
                 .execute()
-                .chain(() -> pool.preparedQuery(
-                                "insert into console_sessions (id_hash, csrf_token, expires_at) values ($1, $2, $3)")
-                        .execute(Tuple.of(idHash, csrfToken, RowMapping.time(expiresAt))))
+                .chain(() ->
+                        pool.preparedQuery(CREATE).execute(Tuple.of(idHash, csrfToken, RowMapping.time(expiresAt))))
                 .replaceWithVoid();
     }
 
     /** The session's CSRF token, or null when there is no such session or it has expired. */
     public Uni<String> csrfToken(String idHash) {
-        return pool.preparedQuery("select csrf_token from console_sessions where id_hash = $1 and expires_at > now()")
+        return pool.preparedQuery(CSRF)
                 .execute(Tuple.of(idHash))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("csrf_token"));
     }
 
     public Uni<Void> delete(String idHash) {
-        return pool.preparedQuery("delete from console_sessions where id_hash = $1")
-                .execute(Tuple.of(idHash))
-                .replaceWithVoid();
+        return pool.preparedQuery(DELETE).execute(Tuple.of(idHash)).replaceWithVoid();
     }
 }

@@ -12,6 +12,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** The PSP webhook log: events stored before they are applied, deduplicated, and the refund each is about. */
 final class WebhookRows {
 
+    /** A verified event, stored once per merchant, connector and PSP event id: a redelivery inserts nothing. */
+    static final String RECORD = "insert into webhook_events (merchant_id, connector, event_id, event_type, "
+            + "connector_refund_id, merchant_refund_id, payload) values ($1, $2, $3, $4, $5, $6, $7) "
+            + "on conflict (merchant_id, connector, event_id) do nothing returning id";
+
+    /** The event stored before, for a redelivery. */
+    static final String STORED =
+            "select id, applied_at from webhook_events where merchant_id = $1 and connector = $2 and event_id = $3";
+
+    static final String MARK_APPLIED =
+            "update webhook_events set applied_at = now(), refund_id = $2 where id = $1 and merchant_id = $3";
+
     private final Pool pool;
 
     WebhookRows(Pool pool) {
@@ -27,16 +39,13 @@ final class WebhookRows {
                 .addString(text(event.connectorRefundId()))
                 .addString(text(event.merchantRefundId()))
                 .addValue(payloadJson(event));
-        return pool.preparedQuery("insert into webhook_events (merchant_id, connector, event_id, event_type, "
-                        + "connector_refund_id, merchant_refund_id, payload) values ($1, $2, $3, $4, $5, $6, $7) "
-                        + "on conflict (merchant_id, connector, event_id) do nothing returning id")
+        return pool.preparedQuery(RECORD)
                 .execute(args)
                 .chain(inserted -> inserted.size() > 0
                         ? Uni.createFrom()
                                 .item(new RefundStore.StoredWebhook(
                                         inserted.iterator().next().getLong("id"), false))
-                        : pool.preparedQuery("select id, applied_at from webhook_events where merchant_id = $1 "
-                                        + "and connector = $2 and event_id = $3")
+                        : pool.preparedQuery(STORED)
                                 .execute(Tuple.of(merchantId, connector, text(event.eventId())))
                                 .map(rows -> {
                                     Row row = rows.iterator().next();
@@ -55,17 +64,11 @@ final class WebhookRows {
         Uni<RefundStore.WebhookMatch> byPspId = connectorRefundId == null
                 ? Uni.createFrom().item(RefundStore.WebhookMatch.NONE)
                 : pool.preparedQuery(RefundQueries.BY_CONNECTOR_REFUND)
-                        .execute(Tuple.of(connector, connectorRefundId))
-                        .map(rows -> {
-                            String other = null;
-                            for (Row row : rows) {
-                                if (merchantId.equals(row.getString("merchant_id"))) {
-                                    return new RefundStore.WebhookMatch(RowMapping.refund(row), null);
-                                }
-                                other = row.getString("merchant_id");
-                            }
-                            return new RefundStore.WebhookMatch(null, other);
-                        });
+                        .execute(Tuple.of(connector, connectorRefundId, merchantId))
+                        .map(rows -> new RefundStore.WebhookMatch(SqlRefundStore.firstRefund(rows), null))
+                        .chain(found -> found.refund() != null
+                                ? Uni.createFrom().item(found)
+                                : otherMerchant(merchantId, connector, connectorRefundId));
         return byPspId.chain(found -> found.refund() != null
                         || found.otherMerchant() != null
                         || merchantRefundId == null
@@ -76,9 +79,21 @@ final class WebhookRows {
                                 r != null && r.connector().equals(connector) ? r : null, null)));
     }
 
-    Uni<Void> markApplied(long webhookId, long refundId) {
-        return pool.preparedQuery("update webhook_events set applied_at = now(), refund_id = $2 where id = $1")
-                .execute(Tuple.of(webhookId, refundId))
+    /**
+     * The merchant whose refund this PSP refund id is, when it is not this merchant's: asked only for an event this
+     * merchant has no refund for (one it would otherwise adopt), so that another merchant's refund at a shared PSP
+     * account is never adopted into this merchant's books. The one read of a webhook that spans merchants.
+     */
+    private Uni<RefundStore.WebhookMatch> otherMerchant(String merchantId, String connector, String connectorRefundId) {
+        return pool.preparedQuery(RefundQueries.OWNER_OF_CONNECTOR_REFUND)
+                .execute(Tuple.of(connector, connectorRefundId, merchantId))
+                .map(rows -> new RefundStore.WebhookMatch(
+                        null, rows.size() == 0 ? null : rows.iterator().next().getString("merchant_id")));
+    }
+
+    Uni<Void> markApplied(String merchantId, long webhookId, long refundId) {
+        return pool.preparedQuery(MARK_APPLIED)
+                .execute(Tuple.of(webhookId, refundId, merchantId))
                 .replaceWithVoid();
     }
 

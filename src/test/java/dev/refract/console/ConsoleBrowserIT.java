@@ -36,11 +36,11 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -276,13 +276,21 @@ class ConsoleBrowserIT {
         return shop;
     }
 
-    /** Clicks a link or a form's button and waits for the page it leads to. */
+    /**
+     * Clicks a link or a form's button and waits for the page it leads to: a mark left on the old page's window is
+     * gone once the browser shows a new document. Asking an element of the old page whether it is stale instead
+     * races the navigation: while the old document is torn down, chromedriver may answer with an inspector error
+     * ("Node with given id does not belong to the document") rather than a stale-element one.
+     */
     private static void follow(WebElement element) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        page.executeScript("window.refractLeftPage = true");
         element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
         new WebDriverWait(browser, Duration.ofSeconds(20))
-                .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+                .ignoring(WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d)
+                        .executeScript(
+                                "return window.refractLeftPage === undefined && document.readyState === 'complete'")));
     }
 
     private void open(String path) {

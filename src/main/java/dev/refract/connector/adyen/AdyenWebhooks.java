@@ -95,7 +95,8 @@ final class AdyenWebhooks {
                                 psp,
                                 code,
                                 false,
-                                Map.of());
+                                Map.of(),
+                                reported(item));
             case "REFUND_FAILED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_FAILED,
@@ -105,7 +106,8 @@ final class AdyenWebhooks {
                         psp,
                         code,
                         true,
-                        Map.of());
+                        Map.of(),
+                        reported(item));
             case "REFUNDED_REVERSED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_RETURNED,
@@ -115,7 +117,8 @@ final class AdyenWebhooks {
                         psp,
                         code,
                         true,
-                        Map.of());
+                        Map.of(),
+                        reported(item));
             default -> null;
         };
         String merchantReference = text(item, "merchantReference");
@@ -148,13 +151,17 @@ final class AdyenWebhooks {
         return metadata;
     }
 
-    /** The notification's amount (Adyen's units), currency and the refunded payment (originalReference). */
+    /**
+     * The notification's amount (Adyen's units), currency, the refunded payment (originalReference) and the reference
+     * the refund was requested with (merchantReference).
+     */
     private static Outcome.Reported reported(JsonNode item) {
         JsonNode value = item.path("amount").path("value");
         return AdyenMapping.reported(
-                value.canConvertToLong() ? value.asLong() : null,
-                text(item.path("amount"), "currency"),
-                text(item, "originalReference"));
+                        value.canConvertToLong() ? value.asLong() : null,
+                        text(item.path("amount"), "currency"),
+                        text(item, "originalReference"))
+                .echoing(text(item, "merchantReference"));
     }
 
     private static String text(JsonNode node, String field) {

@@ -164,7 +164,8 @@ public record Refund(
     /**
      * To MANUAL_REVIEW, the amount kept reserved (or reserved again, when the refund had been counted as refunded),
      * with the contradiction as the refund's error and in its event log. The PSP's refund id is recorded only when
-     * the refund had none: which of the two is right is for the operator to find out.
+     * the refund had none: which of the two is right is for the operator to find out. An answer whose own ids say it
+     * is about another refund (another token or merchant_refund_id than Refract sent) leaves the refund without it.
      */
     private Applied contradicted(Outcome outcome, String contradiction, Cause cause, int newAttempts, Instant now) {
         if (awaitsOperator()) {
@@ -173,7 +174,9 @@ public record Refund(
                     null,
                     LedgerDelta.NONE);
         }
-        String newRefundId = connectorRefundId != null ? connectorRefundId : outcome.connectorRefundId();
+        String newRefundId = connectorRefundId != null || Contradiction.namesAnotherRefund(this, outcome)
+                ? connectorRefundId
+                : outcome.connectorRefundId();
         String newStatus = outcome.connectorStatus() != null ? outcome.connectorStatus() : connectorStatus;
         RefundFailure newFailure =
                 new RefundFailure("refund_error", ErrorCode.CONNECTOR_MISMATCH, contradiction, null, newStatus);

@@ -95,7 +95,9 @@ public class AdyenConnector implements Connector, VerifiesWebhooks {
         return ConnectorSupport.outcome(
                 client.refund(
                         account.credential("api_key"), refund.pspReference(), refund.connectorTransactionId(), body),
-                answer -> answer.ok() ? AdyenMapping.created(answer) : AdyenMapping.error(answer));
+                answer -> answer.ok()
+                        ? AdyenMapping.created(answer, account.setting("merchant_account"))
+                        : AdyenMapping.error(answer));
     }
 
     /** The merchant's webhook_secret is the HMAC key from Adyen's Customer Area, in hex. */

@@ -50,9 +50,10 @@ final class AdyenMapping {
 
     /**
      * The create answer. Adyen only acknowledges ({@code received}): the outcome comes later in a REFUND
-     * webhook, so every acknowledged refund is pending.
+     * webhook, so every acknowledged refund is pending. The answer names the merchant account it was made under,
+     * which must be the one the request was sent to ({@code merchantAccount}), and echoes the request's reference.
      */
-    static Outcome created(PspAnswer answer) {
+    static Outcome created(PspAnswer answer, String merchantAccount) {
         AdyenModels.RefundResponse r = WireJson.read(answer.body(), AdyenModels.RefundResponse.class);
         if (r == null || r.pspReference() == null) {
             return new Outcome.Unknown("unreadable Adyen answer");
@@ -62,9 +63,11 @@ final class AdyenMapping {
                 r.status() == null ? "received" : r.status(),
                 Map.of(),
                 reported(
-                        r.amount() == null ? null : r.amount().value(),
-                        r.amount() == null ? null : r.amount().currency(),
-                        r.paymentPspReference()));
+                                r.amount() == null ? null : r.amount().value(),
+                                r.amount() == null ? null : r.amount().currency(),
+                                r.paymentPspReference())
+                        .echoing(r.reference())
+                        .forAccount(merchantAccount, r.merchantAccount()));
     }
 
     /** An amount in Adyen's units, its currency and the payment's pspReference, as an answer reports them. */

@@ -105,7 +105,8 @@ final class AdyenWebhooks {
                                 psp,
                                 code,
                                 false,
-                                Map.of());
+                                Map.of(),
+                                reported(item));
             case "REFUND_FAILED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_FAILED,
@@ -115,7 +116,8 @@ final class AdyenWebhooks {
                         psp,
                         code,
                         true,
-                        Map.of());
+                        Map.of(),
+                        reported(item));
             case "REFUNDED_REVERSED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_RETURNED,
@@ -125,7 +127,8 @@ final class AdyenWebhooks {
                         psp,
                         code,
                         true,
-                        Map.of());
+                        Map.of(),
+                        reported(item));
             default -> null;
         };
         String merchantReference = text(item, "merchantReference");
@@ -185,14 +188,16 @@ final class AdyenWebhooks {
 
     /**
      * The notification's amount (Adyen's units, exactly as written: a fraction or a number past a long stays what it
-     * is), currency and the refunded payment (originalReference).
+     * is), currency, the refunded payment (originalReference) and the reference the refund was requested with
+     * (merchantReference).
      */
     private static Outcome.Reported reported(JsonNode item) {
         JsonNode value = item.path("amount").path("value");
         return AdyenMapping.reported(
-                value.isNumber() ? value.decimalValue() : null,
-                text(item.path("amount"), "currency"),
-                text(item, "originalReference"));
+                        value.isNumber() ? value.decimalValue() : null,
+                        text(item.path("amount"), "currency"),
+                        text(item, "originalReference"))
+                .echoing(text(item, "merchantReference"));
     }
 
     private static String text(JsonNode node, String field) {

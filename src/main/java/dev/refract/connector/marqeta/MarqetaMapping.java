@@ -92,7 +92,8 @@ final class MarqetaMapping {
                         r.token(),
                         status,
                         false,
-                        details);
+                        details,
+                        reported(r));
             case "RETURNED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_RETURNED,
@@ -102,20 +103,25 @@ final class MarqetaMapping {
                         r.token(),
                         status,
                         true,
-                        details);
+                        details,
+                        reported(r));
             default -> new Outcome.Pending(r.token(), status, details, reported(r));
         };
     }
 
-    /** Marqeta writes decimal major units with {@code currency_code}; a refund names no payment id of ours. */
-    private static Outcome.Reported reported(MarqetaModels.Refund r) {
+    /**
+     * Marqeta writes decimal major units with {@code currency_code}; it names the credit account refunded
+     * ({@code account_token}, the refund's connector_transaction_id), and answers under the refund's token, which
+     * Refract chose (the refund's PSP reference): an answer under another token is about another refund.
+     */
+    static Outcome.Reported reported(MarqetaModels.Refund r) {
         String currency = r.currencyCode() == null ? null : r.currencyCode().toUpperCase(Locale.ROOT);
         BigDecimal minor = r.amount() == null
                 ? null
                 : currency != null && Money.isKnownCurrency(currency)
                         ? r.amount().movePointRight(Money.exponent(currency))
                         : r.amount();
-        return Outcome.Reported.of(minor, currency);
+        return Outcome.Reported.of(minor, currency, r.accountToken()).under(r.token());
     }
 
     /**

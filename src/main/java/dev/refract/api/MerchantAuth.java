@@ -45,22 +45,23 @@ public class MerchantAuth {
         } catch (ApiException e) {
             return Uni.createFrom().failure(e);
         }
-        return credentials.byHash(hash).map(credential -> admit(credential, hash, method, Instant.now()));
+        return credentials.byHash(hash).map(credential -> admit(credential, method, Instant.now()));
     }
 
     /**
      * The merchant, when the key may make this request now (its use is noted for last_used_at); otherwise the
      * refusal, logged.
      */
-    Merchant admit(KeyCredentials.Credential key, String hash, String method, Instant now) {
+    Merchant admit(KeyCredentials.Credential key, String method, Instant now) {
         ApiException refusal = refusal(key, method, now);
         if (refusal == null) {
             usage.record(key.merchant().id(), key.keyId(), now);
             return key.merchant();
         }
         if (key == null) {
-            // a fingerprint of what was presented, to tell repeated attempts apart: not the key, nor its hash
-            LOG.infof("refused %s: unknown API key (fingerprint %s)", method, hash.substring(0, 8));
+            // nothing derived from what was presented, not even part of its hash: a weak credential sent to the
+            // wrong API (the admin token, say) could be guessed offline from it
+            LOG.infof("refused %s: unknown API key", method);
         } else {
             LOG.warnf(
                     "refused %s with API key %s of merchant %s: %s",

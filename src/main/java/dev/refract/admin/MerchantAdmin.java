@@ -37,7 +37,7 @@ public class MerchantAdmin {
         this.connectors = connectors;
     }
 
-    /** The new merchant with its API key, which is shown this once; a 409 if the id exists. */
+    /** The new merchant with its first API key (named default, full), which is shown this once; a 409 if the id exists. */
     public Uni<AdminRequests.CreatedMerchant> create(String merchantId, String name) {
         if (!Limits.isId(merchantId)) {
             throw ApiException.invalid("merchant_id", "merchant_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
@@ -52,12 +52,17 @@ public class MerchantAdmin {
                         "merchant " + merchantId + " already exists",
                         "merchant_id");
             }
-            return new AdminRequests.CreatedMerchant(created.merchant().id, created.merchant().name, created.apiKey());
+            return new AdminRequests.CreatedMerchant(created.merchantId(), created.name(), created.apiKey());
         });
     }
 
     public Uni<AdminRequests.MerchantView> get(String merchantId) {
-        return merchants.get(existingShape(merchantId)).map(m -> view(found(m, merchantId)));
+        return merchants.get(existingShape(merchantId)).map(m -> merchantView(found(m, merchantId)));
+    }
+
+    /** The merchant, or a 404 merchant_not_found. */
+    Uni<MerchantEntity> existing(String merchantId) {
+        return merchants.get(existingShape(merchantId)).map(m -> found(m, merchantId));
     }
 
     /** Changes what the request names; a null field stays as it is, an empty one clears it. */
@@ -85,7 +90,7 @@ public class MerchantAdmin {
                                 request.defaultConnector(),
                                 request.webhookUrl(),
                                 request.webhookSecret()))
-                .map(m -> view(found(m, merchantId)));
+                .map(m -> merchantView(found(m, merchantId)));
     }
 
     /** Enables or configures the merchant's account at a PSP; its credentials are checked by the connector first. */
@@ -138,7 +143,8 @@ public class MerchantAdmin {
                 saved.enabled(),
                 saved.settings(),
                 saved.credentials().keySet().stream().sorted().toList(),
-                saved.webhookSecret() != null);
+                saved.webhookSecret() != null,
+                saved.previousWebhookSecretUntil());
     }
 
     /** A merchant id that cannot exist is not looked up: the same 404 as an unknown one. */
@@ -177,8 +183,13 @@ public class MerchantAdmin {
         throw ApiException.invalid("webhook_url", "webhook_url must be an http or https URL");
     }
 
-    private static AdminRequests.MerchantView view(MerchantEntity m) {
+    private AdminRequests.MerchantView merchantView(MerchantEntity m) {
         return new AdminRequests.MerchantView(
-                m.id, m.name, m.defaultConnector, m.webhookUrl, m.webhookSecretEnc != null);
+                m.id,
+                m.name,
+                m.defaultConnector,
+                m.webhookUrl,
+                m.webhookSecretEnc != null,
+                merchants.previousSecretUntil(m));
     }
 }

@@ -32,8 +32,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The URL a merchant registers at its PSP: {@code POST /webhooks/{merchant_id}/{connector}}. No bearer token: the
- * raw body is verified with the connector's own scheme and the merchant's webhook secret for that PSP. Nothing
- * PSP-specific happens here.
+ * raw body is verified with the connector's own scheme and the merchant's webhook secrets for that PSP (the current
+ * one, and one replaced within its grace). Nothing PSP-specific happens here.
  */
 @Path("/webhooks/{merchant_id}/{connector}")
 public class WebhookResource {
@@ -95,8 +95,9 @@ public class WebhookResource {
                     // answered like a bad signature: whether a merchant exists is nobody's business
                     throw new WebhookRejected("no webhook secret configured");
                 }
+                Instant now = Instant.now();
                 events = verifier.verifyWebhook(
-                        account.webhookSecret(), headers, body == null ? new byte[0] : body, Instant.now());
+                        account.webhookSecrets(now), headers, body == null ? new byte[0] : body, now);
             } catch (WebhookRejected e) {
                 LOG.warnf("refused a %s webhook for merchant %s: %s", found.name(), merchantId, e.getMessage());
                 throw new ApiException(

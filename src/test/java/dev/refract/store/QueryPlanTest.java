@@ -214,6 +214,48 @@ class QueryPlanTest {
     }
 
     /**
+     * A request's API key is found by its hash through the one global unique index: on an empty table, as a fresh
+     * deployment's connections plan it, and beside 100,000 keys, before and after ANALYZE. A merchant's keys are
+     * listed newest first (a key's id begins with its creation time), and a key's last use written, through the primary key
+     * that leads with the merchant. (A table of a single
+     * page is rightly read whole, as the janitor's claim is below; that plan is not kept as the table grows, since
+     * autovacuum analyzes it after 50 rows and a tenth of it changed, and every key in use is updated once a minute.)
+     */
+    @Test
+    void anApiKeyIsFoundByItsHashThroughItsIndexOnAnEmptyAndAFullTable() throws SQLException {
+        execute("truncate api_keys");
+        for (int round = 0; round < 3; round++) {
+            if (round == 2) {
+                execute("analyze api_keys");
+            }
+            if (round == 1) {
+                execute("insert into api_keys (merchant_id, id, name, mode, key_hash) select 'm_big', 'key_' || "
+                        + "lpad(to_hex(g), 32, '0'), 'bulk', 'full', md5(g::text) || md5((g + 1)::text) "
+                        + "from generate_series(1, 100000) g");
+            }
+            String lookup = plan("key", KeyCredentials.LOOKUP, "text", "md5('7') || md5('8')", true);
+            assertTrue(lookup.contains("Index Scan using api_keys_key_hash_key on api_keys"), lookup);
+            assertTrue(!lookup.contains("Seq Scan on api_keys"), lookup);
+            assertTrue(
+                    lookup.contains("api_keys k (actual rows=" + (round == 0 ? 0 : 1) + " loops=1)"),
+                    "the one key, or none on the empty table:\n" + lookup);
+            String list = plan("list", ApiKeyStore.LIST, "text", "'m_small'", true);
+            assertTrue(
+                    list.contains("Index Scan Backward using api_keys_pkey on api_keys")
+                            && !list.contains("Sort")
+                            && !list.contains("Seq Scan on api_keys"),
+                    list);
+            String used = plan(
+                    "used",
+                    ApiKeyStore.MARK_USED,
+                    "text, text, timestamptz",
+                    "'m_big', 'key_" + "0".repeat(31) + "7', '2026-01-01T00:00:00Z'",
+                    false);
+            assertTrue(used.contains("api_keys_pkey") && !used.contains("Seq Scan on api_keys"), used);
+        }
+    }
+
+    /**
      * On empty tables the janitor's claim reads the whole (empty) merchant, which is the right plan there; it is not
      * kept as the table grows, because autovacuum's first ANALYZE of refunds invalidates every cached plan on it.
      * The request path's reads, on the other hand, are held to their index even on empty tables.

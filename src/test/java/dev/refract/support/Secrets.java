@@ -25,6 +25,13 @@ public final class Secrets {
             "whsec_replicas_race",
             "whsec_merchant_race",
             "sk_test_restart",
+            "whsec_rot_old",
+            "whsec_rot_new",
+            "whsec_keep_old",
+            "whsec_keep_new",
+            "whsec_notify_rotation_old",
+            "whsec_notify_rotation_new",
+            "0123456789ABCDEF0123456789ABCDEF",
             Api.ADMIN_TOKEN);
 
     /** A merchant API key as Refract issues them: whatever merchant it belongs to, it must never be logged. */

@@ -102,8 +102,9 @@ public class AdyenConnector implements Connector, VerifiesWebhooks {
 
     /** The merchant's webhook_secret is the HMAC key from Adyen's Customer Area, in hex. */
     @Override
-    public List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now) {
-        return AdyenWebhooks.verify(secret, body);
+    public List<WebhookEvent> verifyWebhook(
+            List<String> secrets, Map<String, String> headers, byte[] body, Instant now) {
+        return AdyenWebhooks.verify(secrets, body);
     }
 
     /** Every notification item names its merchant account (merchantAccountCode): the merchant's is its setting. */

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * (https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures): every NotificationRequestItem
  * carries, in additionalData.hmacSignature, the base64 HMAC-SHA256 under the hex-decoded HMAC key of
  * {@code pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success}.
- * One bad item refuses the whole delivery. Pure: no I/O.
+ * An item verifies under any of the merchant's keys (the current one, or one replaced within its grace); one bad
+ * item refuses the whole delivery. Pure: no I/O.
  */
 final class AdyenWebhooks {
 
@@ -28,12 +29,14 @@ final class AdyenWebhooks {
 
     private AdyenWebhooks() {}
 
-    static List<WebhookEvent> verify(String hexKey, byte[] body) {
-        byte[] key;
-        try {
-            key = HexFormat.of().parseHex(hexKey);
-        } catch (IllegalArgumentException e) {
-            throw new WebhookRejected("the Adyen HMAC key configured for this merchant is not hex");
+    static List<WebhookEvent> verify(List<String> hexKeys, byte[] body) {
+        List<byte[]> keys = new ArrayList<>();
+        for (String hexKey : hexKeys) {
+            try {
+                keys.add(HexFormat.of().parseHex(hexKey));
+            } catch (IllegalArgumentException e) {
+                throw new WebhookRejected("an Adyen HMAC key configured for this merchant is not hex");
+            }
         }
         JsonNode root = WireJson.tree(new String(body, StandardCharsets.UTF_8));
         JsonNode items = root.path("notificationItems");
@@ -43,14 +46,18 @@ final class AdyenWebhooks {
         List<WebhookEvent> events = new ArrayList<>();
         for (JsonNode wrapper : items) {
             JsonNode item = wrapper.path("NotificationRequestItem");
-            byte[] expected = Hmac.sha256(key, signedData(item).getBytes(StandardCharsets.UTF_8));
+            byte[] signed = signedData(item).getBytes(StandardCharsets.UTF_8);
             byte[] given;
             try {
                 given = Base64.getDecoder().decode(text(item.path("additionalData"), "hmacSignature"));
             } catch (IllegalArgumentException e) {
                 given = null;
             }
-            if (!Hmac.same(expected, given)) {
+            boolean match = false;
+            for (byte[] key : keys) {
+                match |= Hmac.same(Hmac.sha256(key, signed), given);
+            }
+            if (!match) {
                 throw new WebhookRejected("a notification item's hmacSignature does not match");
             }
             events.add(event(item));

@@ -154,8 +154,9 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     }
 
     @Override
-    public List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now) {
-        return StripeWebhooks.verify(secret, headers.get("stripe-signature"), body, now);
+    public List<WebhookEvent> verifyWebhook(
+            List<String> secrets, Map<String, String> headers, byte[] body, Instant now) {
+        return StripeWebhooks.verify(secrets, headers.get("stripe-signature"), body, now);
     }
 
     private static Outcome refundOutcome(String body) {

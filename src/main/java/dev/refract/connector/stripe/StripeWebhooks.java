@@ -18,9 +18,11 @@ import java.util.TreeMap;
 
 /**
  * Verifies and reads Stripe webhooks (https://docs.stripe.com/webhooks#verify-manually): the
- * {@code Stripe-Signature} header carries {@code t} and one or more {@code v1} (several during secret rotation);
- * {@code v1} is the hex HMAC-SHA256 of {@code "{t}.{raw body}"} under the endpoint secret. Deliveries older or
- * newer than five minutes are refused, so a captured delivery cannot be replayed later. Pure: no I/O.
+ * {@code Stripe-Signature} header carries {@code t} and one or more {@code v1} (one per active secret while Stripe
+ * rolls the endpoint's secret); {@code v1} is the hex HMAC-SHA256 of {@code "{t}.{raw body}"} under the endpoint
+ * secret. Any {@code v1} made with any of our secrets (the current one, or one replaced within its grace) is enough.
+ * Deliveries older or newer than five minutes are refused, so a captured delivery cannot be replayed later. Pure:
+ * no I/O.
  */
 final class StripeWebhooks {
 
@@ -34,7 +36,7 @@ final class StripeWebhooks {
 
     private StripeWebhooks() {}
 
-    static List<WebhookEvent> verify(String secret, String signatureHeader, byte[] body, Instant now) {
+    static List<WebhookEvent> verify(List<String> secrets, String signatureHeader, byte[] body, Instant now) {
         if (signatureHeader == null || signatureHeader.isBlank()) {
             throw new WebhookRejected("no Stripe-Signature header");
         }
@@ -64,10 +66,12 @@ final class StripeWebhooks {
             throw new WebhookRejected("Stripe-Signature timestamp is outside the 300 s tolerance");
         }
         byte[] signedPayload = concat((timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
-        byte[] expected = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), signedPayload);
         boolean match = false;
-        for (byte[] candidate : signatures) {
-            match |= Hmac.same(expected, candidate); // every candidate compared, whatever matched before
+        for (String secret : secrets) {
+            byte[] expected = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), signedPayload);
+            for (byte[] candidate : signatures) {
+                match |= Hmac.same(expected, candidate); // every pair compared, whatever matched before
+            }
         }
         if (!match) {
             throw new WebhookRejected("no v1 signature matches");

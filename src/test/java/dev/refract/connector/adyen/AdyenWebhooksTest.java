@@ -45,7 +45,30 @@ class AdyenWebhooksTest {
     }
 
     static List<WebhookEvent> verify(String key, String body) {
-        return AdyenWebhooks.verify(key, body.getBytes(StandardCharsets.UTF_8));
+        return verify(List.of(key), body);
+    }
+
+    static List<WebhookEvent> verify(List<String> keys, String body) {
+        return AdyenWebhooks.verify(keys, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** While a replaced HMAC key's grace lasts, a notification signed with either key verifies; after it, not. */
+    @Test
+    void aNotificationSignedWithTheReplacedKeyVerifiesOnlyWhileThatKeyIsGiven() throws Exception {
+        String previous = "0123456789ABCDEF".repeat(4);
+        NotificationRequestItem item = item("REFUND", true, 1_500);
+        String underPrevious = body(item, new HMACValidator().calculateHMAC(item, previous));
+        String underCurrent = body(item, new HMACValidator().calculateHMAC(item, KEY));
+        assertEquals(1, verify(List.of(KEY, previous), underPrevious).size());
+        assertEquals(1, verify(List.of(KEY, previous), underCurrent).size());
+        assertEquals(
+                "a notification item's hmacSignature does not match",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(KEY), underPrevious))
+                        .getMessage());
+        assertEquals(
+                "a notification item's hmacSignature does not match",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(), underCurrent))
+                        .getMessage());
     }
 
     @Test

@@ -29,7 +29,43 @@ class StripeWebhooksTest {
     }
 
     static List<WebhookEvent> verify(String header, String body, Instant now) {
-        return StripeWebhooks.verify(SECRET, header, body.getBytes(StandardCharsets.UTF_8), now);
+        return verify(List.of(SECRET), header, body, now);
+    }
+
+    static List<WebhookEvent> verify(List<String> secrets, String header, String body, Instant now) {
+        return StripeWebhooks.verify(secrets, header, body.getBytes(StandardCharsets.UTF_8), now);
+    }
+
+    /**
+     * Our secret was replaced: the previous one still verifies while it is given (its grace), in a header of one
+     * {@code v1} or of several; a header none of whose {@code v1} is ours does not, whichever secrets we hold.
+     */
+    @Test
+    void aDeliverySignedWithThePreviousSecretVerifiesOnlyWhileThatSecretIsGiven() throws Exception {
+        String previous = "whsec_the_previous_secret";
+        String current = "whsec_the_current_secret";
+        String underPrevious = header(BODY, previous, NOW);
+        assertEquals(
+                1, verify(List.of(current, previous), underPrevious, BODY, NOW).size());
+        assertEquals(
+                "no v1 signature matches",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(current), underPrevious, BODY, NOW))
+                        .getMessage());
+        // Stripe rolling its own secret: one v1 per secret it signs with, ours among them
+        String underCurrent = header(BODY, current, NOW);
+        String several = header(BODY, "whsec_someone_else", NOW) + "," + v1(underPrevious) + "," + v1(underCurrent);
+        assertEquals(1, verify(List.of(current), several, BODY, NOW).size());
+        assertEquals(1, verify(List.of(current, previous), several, BODY, NOW).size());
+        String strangers = header(BODY, "whsec_someone_else", NOW) + "," + v1(header(BODY, "whsec_another", NOW));
+        assertEquals(
+                "no v1 signature matches",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(current, previous), strangers, BODY, NOW))
+                        .getMessage());
+    }
+
+    /** The {@code v1=…} element of a header. */
+    static String v1(String header) {
+        return header.substring(header.indexOf("v1=")).split(",")[0];
     }
 
     @Test

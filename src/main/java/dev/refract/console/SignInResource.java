@@ -104,7 +104,7 @@ public class SignInResource {
     @ConsoleAccess
     public Uni<Response> signOut(@RestForm("csrf") String csrf, @Context ContainerRequestContext request) {
         if (!session.acceptsCsrf(csrf)) {
-            return Uni.createFrom().item(ConsolePages.forbidden());
+            return Uni.createFrom().item(ConsoleChrome.forbidden());
         }
         return sessions.delete(session.idHash())
                 .map(deleted -> Response.seeOther(URI.create(ConsoleGate.SIGN_IN + "?session=signed-out"))
@@ -114,6 +114,6 @@ public class SignInResource {
 
     @ServerExceptionMapper
     Response failure(Throwable e) {
-        return ConsolePages.failurePage(e);
+        return ConsoleChrome.failurePage(e);
     }
 }

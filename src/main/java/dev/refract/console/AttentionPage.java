@@ -1,5 +1,7 @@
 package dev.refract.console;
 
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.refund.Refund;
 import dev.refract.store.ConsoleStore;
 import io.quarkus.qute.CheckedTemplate;
@@ -24,6 +26,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class AttentionPage {
 
     private static final int ATTENTION = 100;

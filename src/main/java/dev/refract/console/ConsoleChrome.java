@@ -1,5 +1,7 @@
 package dev.refract.console;
 
+import dev.refract.admin.Caller;
+import dev.refract.admin.Role;
 import dev.refract.http.ApiException;
 import dev.refract.http.ErrorStatus;
 import dev.refract.refund.RefundError;
@@ -37,7 +39,17 @@ public class ConsoleChrome {
 
     /** The frame of a page: its title, the tab it lights, and what to tell the operator (null for nothing). */
     Views.Chrome chrome(String title, String tab, String notice, String error) {
-        return new Views.Chrome(title, tab, session.csrfToken(), notice, error);
+        Caller caller = session.caller();
+        return new Views.Chrome(
+                title,
+                tab,
+                session.csrfToken(),
+                notice,
+                error,
+                caller == null ? null : caller.actor().display(),
+                caller == null ? null : caller.role().word(),
+                session.may(Role.OPERATOR),
+                session.may(Role.ADMIN));
     }
 
     Uni<Response> notFound(String what) {

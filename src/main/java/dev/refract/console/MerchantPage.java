@@ -2,6 +2,8 @@ package dev.refract.console;
 
 import dev.refract.admin.AdminRequests;
 import dev.refract.admin.MerchantAdmin;
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.http.Limits;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorRegistry;
@@ -37,6 +39,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class MerchantPage {
 
     private static final Logger LOG = Logger.getLogger(MerchantPage.class);
@@ -84,6 +87,7 @@ public class MerchantPage {
     @POST
     @Path("/merchants/{merchant_id}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.ADMIN)
     public Uni<Response> update(
             @RestPath("merchant_id") String merchantId,
             @RestForm("csrf") String csrf,
@@ -100,12 +104,13 @@ public class MerchantPage {
                 defaultConnector == null ? null : defaultConnector.strip(),
                 webhookUrl == null ? null : webhookUrl.strip(),
                 webhookSecret == null || webhookSecret.isEmpty() ? null : webhookSecret);
-        return act(merchantId, "saved", () -> admin.update(merchantId, update));
+        return act(merchantId, "saved", () -> admin.update(session.actor(), merchantId, update));
     }
 
     @POST
     @Path("/merchants/{merchant_id}/connectors")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.ADMIN)
     public Uni<Response> putAccount(
             @RestPath("merchant_id") String merchantId,
             @RestForm("csrf") String csrf,
@@ -121,6 +126,7 @@ public class MerchantPage {
                 merchantId,
                 "account-saved",
                 () -> admin.putConnector(
+                        session.actor(),
                         merchantId,
                         connector,
                         new AdminRequests.PutConnector(
@@ -139,7 +145,9 @@ public class MerchantPage {
         return Uni.createFrom()
                 .deferred(action)
                 .map(saved -> {
-                    LOG.infof("console: merchant %s %s by an operator", merchantId, done);
+                    LOG.infof(
+                            "console: merchant %s %s by %s",
+                            merchantId, done, session.actor().display());
                     return Response.seeOther(URI.create(Links.merchant(merchantId) + "?done=" + done))
                             .build();
                 })

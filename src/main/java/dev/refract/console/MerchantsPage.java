@@ -1,6 +1,8 @@
 package dev.refract.console;
 
 import dev.refract.admin.MerchantAdmin;
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.store.ConsoleStore;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
@@ -26,6 +28,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class MerchantsPage {
 
     private static final Logger LOG = Logger.getLogger(MerchantsPage.class);
@@ -63,15 +66,18 @@ public class MerchantsPage {
     @POST
     @Path("/merchants")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.ADMIN)
     public Uni<Response> create(
             @RestForm("csrf") String csrf, @RestForm("merchant_id") String merchantId, @RestForm("name") String name) {
         if (!session.acceptsCsrf(csrf)) {
             return Uni.createFrom().item(ConsoleChrome.forbidden());
         }
         return Uni.createFrom()
-                .deferred(() -> admin.create(merchantId == null ? null : merchantId.strip(), name))
+                .deferred(() -> admin.create(session.actor(), merchantId == null ? null : merchantId.strip(), name))
                 .chain(created -> {
-                    LOG.infof("console: merchant %s created by an operator", created.merchantId());
+                    LOG.infof(
+                            "console: merchant %s created by %s",
+                            created.merchantId(), session.actor().display());
                     return page(
                             new Created(created.merchantId(), Links.merchant(created.merchantId()), created.apiKey()),
                             null,

@@ -1,5 +1,9 @@
 package dev.refract.console;
 
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
+import dev.refract.refund.AuditAction;
+import dev.refract.refund.AuditEntry;
 import dev.refract.store.ConsoleStore;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
@@ -27,6 +31,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class OutboxPage {
 
     private static final Logger LOG = Logger.getLogger(OutboxPage.class);
@@ -61,15 +66,20 @@ public class OutboxPage {
     @POST
     @Path("/outbox/{id}/retry")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.OPERATOR)
     public Uni<Response> retry(@RestPath("id") long id, @RestForm("csrf") String csrf) {
         if (!session.acceptsCsrf(csrf)) {
             return Uni.createFrom().item(ConsoleChrome.forbidden());
         }
-        return store.retryNow(id).chain(retried -> {
+        AuditEntry audit =
+                new AuditEntry(session.actor(), AuditAction.OUTBOX_RETRY, AuditEntry.outboxItem(id), Map.of());
+        return store.retryNow(id, audit).chain(retried -> {
             if (!retried) {
                 return page(null, "Outbox item " + id + " is delivered already, or there is no such item.", 409);
             }
-            LOG.infof("console: outbox item %d made due now by an operator", id);
+            LOG.infof(
+                    "console: outbox item %d made due now by %s",
+                    id, session.actor().display());
             return Uni.createFrom()
                     .item(Response.seeOther(URI.create("/console/outbox?done=retried"))
                             .build());

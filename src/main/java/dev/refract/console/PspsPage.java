@@ -1,5 +1,7 @@
 package dev.refract.console;
 
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.outbound.PspCallStats;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
@@ -21,6 +23,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class PspsPage {
 
     @TemplateData

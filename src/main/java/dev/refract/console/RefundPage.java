@@ -1,15 +1,23 @@
 package dev.refract.console;
 
+import dev.refract.admin.OperatorSettings;
 import dev.refract.admin.Resolution;
+import dev.refract.admin.Resolutions;
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.http.Limits;
+import dev.refract.refund.AuditAction;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.CreateRefund;
 import dev.refract.refund.Merchant;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundError;
 import dev.refract.refund.RefundService;
 import dev.refract.refund.RefundState;
+import dev.refract.store.AuditTrail;
 import dev.refract.store.ConsoleStore;
 import dev.refract.store.MerchantDirectory;
+import dev.refract.store.ProposalStore;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
@@ -23,6 +31,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -41,6 +50,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class RefundPage {
 
     private static final Logger LOG = Logger.getLogger(RefundPage.class);
@@ -49,7 +59,14 @@ public class RefundPage {
     private static final Map<String, String> NOTICES = Map.of(
             "synced", "Asked the PSP for the refund's status.",
             "cancelled", "The PSP cancelled the refund.",
-            "resolved", "The refund is resolved; the reason is in its timeline.");
+            "resolved", "The refund is resolved; the reason is in its timeline.",
+            "proposed",
+                    "Your resolution is proposed. Four eyes: a second operator confirms it with the same decision.");
+
+    /** A resolution proposed under four eyes, waiting for a second operator; {@code mine} if the viewer made it. */
+    @TemplateData
+    record ProposalRow(
+            String by, String status, String reason, String refundedMinorAmount, String expires, boolean mine) {}
 
     @TemplateData
     record View(
@@ -65,7 +82,9 @@ public class RefundPage {
             List<Views.OutboxRow> wallet,
             boolean cancellable,
             boolean resolvable,
-            boolean contradicted) {}
+            boolean contradicted,
+            boolean fourEyes,
+            ProposalRow proposal) {}
 
     @CheckedTemplate
     static class Templates {
@@ -76,19 +95,28 @@ public class RefundPage {
     private final ConsoleSession session;
     private final ConsoleChrome chrome;
     private final RefundService refunds;
+    private final Resolutions resolutions;
     private final MerchantDirectory directory;
+    private final AuditTrail audit;
+    private final OperatorSettings settings;
 
     RefundPage(
             ConsoleStore store,
             ConsoleSession session,
             ConsoleChrome chrome,
             RefundService refunds,
-            MerchantDirectory directory) {
+            Resolutions resolutions,
+            MerchantDirectory directory,
+            AuditTrail audit,
+            OperatorSettings settings) {
         this.store = store;
         this.session = session;
         this.chrome = chrome;
         this.refunds = refunds;
+        this.resolutions = resolutions;
         this.directory = directory;
+        this.audit = audit;
+        this.settings = settings;
     }
 
     @GET
@@ -103,26 +131,41 @@ public class RefundPage {
     @POST
     @Path(AT + "/sync")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.OPERATOR)
     public Uni<Response> sync(
             @RestPath("merchant_id") String merchantId,
             @RestPath("merchant_refund_id") String merchantRefundId,
             @RestForm("csrf") String csrf) {
-        return act(csrf, merchantId, merchantRefundId, "synced", m -> refunds.sync(m, merchantRefundId));
+        return act(
+                csrf,
+                merchantId,
+                merchantRefundId,
+                m -> refunds.sync(m, merchantRefundId)
+                        .call(r -> audit.record(afterwards(AuditAction.REFUND_SYNC, r)))
+                        .replaceWith("synced"));
     }
 
     @POST
     @Path(AT + "/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.OPERATOR)
     public Uni<Response> cancel(
             @RestPath("merchant_id") String merchantId,
             @RestPath("merchant_refund_id") String merchantRefundId,
             @RestForm("csrf") String csrf) {
-        return act(csrf, merchantId, merchantRefundId, "cancelled", m -> refunds.cancel(m, merchantRefundId));
+        return act(
+                csrf,
+                merchantId,
+                merchantRefundId,
+                m -> refunds.cancel(m, merchantRefundId)
+                        .call(r -> audit.record(afterwards(AuditAction.REFUND_CANCEL, r)))
+                        .replaceWith("cancelled"));
     }
 
     @POST
     @Path(AT + "/resolve")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.OPERATOR)
     public Uni<Response> resolve(
             @RestPath("merchant_id") String merchantId,
             @RestPath("merchant_refund_id") String merchantRefundId,
@@ -130,12 +173,22 @@ public class RefundPage {
             @RestForm("status") String status,
             @RestForm("reason") String reason,
             @RestForm("refunded_minor_amount") String refundedMinorAmount) {
-        return act(csrf, merchantId, merchantRefundId, "resolved", m -> {
+        return act(csrf, merchantId, merchantRefundId, m -> {
             Resolution resolution =
                     Resolution.of(status, reason, Forms.minorAmount("refunded_minor_amount", refundedMinorAmount));
-            return refunds.resolve(
-                    m, merchantRefundId, resolution.to(), resolution.reason(), resolution.refundedMinorAmount());
+            return resolutions
+                    .resolve(session.actor(), merchantId, merchantRefundId, resolution)
+                    .map(outcome -> outcome instanceof Resolutions.Outcome.Proposed ? "proposed" : "resolved");
         });
+    }
+
+    /** A sync or cancel done, for the audit trail: what the refund is now. */
+    private AuditEntry afterwards(AuditAction action, Refund r) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("status", r.status().name());
+        detail.put("state", r.state().name());
+        detail.put("connector_status", r.connectorStatus());
+        return new AuditEntry(session.actor(), action, AuditEntry.refund(r.merchantId(), r.merchantRefundId()), detail);
     }
 
     @ServerExceptionMapper
@@ -144,11 +197,7 @@ public class RefundPage {
     }
 
     private Uni<Response> act(
-            String csrf,
-            String merchantId,
-            String merchantRefundId,
-            String done,
-            Function<Merchant, Uni<Refund>> action) {
+            String csrf, String merchantId, String merchantRefundId, Function<Merchant, Uni<String>> action) {
         if (!session.acceptsCsrf(csrf)) {
             return Uni.createFrom().item(ConsoleChrome.forbidden());
         }
@@ -156,8 +205,10 @@ public class RefundPage {
                 .chain(m -> m == null
                         ? Uni.createFrom().failure(new RefundError.RefundNotFound(merchantRefundId))
                         : Uni.createFrom().deferred(() -> action.apply(m)))
-                .map(r -> {
-                    LOG.infof("console: refund %s of %s %s by an operator", merchantRefundId, merchantId, done);
+                .map(done -> {
+                    LOG.infof(
+                            "console: refund %s of %s %s by %s",
+                            merchantRefundId, merchantId, done, session.actor().display());
                     return Response.seeOther(URI.create(Links.refund(merchantId, merchantRefundId) + "?done=" + done))
                             .build();
                 })
@@ -181,19 +232,41 @@ public class RefundPage {
             if (refund == null) {
                 return chrome.notFound("refund " + merchantRefundId + " of " + merchantId);
             }
-            return store.history(refund)
-                    .chain(history -> ConsoleChrome.render(
+            return Uni.combine()
+                    .all()
+                    .unis(store.history(refund), resolutions.standing(refund))
+                    .asTuple()
+                    .chain(found -> ConsoleChrome.render(
                             Templates.refund(
                                     chrome.chrome("Refund " + merchantRefundId, "refunds", notice, error),
-                                    view(refund, history)),
+                                    view(refund, found.getItem1(), proposal(found.getItem2()))),
                             status));
         });
     }
 
-    private static View view(Refund r, ConsoleStore.History history) {
+    private ProposalRow proposal(ProposalStore.Proposal p) {
+        if (p == null) {
+            return null;
+        }
+        return new ProposalRow(
+                p.proposedBy().display(),
+                p.status(),
+                p.reason(),
+                p.refundedMinorAmount() == null ? null : Long.toString(p.refundedMinorAmount()),
+                Times.at(p.proposedAt().plus(settings.fourEyesProposalTtl())),
+                p.proposedBy().samePersonAs(session.actor()));
+    }
+
+    private View view(Refund r, ConsoleStore.History history, ProposalRow proposal) {
         List<Views.EventRow> events = history.events().stream()
                 .map(e -> new Views.EventRow(
-                        Times.at(e.at()), e.fromState(), e.toState(), e.cause(), e.connectorStatus(), e.detail()))
+                        Times.at(e.at()),
+                        e.fromState(),
+                        e.toState(),
+                        e.cause(),
+                        e.connectorStatus(),
+                        e.detail(),
+                        e.actor() == null ? null : e.actor().display()))
                 .toList();
         List<Views.WebhookRow> webhooks = history.webhooks().stream()
                 .map(w -> new Views.WebhookRow(
@@ -221,7 +294,9 @@ public class RefundPage {
                 wallet,
                 r.state().inFlight(),
                 r.state() == RefundState.MANUAL_REVIEW,
-                r.awaitsOperator());
+                r.awaitsOperator(),
+                resolutions.needsFourEyes(r),
+                proposal);
     }
 
     /** Every field of the refund, its internal state beside its public status; never an account's credentials. */

@@ -1,5 +1,7 @@
 package dev.refract.console;
 
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.http.ApiException;
 import dev.refract.http.Cursors;
 import dev.refract.http.Limits;
@@ -42,6 +44,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class RefundsPage {
 
     private static final int PAGE = 50;

@@ -11,9 +11,21 @@ final class Views {
 
     private Views() {}
 
-    /** The frame of every page: its title, which tab is lit, the session's CSRF token, and a message if any. */
+    /**
+     * The frame of every page: its title, which tab is lit, the session's CSRF token, a message if any, who is signed
+     * in and with what role, and what that role may do (the pages show an action only to a role that may take it).
+     */
     @TemplateData
-    record Chrome(String title, String tab, String csrf, String notice, String error) {}
+    record Chrome(
+            String title,
+            String tab,
+            String csrf,
+            String notice,
+            String error,
+            String who,
+            String role,
+            boolean canOperate,
+            boolean canAdminister) {}
 
     @TemplateData
     record RefundRow(
@@ -40,7 +52,8 @@ final class Views {
     record Field(String name, String value) {}
 
     @TemplateData
-    record EventRow(String at, String from, String to, String cause, String connectorStatus, String detail) {}
+    record EventRow(
+            String at, String from, String to, String cause, String connectorStatus, String detail, String by) {}
 
     @TemplateData
     record WebhookRow(String receivedAt, String connector, String eventId, String eventType, String applied) {}

@@ -3,6 +3,7 @@ package dev.refract.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.ConnectorAccount;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
@@ -22,11 +23,17 @@ public class AccountStore {
     private final SecretBox secrets;
     private final ObjectMapper json;
     private final Cache accountsByMerchant;
+    private final AuditTrail trail;
 
-    AccountStore(SecretBox secrets, ObjectMapper json, @CacheName("accounts-by-merchant") Cache accountsByMerchant) {
+    AccountStore(
+            SecretBox secrets,
+            ObjectMapper json,
+            @CacheName("accounts-by-merchant") Cache accountsByMerchant,
+            AuditTrail trail) {
         this.secrets = secrets;
         this.json = json;
         this.accountsByMerchant = accountsByMerchant;
+        this.trail = trail;
     }
 
     /**
@@ -41,8 +48,8 @@ public class AccountStore {
                         .map(entities -> entities.stream().map(this::open).toList()));
     }
 
-    /** Creates or replaces the merchant's account at a connector. */
-    public Uni<ConnectorAccount> put(ConnectorAccount account) {
+    /** Creates or replaces the merchant's account at a connector, with the operator's audit entry, in one transaction. */
+    public Uni<ConnectorAccount> put(ConnectorAccount account, AuditEntry audit) {
         return Panache.withTransaction(() -> ConnectorAccountEntity.<ConnectorAccountEntity>findById(
                                 new ConnectorAccountEntity.Key(account.merchantId(), account.connector()))
                         .chain(found -> {
@@ -62,7 +69,8 @@ public class AccountStore {
                             e.settings = write(account.settings());
                             e.updatedAt = now;
                             return e.<ConnectorAccountEntity>persist();
-                        }))
+                        })
+                        .call(() -> trail.record(audit)))
                 .map(this::open)
                 .call(() -> accountsByMerchant.invalidate(account.merchantId()));
     }

@@ -1,5 +1,6 @@
 package dev.refract.store;
 
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.Merchant;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
@@ -26,10 +27,12 @@ public class MerchantDirectory {
     private final SecureRandom random = new SecureRandom();
     private final SecretBox secrets;
     private final Cache merchantsByKey;
+    private final AuditTrail trail;
 
-    MerchantDirectory(SecretBox secrets, @CacheName("merchants-by-key") Cache merchantsByKey) {
+    MerchantDirectory(SecretBox secrets, @CacheName("merchants-by-key") Cache merchantsByKey, AuditTrail trail) {
         this.secrets = secrets;
         this.merchantsByKey = merchantsByKey;
+        this.trail = trail;
     }
 
     /** A new merchant and its API key, which exists nowhere else after this returns; null if the id is taken. */
@@ -56,13 +59,20 @@ public class MerchantDirectory {
         return Panache.withSession(() -> MerchantEntity.findById(merchantId));
     }
 
-    /** Creates the merchant with a fresh random key, or answers null when the id exists. */
-    public Uni<Created> create(String merchantId, String name) {
-        return create(merchantId, name, newApiKey());
+    /**
+     * Creates the merchant with a fresh random key, and the operator's entry in the audit trail in the same
+     * transaction; or answers null, writing neither, when the id exists.
+     */
+    public Uni<Created> create(String merchantId, String name, AuditEntry audit) {
+        return create(merchantId, name, newApiKey(), audit);
     }
 
     /** Creates the merchant with the given key (the dev-mode demo merchant), or answers null when the id exists. */
     public Uni<Created> create(String merchantId, String name, String apiKey) {
+        return create(merchantId, name, apiKey, null);
+    }
+
+    private Uni<Created> create(String merchantId, String name, String apiKey, AuditEntry audit) {
         return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId)
                 .chain(found -> {
                     if (found != null) {
@@ -74,16 +84,22 @@ public class MerchantDirectory {
                     m.apiKeyHash = hash(apiKey);
                     m.createdAt = Instant.now();
                     m.updatedAt = m.createdAt;
-                    return m.<MerchantEntity>persist().map(saved -> new Created(saved, apiKey));
+                    return m.<MerchantEntity>persist()
+                            .call(() -> audit == null ? Uni.createFrom().voidItem() : trail.record(audit))
+                            .map(saved -> new Created(saved, apiKey));
                 }));
     }
 
     /** The changes an operator asked for; null fields stay as they are. */
     public record Update(String name, String defaultConnector, String webhookUrl, String webhookSecret) {}
 
-    /** Applies the update, or answers null when there is no such merchant. */
-    public Uni<MerchantEntity> update(String merchantId, Update update) {
+    /**
+     * Applies the update and writes the operator's entry in the audit trail, in one transaction; or answers null,
+     * writing neither, when there is no such merchant.
+     */
+    public Uni<MerchantEntity> update(String merchantId, Update update, AuditEntry audit) {
         return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId)
+                        .call(m -> m == null ? Uni.createFrom().voidItem() : trail.record(audit))
                         .map(m -> {
                             if (m == null) {
                                 return null;

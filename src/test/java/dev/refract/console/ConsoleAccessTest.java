@@ -272,6 +272,23 @@ class ConsoleAccessTest {
         }
     }
 
+    /** Without a provider (these tests, dev mode): the token's form alone, and nothing behind the SSO path. */
+    @Test
+    void withoutAProviderTheSignInOffersTheTokenAlone() {
+        String page =
+                given().get("/console/sign-in").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("name=\"token\""), page);
+        assertFalse(page.contains("/console/sso"), page);
+        Response sso = given().redirects().follow(false).get("/console/sso");
+        assertEquals(303, sso.statusCode());
+        assertTrue(sso.header("Location").endsWith("/console/sign-in"), sso.header("Location"));
+        // the session the token buys is the admin token's, acting as an admin
+        Console console = Console.signIn();
+        assertTrue(console.get("/console/refunds")
+                .asString()
+                .contains("the admin token <span class=\"muted\">admin</span>"));
+    }
+
     @Test
     void signingOutEndsTheSessionEverywhere() {
         Console console = Console.signIn();

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * merchant's entries are found by the merchant id its target starts with.
  *
  * <p>The detail holds words, names, numbers and flags only, and never a secret: a value under a name that speaks
- * of a secret, key, token, password or credential must be a flag ("was it set") or, under a name ending in
- * {@code _names}, a list of names; and no text may carry what looks like a Refract or PSP key or a signed token. The
+ * of a secret, key, token, password or credential must be a flag ("was it set"), an id (a name ending in {@code _id}:
+ * {@code key_id}) or, under a name ending in {@code _names}, a list of names; and no text may carry what looks like a
+ * Refract or PSP key or a signed token. The
  * entry is refused otherwise. That keeps a careless {@code detail.put("api_key", key)} out of the trail, whoever
  * writes it.
  */
@@ -83,7 +84,9 @@ public record AuditEntry(Actor actor, AuditAction action, String target, Map<Str
         if (value == null || value instanceof Boolean) {
             return value;
         }
-        if (secretName && !(value instanceof Collection<?> && name.endsWith("_names"))) {
+        boolean names = value instanceof Collection<?> && name.endsWith("_names");
+        boolean ids = name.endsWith("_id") || name.endsWith("_ids"); // a key's id, not the key
+        if (secretName && !names && !ids) {
             throw new IllegalArgumentException(
                     "audit detail '" + name + "' names a secret: record whether it was set, never its value");
         }

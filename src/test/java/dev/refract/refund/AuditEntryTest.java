@@ -49,6 +49,8 @@ class AuditEntryTest {
                 "Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl")) {
             assertThrows(IllegalArgumentException.class, () -> entry(Map.of("reason", value)), value);
             assertThrows(IllegalArgumentException.class, () -> entry(Map.of("names", List.of(value))), value);
+            // an id's name does not make a key an id
+            assertThrows(IllegalArgumentException.class, () -> entry(Map.of("api_key_id", value)), value);
         }
     }
 
@@ -61,6 +63,7 @@ class AuditEntryTest {
         detail.put("refunded_minor_amount", 300L);
         detail.put("reason", "checked in the PSP dashboard (ticket OPS-7); sk_ is a prefix, not a key");
         detail.put("connector_status", null);
+        detail.put("successor_key_id", "key_3f9a1c");
         AuditEntry entry = entry(detail);
         assertEquals(detail, entry.detail());
         assertEquals("m_acme", entry.merchantId());

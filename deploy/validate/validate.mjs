@@ -136,6 +136,46 @@ if (JSON.stringify(probe) !== JSON.stringify(expected)) {
   }
 }
 
+/**
+ * Where each setting lives: a key that names a secret (…_SECRET, …_PASSWORD, …_TOKEN, …_KEY) is in a Secret, never in
+ * a ConfigMap, whose values anyone who may read the namespace's configuration reads; and where a ConfigMap names an
+ * OpenID Connect provider, a Secret holds the client's secret. Answers the problems, one line each.
+ */
+export function misplacedSettings(manifests) {
+  const problems = [];
+  const configMaps = manifests.filter((m) => m.kind === "ConfigMap");
+  const secrets = manifests.filter((m) => m.kind === "Secret");
+  for (const cm of configMaps) {
+    for (const key of Object.keys(cm.data ?? {})) {
+      if (/_(SECRET|PASSWORD|TOKEN|KEY)$/.test(key)) {
+        problems.push(`ConfigMap ${cm.metadata?.name} holds ${key}, a secret: it belongs in a Secret`);
+      }
+    }
+  }
+  const secretKeys = new Set(secrets.flatMap((s) => Object.keys({ ...(s.data ?? {}), ...(s.stringData ?? {}) })));
+  const provider = configMaps.some((cm) => "QUARKUS_OIDC_AUTH_SERVER_URL" in (cm.data ?? {}));
+  if (provider && !secretKeys.has("QUARKUS_OIDC_CREDENTIALS_SECRET")) {
+    problems.push("a ConfigMap names an OpenID Connect provider, but no Secret holds QUARKUS_OIDC_CREDENTIALS_SECRET");
+  }
+  return problems;
+}
+
+// The placement check must be able to fail: a secret in a ConfigMap, and a provider without its client secret.
+{
+  const cm = (data) => ({ kind: "ConfigMap", metadata: { name: "c" }, data });
+  const secret = (stringData) => ({ kind: "Secret", metadata: { name: "s" }, stringData });
+  const found = [
+    misplacedSettings([cm({ QUARKUS_OIDC_CREDENTIALS_SECRET: "x" })]).length,
+    misplacedSettings([cm({ QUARKUS_OIDC_AUTH_SERVER_URL: "https://sso" }), secret({ OTHER: "x" })]).length,
+    misplacedSettings([cm({ QUARKUS_OIDC_AUTH_SERVER_URL: "https://sso", REFRACT_ADMIN_TOKEN_ENABLED: "true" }),
+      secret({ QUARKUS_OIDC_CREDENTIALS_SECRET: "x" })]).length,
+  ];
+  if (JSON.stringify(found) !== JSON.stringify([1, 1, 0])) {
+    console.error(`FAIL the settings placement check itself: found ${JSON.stringify(found)}, expected [1,1,0]`);
+    process.exit(1);
+  }
+}
+
 let failures = 0;
 let checked = 0;
 for (const arg of process.argv.slice(2)) {
@@ -148,6 +188,10 @@ for (const arg of process.argv.slice(2)) {
     failures++;
     console.error(`FAIL ${arg}: ${e.message}`);
     continue;
+  }
+  for (const problem of misplacedSettings(manifests.map((m) => m.manifest))) {
+    failures++;
+    console.error(`FAIL ${arg}: ${problem}`);
   }
   for (const { source, manifest } of manifests) {
     const { kind } = manifest;

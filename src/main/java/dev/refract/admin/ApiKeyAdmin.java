@@ -2,12 +2,17 @@ package dev.refract.admin;
 
 import dev.refract.http.ApiException;
 import dev.refract.http.Limits;
+import dev.refract.refund.Actor;
+import dev.refract.refund.AuditAction;
+import dev.refract.refund.AuditEntry;
 import dev.refract.store.ApiKeyStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,13 +36,20 @@ public class ApiKeyAdmin {
         this.keys = keys;
     }
 
-    public Uni<ApiKeyRequests.ApiKeyView> create(String merchantId, ApiKeyRequests.CreateApiKey request) {
+    public Uni<ApiKeyRequests.ApiKeyView> create(Actor by, String merchantId, ApiKeyRequests.CreateApiKey request) {
         String name = name(request.name());
         ApiKeyStore.Mode mode = mode(request.mode());
         Instant expiresAt = expiresAt(request.expiresAt(), Instant.now());
         return merchants
                 .existing(merchantId)
-                .chain(m -> keys.create(merchantId, name, mode, expiresAt))
+                .chain(m -> keys.create(merchantId, name, mode, expiresAt, key -> {
+                    Map<String, Object> detail = new LinkedHashMap<>();
+                    detail.put("name", name);
+                    detail.put("mode", mode.wire);
+                    detail.put("expires_at", expiresAt == null ? null : expiresAt.toString());
+                    return new AuditEntry(
+                            by, AuditAction.API_KEY_CREATE, AuditEntry.apiKey(merchantId, key.id()), detail);
+                }))
                 .map(issued -> {
                     if (issued == null) { // the merchant went away in between
                         throw merchantNotFound(merchantId);
@@ -58,39 +70,58 @@ public class ApiKeyAdmin {
     }
 
     /** Revokes the key; revoking it again answers it as it is. */
-    public Uni<ApiKeyRequests.ApiKeyView> revoke(String merchantId, String keyId) {
-        return keys.revoke(merchantId, keyShape(merchantId, keyId)).map(revoked -> {
-            if (revoked == null) {
-                throw keyNotFound(merchantId, keyId);
-            }
-            LOG.infof("API key %s of merchant %s revoked", keyId, merchantId);
-            return ApiKeyRequests.ApiKeyView.of(revoked, null);
-        });
+    public Uni<ApiKeyRequests.ApiKeyView> revoke(Actor by, String merchantId, String keyId) {
+        return keys.revoke(
+                        merchantId,
+                        keyShape(merchantId, keyId),
+                        key -> new AuditEntry(
+                                by,
+                                AuditAction.API_KEY_REVOKE,
+                                AuditEntry.apiKey(merchantId, key.id()),
+                                Map.of("name", key.name())))
+                .map(revoked -> {
+                    if (revoked == null) {
+                        throw keyNotFound(merchantId, keyId);
+                    }
+                    LOG.infof("API key %s of merchant %s revoked", keyId, merchantId);
+                    return ApiKeyRequests.ApiKeyView.of(revoked, null);
+                });
     }
 
     /** A new key of the same name and mode; the rolled one expires {@code expires_in_seconds} from now, or earlier. */
-    public Uni<ApiKeyRequests.ApiKeyView> roll(String merchantId, String keyId, ApiKeyRequests.RollApiKey request) {
+    public Uni<ApiKeyRequests.ApiKeyView> roll(
+            Actor by, String merchantId, String keyId, ApiKeyRequests.RollApiKey request) {
         long seconds = request.expiresInSeconds() == null ? DEFAULT_ROLL_SECONDS : request.expiresInSeconds();
         if (seconds < 0 || seconds > MAX_ROLL_SECONDS) {
             throw ApiException.invalid(
                     "expires_in_seconds", "expires_in_seconds must be 0 to " + MAX_ROLL_SECONDS + ", not " + seconds);
         }
         String id = keyShape(merchantId, keyId);
-        return keys.roll(merchantId, id, Instant.now().plusSeconds(seconds)).chain(issued -> {
-            if (issued != null) {
-                LOG.infof(
-                        "API key %s of merchant %s rolled to %s; it expires in %d s",
-                        keyId, merchantId, issued.key().id(), seconds);
-                return Uni.createFrom().item(ApiKeyRequests.ApiKeyView.of(issued.key(), issued.secret()));
-            }
-            // nothing rolled: say why
-            return keys.get(merchantId, id).map(k -> {
-                if (k == null) {
-                    throw keyNotFound(merchantId, keyId);
-                }
-                throw ApiException.invalid("id", "API key " + keyId + " is revoked: a revoked key cannot be rolled");
-            });
-        });
+        return keys.roll(
+                        merchantId,
+                        id,
+                        Instant.now().plusSeconds(seconds),
+                        successor -> new AuditEntry(
+                                by,
+                                AuditAction.API_KEY_ROLL,
+                                AuditEntry.apiKey(merchantId, id),
+                                Map.of("successor_key_id", successor.id(), "expires_in_seconds", seconds)))
+                .chain(issued -> {
+                    if (issued != null) {
+                        LOG.infof(
+                                "API key %s of merchant %s rolled to %s; it expires in %d s",
+                                keyId, merchantId, issued.key().id(), seconds);
+                        return Uni.createFrom().item(ApiKeyRequests.ApiKeyView.of(issued.key(), issued.secret()));
+                    }
+                    // nothing rolled: say why
+                    return keys.get(merchantId, id).map(k -> {
+                        if (k == null) {
+                            throw keyNotFound(merchantId, keyId);
+                        }
+                        throw ApiException.invalid(
+                                "id", "API key " + keyId + " is revoked: a revoked key cannot be rolled");
+                    });
+                });
     }
 
     private static String name(String name) {

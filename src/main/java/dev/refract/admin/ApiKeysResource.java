@@ -24,7 +24,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * A merchant's API keys: {@code /admin/v1/merchants/{merchant_id}/api-keys}. A key is shown once, in the answer
- * that makes it; a revoked or expired key is refused on every replica within 5 s.
+ * that makes it; a revoked or expired key is refused on every replica within 5 s. Listing them takes refract-viewer,
+ * every change refract-admin, and each change is in the audit trail.
  */
 @Path("/admin/v1/merchants/{merchant_id}/api-keys")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,9 +36,11 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class ApiKeysResource {
 
     private final ApiKeyAdmin keys;
+    private final CurrentCaller caller;
 
-    ApiKeysResource(ApiKeyAdmin keys) {
+    ApiKeysResource(ApiKeyAdmin keys, CurrentCaller caller) {
         this.keys = keys;
+        this.caller = caller;
     }
 
     @POST
@@ -62,11 +65,12 @@ public class ApiKeysResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<RestResponse<ApiKeyRequests.ApiKeyView>> create(
             @RestPath("merchant_id") String merchantId, String body) {
-        return keys.create(merchantId, read(body, ApiKeyRequests.CreateApiKey.class))
+        return keys.create(caller.get().actor(), merchantId, read(body, ApiKeyRequests.CreateApiKey.class))
                 .map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
     }
 
     @GET
+    @RoleRequired(Role.VIEWER)
     @Operation(
             summary = "List a merchant's API keys",
             description = "Newest first, revoked and expired ones included; never the keys themselves")
@@ -97,7 +101,7 @@ public class ApiKeysResource {
             content = @Content(schema = @Schema(implementation = ErrorBody.class)))
     public Uni<ApiKeyRequests.ApiKeyView> revoke(
             @RestPath("merchant_id") String merchantId, @RestPath("id") String id) {
-        return keys.revoke(merchantId, id);
+        return keys.revoke(caller.get().actor(), merchantId, id);
     }
 
     @POST
@@ -125,7 +129,8 @@ public class ApiKeysResource {
         ApiKeyRequests.RollApiKey request = body == null || body.isBlank()
                 ? new ApiKeyRequests.RollApiKey(null)
                 : read(body, ApiKeyRequests.RollApiKey.class);
-        return keys.roll(merchantId, id, request).map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
+        return keys.roll(caller.get().actor(), merchantId, id, request)
+                .map(view -> RestResponse.status(RestResponse.Status.CREATED, view));
     }
 
     private static <T> T read(String body, Class<T> type) {

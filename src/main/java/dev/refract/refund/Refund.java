@@ -50,8 +50,15 @@ public record Refund(
         return "rf_" + Sha256.hex(merchantId + "\n" + merchantRefundId, 16);
     }
 
-    /** A change to append to the refund's event log. */
-    public record Event(RefundState from, RefundState to, Cause cause, String connectorStatus, String detail) {}
+    /** A change to append to the refund's event log; {@code actor} names the operator of an OPERATOR change. */
+    public record Event(
+            RefundState from, RefundState to, Cause cause, String connectorStatus, String detail, Actor actor) {
+
+        /** A change nobody in particular made: the API's, a PSP's, a webhook's or the janitor's. */
+        public Event(RefundState from, RefundState to, Cause cause, String connectorStatus, String detail) {
+            this(from, to, cause, connectorStatus, detail, null);
+        }
+    }
 
     /** How much the payment's in-flight and refunded totals move, in the refund's minor units. */
     public record LedgerDelta(long inFlight, long refunded) {
@@ -227,13 +234,14 @@ public record Refund(
 
     /**
      * An operator settles a refund in MANUAL_REVIEW after checking the PSP by hand: SUCCEEDED or FAILED, with the
-     * reason recorded in the event log. Nothing else can be resolved this way.
+     * reason and who decided ({@code by}) recorded in the event log. Nothing else can be resolved this way.
      *
      * @param refundedMinor for SUCCEEDED, what the PSP actually refunded when it is not the amount asked (a
      *     contradicting answer): the refund's amount becomes that, the ledger counts that as refunded and releases
      *     the rest, and the event log keeps the amount asked. Null: the amount asked.
      */
-    public Applied resolve(RefundState to, String reason, Long refundedMinor, Instant now) {
+    public Applied resolve(RefundState to, String reason, Long refundedMinor, Actor by, Instant now) {
+        Objects.requireNonNull(by, "an operator's decision names who made it");
         if (state != RefundState.MANUAL_REVIEW || !to.isFinal()) {
             throw new RefundError.NotResolvable("only a MANUAL_REVIEW refund can be resolved, and only to SUCCEEDED "
                     + "or FAILED; refund " + merchantRefundId + " is " + state.status());
@@ -264,7 +272,7 @@ public record Refund(
                 attempts,
                 null,
                 now);
-        return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, detail), ledger);
+        return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, detail, by), ledger);
     }
 
     private static Instant schedule(RefundState state, int attempts, RetryPolicy policy, Instant now) {

@@ -186,11 +186,22 @@ public class RefundService {
         });
     }
 
-    /** An operator's decision on a MANUAL_REVIEW refund, recorded with its reason. */
+    /**
+     * An operator's decision on a MANUAL_REVIEW refund, recorded with its reason and its operator in the event log,
+     * and as the audit trail's {@code audit} entry in the same transaction.
+     */
     public Uni<Refund> resolve(
-            Merchant merchant, String merchantRefundId, RefundState to, String reason, Long refundedMinor) {
+            Merchant merchant,
+            String merchantRefundId,
+            RefundState to,
+            String reason,
+            Long refundedMinor,
+            AuditEntry audit) {
         return get(merchant, merchantRefundId)
-                .chain(refund -> saveWithRetry(refund, r -> r.resolve(to, reason, refundedMinor, Instant.now())));
+                .chain(refund -> saveWithRetry(
+                        refund,
+                        r -> r.resolve(to, reason, refundedMinor, audit.actor(), Instant.now()),
+                        applied -> store.save(applied, audit)));
     }
 
     /** Refunds an operator should look at: in MANUAL_REVIEW, or still unsettled after several attempts. */
@@ -252,10 +263,16 @@ public class RefundService {
 
     /** Reads the refund as it is now (by its merchant and id) and saves the change, again when another write won. */
     private Uni<Refund> saveWithRetry(Refund refund, Function<Refund, Refund.Applied> change) {
+        return saveWithRetry(refund, change, store::save);
+    }
+
+    /** The same, saving through {@code save} (an operator's change writes its audit entry with it). */
+    private Uni<Refund> saveWithRetry(
+            Refund refund, Function<Refund, Refund.Applied> change, Function<Refund.Applied, Uni<Refund>> save) {
         // writers that collided retry after a short random pause, so that they do not collide again
         return Uni.createFrom()
                 .deferred(
-                        () -> store.findById(refund.merchantId(), refund.id()).chain(r -> store.save(change.apply(r))))
+                        () -> store.findById(refund.merchantId(), refund.id()).chain(r -> save.apply(change.apply(r))))
                 .onFailure(RefundStore.StaleRefund.class)
                 .retry()
                 .withBackOff(Duration.ofMillis(5), Duration.ofMillis(200))

@@ -46,6 +46,12 @@ public interface RefundStore {
     Uni<Refund> save(Refund.Applied applied);
 
     /**
+     * Saves an operator's change as {@link #save(Refund.Applied)} does, and its entry in the audit trail in the same
+     * transaction: both are written, or neither.
+     */
+    Uni<Refund> save(Refund.Applied applied, AuditEntry audit);
+
+    /**
      * Claims up to {@code limit} in-flight refunds whose next action is due, skipping rows another replica has
      * locked, and pushes their next action {@code lease} into the future so nobody else takes them meanwhile.
      */

@@ -3,6 +3,7 @@ package dev.refract.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.ConnectorAccount;
 import io.quarkus.cache.Cache;
 import io.quarkus.cache.CacheName;
@@ -25,16 +26,19 @@ public class AccountStore {
     private final ObjectMapper json;
     private final Cache accountsByMerchant;
     private final SecretRotationSettings rotation;
+    private final AuditTrail trail;
 
     AccountStore(
             SecretBox secrets,
             ObjectMapper json,
             @CacheName("accounts-by-merchant") Cache accountsByMerchant,
-            SecretRotationSettings rotation) {
+            SecretRotationSettings rotation,
+            AuditTrail trail) {
         this.secrets = secrets;
         this.json = json;
         this.accountsByMerchant = accountsByMerchant;
         this.rotation = rotation;
+        this.trail = trail;
     }
 
     /**
@@ -50,10 +54,11 @@ public class AccountStore {
     }
 
     /**
-     * Creates or replaces the merchant's account at a connector. A webhook secret other than the current one
-     * replaces it, and the current one stays valid for {@code refract.webhooks.previous-secret-grace}.
+     * Creates or replaces the merchant's account at a connector, with the operator's audit entry, in one transaction.
+     * A webhook secret other than the current one replaces it, and the current one stays valid for {@code
+     * refract.webhooks.previous-secret-grace}.
      */
-    public Uni<ConnectorAccount> put(ConnectorAccount account) {
+    public Uni<ConnectorAccount> put(ConnectorAccount account, AuditEntry audit) {
         return Panache.withTransaction(() -> ConnectorAccountEntity.<ConnectorAccountEntity>findById(
                                 new ConnectorAccountEntity.Key(account.merchantId(), account.connector()))
                         .chain(found -> {
@@ -81,7 +86,8 @@ public class AccountStore {
                             e.settings = write(account.settings());
                             e.updatedAt = now;
                             return e.<ConnectorAccountEntity>persist();
-                        }))
+                        })
+                        .call(() -> trail.record(audit)))
                 .map(this::open)
                 .call(() -> accountsByMerchant.invalidate(account.merchantId()));
     }

@@ -1,9 +1,11 @@
 package dev.refract.store;
 
+import dev.refract.refund.AuditEntry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -136,41 +139,57 @@ public class ApiKeyStore {
         return pool.preparedQuery(ONE).execute(Tuple.of(merchantId, keyId)).map(ApiKeyStore::first);
     }
 
-    /** A new key for the merchant; null when there is no such merchant. */
-    public Uni<Issued> create(String merchantId, String name, Mode mode, Instant expiresAt) {
+    /**
+     * A new key for the merchant, and the operator's entry in the audit trail ({@code audit} of the key made) in the
+     * same transaction; null, writing neither, when there is no such merchant.
+     */
+    public Uni<Issued> create(
+            String merchantId, String name, Mode mode, Instant expiresAt, Function<ApiKey, AuditEntry> audit) {
         String secret = newSecret();
-        return pool.preparedQuery(INSERT)
-                .execute(Tuple.from(Arrays.asList(
-                        merchantId,
-                        name,
-                        mode.wire,
-                        hash(secret),
-                        prefixOf(secret),
-                        expiresAt == null ? null : RowMapping.time(expiresAt))))
+        return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
+                        .execute(Tuple.from(Arrays.asList(
+                                merchantId,
+                                name,
+                                mode.wire,
+                                hash(secret),
+                                prefixOf(secret),
+                                expiresAt == null ? null : RowMapping.time(expiresAt))))
+                        .call(rows -> audited(conn, rows, audit)))
                 .map(rows -> issued(first(rows), secret));
     }
 
     /**
-     * Revokes the key and answers it; null when the merchant has no such key. This replica forgets it at once,
-     * every other one within {@link KeyCredentials#MAX_STALENESS}.
+     * Revokes the key and answers it, with the operator's entry in the audit trail in the same transaction; null,
+     * writing neither, when the merchant has no such key. This replica forgets the key at once, every other one
+     * within {@link KeyCredentials#MAX_STALENESS}.
      */
-    public Uni<ApiKey> revoke(String merchantId, String keyId) {
-        return pool.preparedQuery(REVOKE)
-                .execute(Tuple.of(merchantId, keyId))
+    public Uni<ApiKey> revoke(String merchantId, String keyId, Function<ApiKey, AuditEntry> audit) {
+        return pool.withTransaction(conn -> conn.preparedQuery(REVOKE)
+                        .execute(Tuple.of(merchantId, keyId))
+                        .call(rows -> audited(conn, rows, audit)))
                 .call(rows -> forget(rows, "key_hash"))
                 .map(ApiKeyStore::first);
     }
 
     /**
-     * A new key in place of this one, which stays valid until {@code oldExpiresAt}; null when the merchant has no
-     * such key, or it is revoked ({@link #get} tells which).
+     * A new key in place of this one, which stays valid until {@code oldExpiresAt}, with the operator's entry in the
+     * audit trail ({@code audit} of the new key) in the same transaction; null, writing neither, when the merchant
+     * has no such key, or it is revoked ({@link #get} tells which).
      */
-    public Uni<Issued> roll(String merchantId, String keyId, Instant oldExpiresAt) {
+    public Uni<Issued> roll(String merchantId, String keyId, Instant oldExpiresAt, Function<ApiKey, AuditEntry> audit) {
         String secret = newSecret();
-        return pool.preparedQuery(ROLL)
-                .execute(Tuple.of(merchantId, keyId, RowMapping.time(oldExpiresAt), hash(secret), prefixOf(secret)))
+        return pool.withTransaction(conn -> conn.preparedQuery(ROLL)
+                        .execute(Tuple.of(
+                                merchantId, keyId, RowMapping.time(oldExpiresAt), hash(secret), prefixOf(secret)))
+                        .call(rows -> audited(conn, rows, audit)))
                 .call(rows -> forget(rows, "rolled_key_hash"))
                 .map(rows -> issued(first(rows), secret));
+    }
+
+    /** The audit entry of the key a statement answered, on its transaction; nothing when it answered none. */
+    private static Uni<Void> audited(SqlConnection conn, RowSet<Row> rows, Function<ApiKey, AuditEntry> audit) {
+        ApiKey key = first(rows);
+        return key == null ? Uni.createFrom().voidItem() : AuditTrail.record(conn, audit.apply(key));
     }
 
     /** One key's last use, to be written. */

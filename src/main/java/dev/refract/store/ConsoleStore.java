@@ -1,9 +1,12 @@
 package dev.refract.store;
 
+import dev.refract.refund.Actor;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -23,7 +26,13 @@ public class ConsoleStore {
 
     /** One change of a refund, as the append-only event log holds it. */
     public record Event(
-            String fromState, String toState, String cause, String connectorStatus, String detail, Instant at) {}
+            String fromState,
+            String toState,
+            String cause,
+            String connectorStatus,
+            String detail,
+            Instant at,
+            Actor actor) {}
 
     /** A PSP webhook stored for a refund; {@code appliedAt} null when it was kept without being applied. */
     public record Webhook(String connector, String eventId, String eventType, Instant receivedAt, Instant appliedAt) {}
@@ -147,7 +156,8 @@ public class ConsoleStore {
                                 row.getString("cause"),
                                 row.getString("connector_status"),
                                 row.getString("detail"),
-                                RowMapping.instant(row.getOffsetDateTime("created_at"))));
+                                RowMapping.instant(row.getOffsetDateTime("created_at")),
+                                actor(row.getJsonObject("actor"))));
                     }
                     return list;
                 });
@@ -214,8 +224,22 @@ public class ConsoleStore {
     }
 
     /** Makes an undelivered item due now; false when it is unknown or delivered already. */
-    public Uni<Boolean> retryNow(long outboxId) {
-        return pool.preparedQuery(RETRY_NOW).execute(Tuple.of(outboxId)).map(rows -> rows.rowCount() == 1);
+    public Uni<Boolean> retryNow(long outboxId, AuditEntry audit) {
+        return pool.withTransaction(conn -> conn.preparedQuery(RETRY_NOW)
+                .execute(Tuple.of(outboxId))
+                .chain(rows -> rows.rowCount() == 1
+                        ? AuditTrail.record(conn, audit).replaceWith(true)
+                        : Uni.createFrom().item(false)));
+    }
+
+    /** The operator an event names, as the audit trail wrote it ({@link AuditTrail#actor}); null for none. */
+    static Actor actor(JsonObject json) {
+        if (json == null) {
+            return null;
+        }
+        return "operator".equals(json.getString("kind"))
+                ? new Actor.Operator(json.getString("subject"), json.getString("name"))
+                : new Actor.AdminToken();
     }
 
     /** Every merchant, by id; {@code limit} bounds the page. */

@@ -1,5 +1,6 @@
 package dev.refract.store;
 
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.Merchant;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -35,18 +36,21 @@ public class MerchantDirectory {
     private final ApiKeyStore keys;
     private final KeyCredentials credentials;
     private final SecretRotationSettings rotation;
+    private final AuditTrail trail;
 
     MerchantDirectory(
             SecretBox secrets,
             Pool pool,
             ApiKeyStore keys,
             KeyCredentials credentials,
-            SecretRotationSettings rotation) {
+            SecretRotationSettings rotation,
+            AuditTrail trail) {
         this.secrets = secrets;
         this.pool = pool;
         this.keys = keys;
         this.credentials = credentials;
         this.rotation = rotation;
+        this.trail = trail;
     }
 
     /** A new merchant and its API key, which exists nowhere else after this returns. */
@@ -61,27 +65,44 @@ public class MerchantDirectory {
         return Panache.withSession(() -> MerchantEntity.findById(merchantId));
     }
 
-    /** Creates the merchant with a fresh random key, or answers null when the id exists. */
-    public Uni<Created> create(String merchantId, String name) {
-        return create(merchantId, name, keys.newSecret());
+    /**
+     * Creates the merchant with a fresh random key, and the operator's entry in the audit trail in the same
+     * transaction; or answers null, writing neither, when the id exists.
+     */
+    public Uni<Created> create(String merchantId, String name, AuditEntry audit) {
+        return create(merchantId, name, keys.newSecret(), audit);
     }
 
-    /** Creates the merchant with the given key, or answers null when the id exists. */
+    /** Creates the merchant with the given key, or answers null when the id exists (dev mode's fixed merchant). */
     public Uni<Created> create(String merchantId, String name, String apiKey) {
-        return pool.preparedQuery(CREATE)
+        return create(merchantId, name, apiKey, null);
+    }
+
+    private Uni<Created> create(String merchantId, String name, String apiKey, AuditEntry audit) {
+        return pool.withTransaction(conn -> conn.preparedQuery(CREATE)
                 .execute(Tuple.of(merchantId, name, ApiKeyStore.hash(apiKey), ApiKeyStore.prefixOf(apiKey)))
-                .map(rows -> rows.size() == 0 ? null : new Created(merchantId, name, apiKey));
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    Created created = new Created(merchantId, name, apiKey);
+                    return audit == null
+                            ? Uni.createFrom().item(created)
+                            : AuditTrail.record(conn, audit).replaceWith(created);
+                }));
     }
 
     /** The changes an operator asked for; null fields stay as they are, an empty one clears it. */
     public record Update(String name, String defaultConnector, String webhookUrl, String webhookSecret) {}
 
     /**
-     * Applies the update, or answers null when there is no such merchant. A new notification secret replaces the
-     * current one, which keeps signing notifications beside it for {@code refract.webhooks.previous-secret-grace}.
+     * Applies the update and writes the operator's entry in the audit trail, in one transaction; or answers null,
+     * writing neither, when there is no such merchant. A new notification secret replaces the current one, which
+     * keeps signing notifications beside it for {@code refract.webhooks.previous-secret-grace}.
      */
-    public Uni<MerchantEntity> update(String merchantId, Update update) {
+    public Uni<MerchantEntity> update(String merchantId, Update update, AuditEntry audit) {
         return Panache.withTransaction(() -> MerchantEntity.<MerchantEntity>findById(merchantId)
+                        .call(m -> m == null ? Uni.createFrom().voidItem() : trail.record(audit))
                         .map(m -> {
                             if (m == null) {
                                 return null;

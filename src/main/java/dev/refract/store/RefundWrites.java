@@ -19,16 +19,8 @@ final class RefundWrites {
     static final String WALLET_ADJUSTMENT = "credyt.adjustment";
     static final String WALLET_REVERSAL = "credyt.reversal";
 
-    /**
-     * The event of the refund in {@code r} and what it owes: a notification to a merchant that has a webhook URL,
-     * and a wallet move where the merchant has the wallet on. Each wallet move's event id is derived from the
-     * refund, so that it is queued at most once, and a reversal only follows an adjustment.
-     */
-    private static final String EVENT_AND_OWED = """
-            logged as (
-                insert into refund_events (refund_id, merchant_id, from_state, to_state, cause, connector_status, detail)
-                select r.id, r.merchant_id, $1::text, $2::text, $3::text, $4::text, $5::text from r
-                where $2::text is not null),
+    /** What a change owes, after its event: {@code $6}–{@code $9}. */
+    private static final String OWED = """
             notified as (
                 insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload)
                 select r.merchant_id, r.id, 'notification', $6::text, $7::text, to_jsonb(r)
@@ -45,6 +37,18 @@ final class RefundWrites {
                                   where o.refund_id = r.id and o.merchant_id = r.merchant_id
                                     and o.event_type = 'credyt.adjustment'))
                 on conflict (event_id, merchant_id) do nothing)""";
+
+    /**
+     * The event of the refund in {@code r} and what it owes: a notification to a merchant that has a webhook URL,
+     * and a wallet move where the merchant has the wallet on. Each wallet move's event id is derived from the
+     * refund, so that it is queued at most once, and a reversal only follows an adjustment.
+     */
+    private static final String EVENT_AND_OWED = """
+            logged as (
+                insert into refund_events (refund_id, merchant_id, from_state, to_state, cause, connector_status, detail)
+                select r.id, r.merchant_id, $1::text, $2::text, $3::text, $4::text, $5::text from r
+                where $2::text is not null),
+            """ + OWED;
 
     /**
      * A new refund, inserted only if its merchant_refund_id is new (the check reads by PSP reference, without
@@ -100,6 +104,30 @@ final class RefundWrites {
                 where id = $18 and merchant_id = $22 and version = $19
                 returning *),
             """ + EVENT_AND_OWED + """
+            ,
+            moved as (
+                update payment_ledger set in_flight_minor = in_flight_minor + $20::bigint,
+                                          refunded_minor = refunded_minor + $21::bigint, updated_at = now()
+                where id = (select ledger_id from r) and merchant_id = $22 and ($20::bigint <> 0 or $21::bigint <> 0))
+            select * from r""";
+
+    /**
+     * An operator's change: as {@link #SAVE}, with the operator named in the event ({@code $23}, the actor as JSON).
+     * The store writes the audit trail's entry in the same transaction.
+     */
+    static final String SAVE_BY_OPERATOR = """
+            with r as (
+                update refunds set state = $10, connector_refund_id = $11, connector_status = $12,
+                                   connector_details = $13, error = $14, amount_minor = $15, attempts = $16,
+                                   next_action_at = $17, version = version + 1, updated_at = clock_timestamp()
+                where id = $18 and merchant_id = $22 and version = $19
+                returning *),
+            logged as (
+                insert into refund_events (refund_id, merchant_id, from_state, to_state, cause, connector_status,
+                                           detail, actor)
+                select r.id, r.merchant_id, $1::text, $2::text, $3::text, $4::text, $5::text, $23::jsonb from r
+                where $2::text is not null),
+            """ + OWED + """
             ,
             moved as (
                 update payment_ledger set in_flight_minor = in_flight_minor + $20::bigint,

@@ -1,5 +1,6 @@
 package dev.refract.store;
 
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRouter;
 import dev.refract.refund.CreateRefund;
@@ -247,7 +248,20 @@ public class SqlRefundStore implements RefundStore {
     @Override
     public Uni<Refund> save(Refund.Applied applied) {
         Refund r = applied.refund();
-        Tuple parameters = RefundWrites.eventAndOwed(applied.event(), applied.owed(), r.pspReference())
+        return pool.preparedQuery(RefundWrites.SAVE)
+                .execute(saveParameters(applied))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new StaleRefund(r.id());
+                    }
+                    return firstRefund(rows);
+                });
+    }
+
+    /** {@code $1}–{@code $22} of {@link RefundWrites#SAVE}. */
+    private static Tuple saveParameters(Refund.Applied applied) {
+        Refund r = applied.refund();
+        return RefundWrites.eventAndOwed(applied.event(), applied.owed(), r.pspReference())
                 .addValue(r.state().name())
                 .addValue(r.connectorRefundId())
                 .addValue(r.connectorStatus())
@@ -261,12 +275,25 @@ public class SqlRefundStore implements RefundStore {
                 .addValue(applied.ledger().inFlight())
                 .addValue(applied.ledger().refunded())
                 .addValue(r.merchantId());
-        return pool.preparedQuery(RefundWrites.SAVE).execute(parameters).map(rows -> {
-            if (rows.size() == 0) {
-                throw new StaleRefund(r.id());
-            }
-            return firstRefund(rows);
-        });
+    }
+
+    /**
+     * An operator's change ({@link RefundWrites#SAVE_BY_OPERATOR}: the event names its operator) and its audit
+     * trail entry, in one transaction. A stale version writes neither.
+     */
+    @Override
+    public Uni<Refund> save(Refund.Applied applied, AuditEntry audit) {
+        Refund r = applied.refund();
+        Tuple parameters = saveParameters(applied).addValue(AuditTrail.actor(audit.actor()));
+        return pool.withTransaction(conn -> conn.preparedQuery(RefundWrites.SAVE_BY_OPERATOR)
+                .execute(parameters)
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(new StaleRefund(r.id()));
+                    }
+                    Refund saved = firstRefund(rows);
+                    return AuditTrail.record(conn, audit).replaceWith(saved);
+                }));
     }
 
     /** The merchants with refunds due first, then each one's due refunds claimed ({@link PerMerchant}). */

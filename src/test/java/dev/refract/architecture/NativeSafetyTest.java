@@ -50,6 +50,8 @@ class NativeSafetyTest {
         "io.micrometer..", // quarkus-micrometer
         "io.opentelemetry.api..",
         "io.opentelemetry.context..", // quarkus-opentelemetry: spans started and attributes set, nothing more
+        // quarkus-hibernate-reactive-panache: the session Panache hands out, for the audit trail's one native insert
+        "org.hibernate.reactive.mutiny..",
         "io.agroal..",
         "org.flywaydb..",
         "io.zonky..", // dev mode only (DevDatabase), see onlyDevModeUses…

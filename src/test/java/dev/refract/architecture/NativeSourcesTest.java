@@ -147,6 +147,30 @@ class NativeSourcesTest {
         assertTrue(args.contains("-H:-UseServiceLoaderFeature"));
     }
 
+    /**
+     * No provider, no OIDC tenant ({@code OidcSwitch}) must hold in the binary too, where nothing is found through
+     * {@code ServiceLoader} at run time: the interceptor is built into the generated run-time configuration.
+     */
+    @Test
+    void theOidcSwitchIsBuiltIntoTheRunTimeConfiguration() throws IOException {
+        Path dir = Path.of(System.getProperty("refract.native-sources"));
+        Path runner;
+        try (Stream<Path> files = Files.list(dir)) {
+            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        try (ZipFile jar = new ZipFile(runner.toFile())) {
+            byte[] customizer = jar.getInputStream(
+                            jar.getEntry("io/quarkus/runtime/generated/RunTimeConfigCustomizer.class"))
+                    .readAllBytes();
+            String constants = new String(customizer, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(
+                    constants.contains("dev/refract/admin/OidcSwitch"),
+                    "the run-time configuration is built without OidcSwitch");
+        }
+    }
+
     private static boolean registeredWhole(String name) {
         JsonNode entry = REFLECTION.get(name);
         return entry != null

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /** A PSP answer that contradicts the refund is never success; the reservation stays until an operator settles it. */
 class ContradictionTest {
 
+    private static final Actor OPERATOR = new Actor.Operator("f3a1c9e2-subject", "Ada Lovelace");
+
     private static Outcome.Succeeded succeeded(String amount, String currency, String... payments) {
         return new Outcome.Succeeded(
                 "re_1",
@@ -118,7 +120,7 @@ class ContradictionTest {
         Refund contradicted = refund(RefundState.PENDING, 1)
                 .apply(succeeded("300", "USD"), Cause.PSP, false, POLICY, NOW)
                 .refund();
-        Refund.Applied resolved = contradicted.resolve(RefundState.SUCCEEDED, "checked", 300L, NOW);
+        Refund.Applied resolved = contradicted.resolve(RefundState.SUCCEEDED, "checked", 300L, OPERATOR, NOW);
         assertEquals(RefundState.SUCCEEDED, resolved.refund().state());
         assertEquals(Money.of(300, "USD"), resolved.refund().amount());
         assertEquals(new Refund.LedgerDelta(-400, 300), resolved.ledger());
@@ -126,14 +128,19 @@ class ContradictionTest {
         assertEquals(
                 "operator: the PSP refunded 300 of the 400 asked (USD minor units): checked",
                 resolved.event().detail());
+        assertEquals(OPERATOR, resolved.event().actor(), "the event names who decided");
+        assertEquals(Cause.OPERATOR, resolved.event().cause());
         assertEquals(
                 new Refund.LedgerDelta(-400, 400),
                 contradicted
-                        .resolve(RefundState.SUCCEEDED, "as asked", null, NOW)
+                        .resolve(RefundState.SUCCEEDED, "as asked", null, OPERATOR, NOW)
                         .ledger());
         assertThrows(
-                RefundError.NotResolvable.class, () -> contradicted.resolve(RefundState.SUCCEEDED, "x", 401L, NOW));
-        assertThrows(RefundError.NotResolvable.class, () -> contradicted.resolve(RefundState.FAILED, "x", 300L, NOW));
+                RefundError.NotResolvable.class,
+                () -> contradicted.resolve(RefundState.SUCCEEDED, "x", 401L, OPERATOR, NOW));
+        assertThrows(
+                RefundError.NotResolvable.class,
+                () -> contradicted.resolve(RefundState.FAILED, "x", 300L, OPERATOR, NOW));
     }
 
     private static Outcome.Declined failedFor(boolean reversesSuccess, Outcome.Reported reported) {

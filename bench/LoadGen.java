@@ -148,9 +148,13 @@ public class LoadGen {
                 };
             }
             case "webhook": {
-                String secret = "whsec_bench";
-                send(put("/admin/v1/merchants/" + merchantId + "/connectors/stripe", "Bearer " + adminToken,
+                String secret = "whsec_bench_0123456789";
+                HttpResponse<String> account = send(put("/admin/v1/merchants/" + merchantId + "/connectors/stripe",
+                        "Bearer " + adminToken,
                         "{\"credentials\":{\"api_key\":\"sk_test_bench\"},\"webhook_secret\":\"" + secret + "\"}"));
+                if (account.statusCode() != 200) { // every delivery would be refused 401 and counted as an error
+                    throw new IllegalStateException("the Stripe account was refused: " + account.body());
+                }
                 return () -> {
                     String body = "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "")
                             + "\",\"object\":\"event\",\"type\":\"refund.updated\",\"data\":{\"object\":{\"id\":\"re_"

@@ -2,13 +2,53 @@
 // - types, formats and required fields: the JSON-schema validators of kubernetes-models;
 // - unknown fields (a misspelt key that the API server would drop or refuse): every key is looked up in the
 //   field lists of the official JavaScript client's models (@kubernetes/client-node), recursively.
+// Kinds of operators (CloudNativePG's Cluster) are validated against a JSON schema derived from their CRD
+// (schemas/, each names its source and version), with ajv: types, enums, required and unknown fields alike.
 // Usage: node validate.mjs FILE_OR_KUSTOMIZATION_DIR...   (a directory is rendered as kubectl apply -k would)
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+// Every file in negative/ must fail: the check is run against them first.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "./kustomize.mjs";
 import { parseAllDocuments } from "yaml";
 import * as k8s from "@kubernetes/client-node/dist/gen/models/all.js";
+import Ajv from "ajv";
+
+/** Kinds that are not Kubernetes' own, by apiVersion and kind: the schema derived from their CRD. */
+const CUSTOM = {
+  "postgresql.cnpg.io/v1 Cluster": "schemas/cnpg-cluster-v1.json",
+};
+const ajv = new Ajv({ allErrors: true, strict: false });
+const customValidators = new Map();
+
+/** The errors of a manifest of a custom kind, as "path: message"; null when the kind is not custom. */
+function customErrors(manifest) {
+  const file = CUSTOM[`${manifest.apiVersion} ${manifest.kind}`];
+  if (!file) return null;
+  if (!customValidators.has(file)) {
+    customValidators.set(file, ajv.compile(JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8"))));
+  }
+  const validate = customValidators.get(file);
+  if (validate(manifest)) return [];
+  return validate.errors.map((e) =>
+    `${e.instancePath || "/"}: ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`);
+}
+
+/** Checks one manifest; throws with what is wrong. */
+async function check(manifest) {
+  const { apiVersion, kind } = manifest;
+  const custom = customErrors(manifest);
+  if (custom !== null) {
+    if (custom.length > 0) throw new Error(custom.join("; "));
+    return;
+  }
+  const models = await import("kubernetes-models/" + apiVersion);
+  const Model = models[kind];
+  if (!Model) throw new Error(`no model for ${apiVersion} ${kind}`);
+  new Model(manifest).validate();
+  const unknown = unknownFields(manifest, modelName(apiVersion, kind));
+  if (unknown.length > 0) throw new Error(`unknown fields: ${unknown.join(", ")}`);
+}
 
 /** The client's model class for an apiVersion and kind: apps/v1 Deployment -> V1Deployment. */
 function modelName(apiVersion, kind) {
@@ -73,6 +113,69 @@ if (JSON.stringify(probe) !== JSON.stringify(expected)) {
   }
 }
 
+// The custom kinds' check must be able to fail: each manifest in negative/ lists, as "# expect:" lines, the errors
+// it must be refused with (a misspelt field, a wrong type, a value outside an enum), and gets exactly those.
+{
+  const dir = new URL("negative/", import.meta.url);
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+  if (files.length === 0) {
+    console.error("FAIL no negative manifests in negative/");
+    process.exit(1);
+  }
+  for (const file of files) {
+    const manifest = parseAllDocuments(readFileSync(new URL(file, dir), "utf8"))[0].toJSON();
+    const text = readFileSync(new URL(file, dir), "utf8");
+    const errors = customErrors(parseAllDocuments(text)[0].toJSON()) ?? [];
+    const expected = [...text.matchAll(/^# expect: (.+)$/gm)].map((m) => m[1]);
+    const missed = expected.filter((x) => !errors.includes(x));
+    if (expected.length === 0 || missed.length > 0 || errors.length !== expected.length) {
+      console.error(`FAIL negative/${file}: expected exactly ${JSON.stringify(expected)}, got ${JSON.stringify(errors)}`);
+      process.exit(1);
+    }
+    console.log(`ok   negative/${file} refused: ${errors.join("; ")}`);
+  }
+}
+
+/**
+ * Where each setting lives: a key that names a secret (…_SECRET, …_PASSWORD, …_TOKEN, …_KEY) is in a Secret, never in
+ * a ConfigMap, whose values anyone who may read the namespace's configuration reads; and where a ConfigMap names an
+ * OpenID Connect provider, a Secret holds the client's secret. Answers the problems, one line each.
+ */
+export function misplacedSettings(manifests) {
+  const problems = [];
+  const configMaps = manifests.filter((m) => m.kind === "ConfigMap");
+  const secrets = manifests.filter((m) => m.kind === "Secret");
+  for (const cm of configMaps) {
+    for (const key of Object.keys(cm.data ?? {})) {
+      if (/_(SECRET|PASSWORD|TOKEN|KEY)$/.test(key)) {
+        problems.push(`ConfigMap ${cm.metadata?.name} holds ${key}, a secret: it belongs in a Secret`);
+      }
+    }
+  }
+  const secretKeys = new Set(secrets.flatMap((s) => Object.keys({ ...(s.data ?? {}), ...(s.stringData ?? {}) })));
+  const provider = configMaps.some((cm) => "QUARKUS_OIDC_AUTH_SERVER_URL" in (cm.data ?? {}));
+  if (provider && !secretKeys.has("QUARKUS_OIDC_CREDENTIALS_SECRET")) {
+    problems.push("a ConfigMap names an OpenID Connect provider, but no Secret holds QUARKUS_OIDC_CREDENTIALS_SECRET");
+  }
+  return problems;
+}
+
+// The placement check must be able to fail: a secret in a ConfigMap, and a provider without its client secret.
+{
+  const cm = (data) => ({ kind: "ConfigMap", metadata: { name: "c" }, data });
+  const secret = (stringData) => ({ kind: "Secret", metadata: { name: "s" }, stringData });
+  const found = [
+    misplacedSettings([cm({ QUARKUS_OIDC_CREDENTIALS_SECRET: "x" })]).length,
+    misplacedSettings([cm({ QUARKUS_OIDC_AUTH_SERVER_URL: "https://sso" }), secret({ OTHER: "x" })]).length,
+    misplacedSettings([cm({ QUARKUS_OIDC_AUTH_SERVER_URL: "https://sso", REFRACT_ADMIN_TOKEN_ENABLED: "true" }),
+      secret({ QUARKUS_OIDC_CREDENTIALS_SECRET: "x" })]).length,
+  ];
+  if (JSON.stringify(found) !== JSON.stringify([1, 1, 0])) {
+    console.error(`FAIL the settings placement check itself: found ${JSON.stringify(found)}, expected [1,1,0]`);
+    process.exit(1);
+  }
+}
+
 let failures = 0;
 let checked = 0;
 for (const arg of process.argv.slice(2)) {
@@ -86,15 +189,14 @@ for (const arg of process.argv.slice(2)) {
     console.error(`FAIL ${arg}: ${e.message}`);
     continue;
   }
+  for (const problem of misplacedSettings(manifests.map((m) => m.manifest))) {
+    failures++;
+    console.error(`FAIL ${arg}: ${problem}`);
+  }
   for (const { source, manifest } of manifests) {
-    const { apiVersion, kind } = manifest;
+    const { kind } = manifest;
     try {
-      const models = await import("kubernetes-models/" + apiVersion);
-      const Model = models[kind];
-      if (!Model) throw new Error(`no model for ${apiVersion} ${kind}`);
-      new Model(manifest).validate();
-      const unknown = unknownFields(manifest, modelName(apiVersion, kind));
-      if (unknown.length > 0) throw new Error(`unknown fields: ${unknown.join(", ")}`);
+      await check(manifest);
       checked++;
       console.log(`ok   ${source}: ${kind} ${manifest.metadata?.name}`);
     } catch (e) {

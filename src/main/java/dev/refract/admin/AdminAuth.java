@@ -2,80 +2,62 @@ package dev.refract.admin;
 
 import dev.refract.http.ApiException;
 import dev.refract.http.Bearer;
-import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Checks the admin bearer token of every operator operation, in constant time (digests of equal length, compared
- * whole).
+ * The door of every admin operation ({@link OperatorApi}): who is calling (the admin token, or an operator's access
+ * token from the provider), then whether their role allows the operation ({@link RoleRequired}; admin where the
+ * operation says nothing), before it runs. 401 for no or a bad credential, 403 {@code permission_denied} for too weak
+ * a role; each refusal is logged with the request's method and path, never with the credential.
  */
 @ApplicationScoped
 public class AdminAuth {
 
     private static final Logger LOG = Logger.getLogger(AdminAuth.class);
-    private static final int MAX_TOKEN_LENGTH = 4096;
-    /** Shorter than this, a token could be guessed at the console's sign-in or the admin API, which do not throttle. */
-    static final int STRONG_TOKEN_LENGTH = 32;
+    /** Room for a provider's access token with many groups; past it no token is read at all. */
+    private static final int MAX_BEARER = 16_384;
 
-    private final byte[] tokenDigest;
-    private final boolean weak;
+    private final Operators operators;
+    private final CurrentCaller current;
 
-    AdminAuth(AdminSettings settings) {
-        this.tokenDigest = settings.token()
-                .filter(t -> !t.isBlank())
-                .map(AdminAuth::digest)
-                .orElse(null);
-        this.weak = settings.token()
-                .filter(t -> !t.isBlank() && t.strip().length() < STRONG_TOKEN_LENGTH)
-                .isPresent();
+    AdminAuth(Operators operators, CurrentCaller current) {
+        this.operators = operators;
+        this.current = current;
     }
 
-    /** Says at start what an operator must fix: no admin token, or one short enough to be guessed (never the token). */
-    void onStart(@Observes StartupEvent started) {
-        if (tokenDigest == null) {
-            LOG.warn("no admin token (REFRACT_ADMIN_TOKEN): the admin API and the console refuse everyone");
-        } else if (weak) {
-            LOG.warnf(
-                    "the admin token (REFRACT_ADMIN_TOKEN) is shorter than %d characters: anyone who guesses it "
-                            + "administers Refract; use %d or more random characters (openssl rand -hex 32)",
-                    STRONG_TOKEN_LENGTH, STRONG_TOKEN_LENGTH);
-        }
-    }
-
-    /** Every {@link OperatorApi} operation: the admin token, or a 401 before the operation runs. */
     @OperatorApi
     @ServerRequestFilter
-    void check(ContainerRequestContext request) {
-        check(request.getHeaderString(HttpHeaders.AUTHORIZATION));
-    }
-
-    private void check(String authorization) {
-        if (!accepts(Bearer.token(authorization, MAX_TOKEN_LENGTH))) {
-            throw ApiException.authenticationRequired();
+    Uni<Void> check(ContainerRequestContext request, ResourceInfo resource) {
+        String what = request.getMethod() + " " + request.getUriInfo().getPath();
+        String token = Bearer.token(request.getHeaderString(HttpHeaders.AUTHORIZATION), MAX_BEARER);
+        if (token == null) {
+            LOG.infof("admin API: refused %s: no bearer credential", what);
+            return Uni.createFrom().failure(ApiException.authenticationRequired());
         }
-    }
-
-    /** Whether {@code presented} is the admin token; never, when none is configured. */
-    public boolean accepts(String presented) {
-        return tokenDigest != null
-                && presented != null
-                && presented.length() <= MAX_TOKEN_LENGTH
-                && MessageDigest.isEqual(tokenDigest, digest(presented));
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        Role needed = Role.neededBy(resource.getResourceMethod(), resource.getResourceClass());
+        return operators
+                .ofBearer(token)
+                .onFailure(ApiException.class)
+                .invoke(e ->
+                        LOG.infof("admin API: refused %s: %s (%d)", what, e.getMessage(), ((ApiException) e).status()))
+                .map(caller -> {
+                    if (!caller.may(needed)) {
+                        LOG.infof(
+                                "admin API: refused %s to %s: role %s, needs %s",
+                                what, caller.actor().display(), caller.role().word(), needed.word());
+                        throw ApiException.permissionDenied("this needs the role " + needed.group() + "; "
+                                + caller.actor().display() + " has "
+                                + caller.role().group());
+                    }
+                    current.set(caller);
+                    return null;
+                })
+                .replaceWithVoid();
     }
 }

@@ -3,6 +3,7 @@ package dev.refract.admin;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -26,14 +27,22 @@ public final class AdminRequests {
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record MerchantView(
-            String merchantId, String name, String defaultConnector, String webhookUrl, boolean webhookSecretSet) {}
+            String merchantId,
+            String name,
+            String defaultConnector,
+            String webhookUrl,
+            boolean webhookSecretSet,
+            Instant previousWebhookSecretExpiresAt) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PutConnector(
             Map<String, String> credentials, String webhookSecret, Boolean enabled, Map<String, String> settings) {}
 
-    /** The account as configured: credential names only, and whether a webhook secret is set. */
+    /**
+     * The account as configured: credential names only, whether a webhook secret is set, and until when the one it
+     * replaced still verifies webhooks (null when none does).
+     */
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record ConnectorView(
@@ -42,5 +51,6 @@ public final class AdminRequests {
             boolean enabled,
             Map<String, String> settings,
             List<String> credentialKeys,
-            boolean webhookSecretSet) {}
+            boolean webhookSecretSet,
+            Instant previousWebhookSecretExpiresAt) {}
 }

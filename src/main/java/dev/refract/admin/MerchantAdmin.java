@@ -3,6 +3,9 @@ package dev.refract.admin;
 import dev.refract.http.ApiException;
 import dev.refract.http.Limits;
 import dev.refract.refund.AccountKind;
+import dev.refract.refund.Actor;
+import dev.refract.refund.AuditAction;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
 import dev.refract.store.AccountStore;
@@ -12,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,13 +41,15 @@ public class MerchantAdmin {
         this.connectors = connectors;
     }
 
-    /** The new merchant with its API key, which is shown this once; a 409 if the id exists. */
-    public Uni<AdminRequests.CreatedMerchant> create(String merchantId, String name) {
+    /** The new merchant with its first API key (named default, full), which is shown this once; a 409 if the id exists. */
+    public Uni<AdminRequests.CreatedMerchant> create(Actor by, String merchantId, String name) {
         if (!Limits.isId(merchantId)) {
             throw ApiException.invalid("merchant_id", "merchant_id must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
         }
         requireName(name);
-        return merchants.create(merchantId, name).map(created -> {
+        AuditEntry audit =
+                new AuditEntry(by, AuditAction.MERCHANT_CREATE, AuditEntry.merchant(merchantId), Map.of("name", name));
+        return merchants.create(merchantId, name, audit).map(created -> {
             if (created == null) {
                 throw new ApiException(
                         409,
@@ -52,16 +58,21 @@ public class MerchantAdmin {
                         "merchant " + merchantId + " already exists",
                         "merchant_id");
             }
-            return new AdminRequests.CreatedMerchant(created.merchant().id, created.merchant().name, created.apiKey());
+            return new AdminRequests.CreatedMerchant(created.merchantId(), created.name(), created.apiKey());
         });
     }
 
     public Uni<AdminRequests.MerchantView> get(String merchantId) {
-        return merchants.get(existingShape(merchantId)).map(m -> view(found(m, merchantId)));
+        return merchants.get(existingShape(merchantId)).map(m -> merchantView(found(m, merchantId)));
+    }
+
+    /** The merchant, or a 404 merchant_not_found. */
+    Uni<MerchantEntity> existing(String merchantId) {
+        return merchants.get(existingShape(merchantId)).map(m -> found(m, merchantId));
     }
 
     /** Changes what the request names; a null field stays as it is, an empty one clears it. */
-    public Uni<AdminRequests.MerchantView> update(String merchantId, AdminRequests.UpdateMerchant request) {
+    public Uni<AdminRequests.MerchantView> update(Actor by, String merchantId, AdminRequests.UpdateMerchant request) {
         existingShape(merchantId);
         if (request.name() != null) {
             requireName(request.name());
@@ -84,13 +95,15 @@ public class MerchantAdmin {
                                 request.name(),
                                 request.defaultConnector(),
                                 request.webhookUrl(),
-                                request.webhookSecret()))
-                .map(m -> view(found(m, merchantId)));
+                                request.webhookSecret()),
+                        new AuditEntry(
+                                by, AuditAction.MERCHANT_UPDATE, AuditEntry.merchant(merchantId), changes(request)))
+                .map(m -> merchantView(found(m, merchantId)));
     }
 
     /** Enables or configures the merchant's account at a PSP; its credentials are checked by the connector first. */
     public Uni<AdminRequests.ConnectorView> putConnector(
-            String merchantId, String connectorName, AdminRequests.PutConnector request) {
+            Actor by, String merchantId, String connectorName, AdminRequests.PutConnector request) {
         existingShape(merchantId);
         AccountKind connector = connectors
                 .findAccountKind(connectorName)
@@ -120,9 +133,38 @@ public class MerchantAdmin {
                 .get(merchantId)
                 .chain(m -> {
                     found(m, merchantId);
-                    return accounts.put(account);
+                    return accounts.put(account, audit(by, account));
                 })
                 .map(MerchantAdmin::view);
+    }
+
+    /** What an update set, for the audit trail: the fields it names, and of the secret only whether it is set. */
+    private static Map<String, Object> changes(AdminRequests.UpdateMerchant request) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        if (request.name() != null) {
+            detail.put("name", request.name());
+        }
+        if (request.defaultConnector() != null) {
+            detail.put("default_connector", request.defaultConnector());
+        }
+        if (request.webhookUrl() != null) {
+            detail.put("webhook_url", request.webhookUrl());
+        }
+        if (request.webhookSecret() != null) {
+            detail.put("webhook_secret_set", !request.webhookSecret().isEmpty());
+        }
+        return detail;
+    }
+
+    /** An account as the audit trail records it: names of credentials and settings, never a value of either. */
+    private static AuditEntry audit(Actor by, ConnectorAccount account) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("enabled", account.enabled());
+        detail.put("credential_names", AuditEntry.names(account.credentials().keySet()));
+        detail.put("setting_names", AuditEntry.names(account.settings().keySet()));
+        detail.put("webhook_secret_set", account.webhookSecret() != null);
+        return new AuditEntry(
+                by, AuditAction.CONNECTOR_PUT, AuditEntry.connector(account.merchantId(), account.connector()), detail);
     }
 
     /** The merchant's accounts as configured: credential names only, never their values. */
@@ -138,7 +180,8 @@ public class MerchantAdmin {
                 saved.enabled(),
                 saved.settings(),
                 saved.credentials().keySet().stream().sorted().toList(),
-                saved.webhookSecret() != null);
+                saved.webhookSecret() != null,
+                saved.previousWebhookSecretUntil());
     }
 
     /** A merchant id that cannot exist is not looked up: the same 404 as an unknown one. */
@@ -177,8 +220,13 @@ public class MerchantAdmin {
         throw ApiException.invalid("webhook_url", "webhook_url must be an http or https URL");
     }
 
-    private static AdminRequests.MerchantView view(MerchantEntity m) {
+    private AdminRequests.MerchantView merchantView(MerchantEntity m) {
         return new AdminRequests.MerchantView(
-                m.id, m.name, m.defaultConnector, m.webhookUrl, m.webhookSecretEnc != null);
+                m.id,
+                m.name,
+                m.defaultConnector,
+                m.webhookUrl,
+                m.webhookSecretEnc != null,
+                merchants.previousSecretUntil(m));
     }
 }

@@ -2,15 +2,22 @@ package dev.refract.admin;
 
 import dev.refract.http.ApiException;
 import dev.refract.http.Limits;
+import dev.refract.refund.Actor;
+import dev.refract.refund.AuditAction;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.ReconciliationRun;
 import dev.refract.refund.Reconciliations;
+import dev.refract.store.AuditTrail;
 import dev.refract.store.MerchantDirectory;
 import dev.refract.store.ReconciliationReads;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What operators do with reconciliation, through the admin API and the console alike: start a run, upload a report
@@ -20,20 +27,27 @@ import java.time.Instant;
 @ApplicationScoped
 public class OperatorReconciliations {
 
+    /** How long an upload's answer waits for its audit entry to be written. */
+    private static final Duration AUDIT_WAIT = Duration.ofSeconds(30);
+
     private final Reconciliations reconciliations;
     private final MerchantDirectory merchants;
     private final ReconciliationReads reads;
+    private final AuditTrail trail;
 
-    OperatorReconciliations(Reconciliations reconciliations, MerchantDirectory merchants, ReconciliationReads reads) {
+    OperatorReconciliations(
+            Reconciliations reconciliations, MerchantDirectory merchants, ReconciliationReads reads, AuditTrail trail) {
         this.reconciliations = reconciliations;
         this.merchants = merchants;
         this.reads = reads;
+        this.trail = trail;
     }
 
     /** An operator starts a run of a merchant's account over a window (202, then worked in the background). */
-    public Uni<ReconciliationRun> start(String merchantId, String connector, Instant from, Instant to) {
+    public Uni<ReconciliationRun> start(Actor by, String merchantId, String connector, Instant from, Instant to) {
         return requireMerchant(merchantId)
-                .chain(() -> reconciliations.start(merchantId, connector, from, to, Instant.now()));
+                .chain(() -> reconciliations.start(merchantId, connector, from, to, Instant.now()))
+                .call(run -> trail.recordAfter(audit(by, run)));
     }
 
     /** Where an operator's upload of a merchant's settlement report goes, once the merchant and account are known. */
@@ -43,8 +57,22 @@ public class OperatorReconciliations {
 
     /** An operator's uploaded report, read as it streams in, and its run started. Blocking: on a worker thread. */
     public ReconciliationRun receiveReport(
-            Reconciliations.ReportUpload upload, InputStream report, Instant from, Instant to) throws IOException {
-        return reconciliations.receiveReport(upload, report, from, to, Instant.now());
+            Actor by, Reconciliations.ReportUpload upload, InputStream report, Instant from, Instant to)
+            throws IOException {
+        ReconciliationRun run = reconciliations.receiveReport(upload, report, from, to, Instant.now());
+        trail.recordAfter(audit(by, run)).await().atMost(AUDIT_WAIT);
+        return run;
+    }
+
+    /** The audit trail's entry of a run an operator started: whose account, which window, from what. */
+    private static AuditEntry audit(Actor by, ReconciliationRun run) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("merchant_id", run.merchantId());
+        detail.put("connector", run.connector());
+        detail.put("source", run.source().wire());
+        detail.put("window_from", run.from().toString());
+        detail.put("window_to", run.to().toString());
+        return new AuditEntry(by, AuditAction.RECONCILIATION_RUN, AuditEntry.reconciliation(run.id()), detail);
     }
 
     public Uni<ReconciliationRun> run(String id) {

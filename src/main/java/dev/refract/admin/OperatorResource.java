@@ -26,6 +26,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Consumes(MediaType.WILDCARD)
 @Tag(name = "Operations")
 @OperatorApi
+@RoleRequired(Role.VIEWER)
 public class OperatorResource {
 
     @RegisterForReflection
@@ -46,7 +47,9 @@ public class OperatorResource {
 
     @GET
     @Path("/refunds/stuck")
-    @Operation(summary = "Refunds in MANUAL_REVIEW, and unsettled ones after at least min_attempts PSP attempts")
+    @Operation(
+            summary = "Refunds in MANUAL_REVIEW, and unsettled ones after at least min_attempts PSP attempts",
+            description = "Needs refract-viewer.")
     public Uni<List<StuckRefund>> stuck(
             @RestQuery("min_attempts") Integer minAttempts, @RestQuery("limit") Integer limit) {
         int attempts = minAttempts == null ? 3 : Math.max(1, minAttempts);
@@ -59,7 +62,9 @@ public class OperatorResource {
 
     @GET
     @Path("/connectors")
-    @Operation(summary = "Each PSP connector and the state of its circuit breaker")
+    @Operation(
+            summary = "Each PSP connector and the state of its circuit breaker",
+            description = "Needs refract-viewer.")
     public List<ConnectorState> connectors() {
         List<ConnectorState> states = new ArrayList<>();
         for (Connector c : connectors.all()) {

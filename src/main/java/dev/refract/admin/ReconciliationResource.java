@@ -43,12 +43,15 @@ public class ReconciliationResource {
     static final int MAX_EXCEPTIONS = 500;
 
     private final OperatorReconciliations reconciliations;
+    private final CurrentCaller caller;
 
-    ReconciliationResource(OperatorReconciliations reconciliations) {
+    ReconciliationResource(OperatorReconciliations reconciliations, CurrentCaller caller) {
         this.reconciliations = reconciliations;
+        this.caller = caller;
     }
 
     @POST
+    @RoleRequired(Role.OPERATOR)
     @Operation(
             summary = "Start a reconciliation run of a merchant's PSP account over a window",
             description = "from and to are RFC 3339; the window has ended and is at most 31 days. Stripe and Marqeta "
@@ -71,12 +74,13 @@ public class ReconciliationResource {
         Instant from = instant("from", request.from());
         Instant to = instant("to", request.to());
         return reconciliations
-                .start(request.merchantId(), request.connector(), from, to)
+                .start(caller.get().actor(), request.merchantId(), request.connector(), from, to)
                 .map(run ->
                         RestResponse.status(RestResponse.Status.ACCEPTED, ReconciliationViews.RunView.started(run)));
     }
 
     @GET
+    @RoleRequired(Role.VIEWER)
     @Operation(summary = "Reconciliation runs, newest first; of one merchant with merchant_id")
     public Uni<ReconciliationViews.RunList> list(
             @RestQuery("merchant_id") String merchantId,
@@ -109,6 +113,7 @@ public class ReconciliationResource {
     }
 
     @GET
+    @RoleRequired(Role.VIEWER)
     @Path("/{id}")
     @Operation(
             summary = "A reconciliation run with its counts and exceptions",

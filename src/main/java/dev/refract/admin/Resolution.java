@@ -1,6 +1,7 @@
 package dev.refract.admin;
 
 import dev.refract.http.ApiException;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.RefundState;
 
 /**
@@ -23,6 +24,10 @@ public record Resolution(RefundState to, String reason, Long refundedMinorAmount
         }
         if (reason == null || reason.isBlank() || reason.length() > MAX_REASON || reason.indexOf('\u0000') >= 0) {
             throw ApiException.invalid("reason", "reason is required: 1 to 500 characters, for the event log");
+        }
+        if (AuditEntry.looksSecret(reason)) {
+            // the reason goes to the event log and the audit trail, where no key or token may ever be
+            throw ApiException.invalid("reason", "reason must not carry an API key, a secret or a token");
         }
         if (refundedMinorAmount != null && (to != RefundState.SUCCEEDED || refundedMinorAmount <= 0)) {
             throw ApiException.invalid(

@@ -8,6 +8,7 @@ import dev.refract.http.BodyLimit;
 import dev.refract.http.ErrorBody;
 import dev.refract.http.ErrorStatus;
 import dev.refract.http.RequestBodyStream;
+import dev.refract.refund.Actor;
 import dev.refract.refund.ReconciliationRun;
 import dev.refract.refund.RefundError;
 import dev.refract.store.DatabaseDown;
@@ -44,13 +45,17 @@ public class SettlementReportUpload {
     /** 50 MiB: a month of a busy merchant account's settlement entries. */
     public static final long MAX_BYTES = 50L * 1024 * 1024;
 
-    private final AdminAuth auth;
+    /** Room for a provider's access token with many groups, as {@link AdminAuth} allows. */
+    private static final int MAX_BEARER = 16_384;
+
+    private final Operators operators;
     private final OperatorReconciliations reconciliations;
     private final ObjectMapper json;
     private final Vertx vertx;
 
-    SettlementReportUpload(AdminAuth auth, OperatorReconciliations reconciliations, ObjectMapper json, Vertx vertx) {
-        this.auth = auth;
+    SettlementReportUpload(
+            Operators operators, OperatorReconciliations reconciliations, ObjectMapper json, Vertx vertx) {
+        this.operators = operators;
         this.reconciliations = reconciliations;
         this.json = json;
         this.vertx = vertx;
@@ -65,10 +70,45 @@ public class SettlementReportUpload {
     private void upload(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         request.pause();
-        if (!auth.accepts(Bearer.token(request.getHeader(HttpHeaders.AUTHORIZATION), 4096))) {
+        String token = Bearer.token(request.getHeader(HttpHeaders.AUTHORIZATION), MAX_BEARER);
+        if (token == null) {
+            LOG.infof("admin API: refused POST %s: no bearer credential", PATH);
             refuse(ctx, ApiException.authenticationRequired());
             return;
         }
+        Context context = Vertx.currentContext();
+        operators
+                .ofBearer(token)
+                .subscribe()
+                .with(
+                        caller -> context.runOnContext(v -> {
+                            if (!caller.may(Role.OPERATOR)) {
+                                LOG.infof(
+                                        "admin API: refused POST %s to %s: role %s, needs %s",
+                                        PATH,
+                                        caller.actor().display(),
+                                        caller.role().word(),
+                                        Role.OPERATOR.word());
+                                refuse(
+                                        ctx,
+                                        ApiException.permissionDenied("this needs the role " + Role.OPERATOR.group()
+                                                + "; " + caller.actor().display() + " has "
+                                                + caller.role().group()));
+                                return;
+                            }
+                            upload(ctx, caller.actor());
+                        }),
+                        failure -> context.runOnContext(v -> {
+                            if (failure instanceof ApiException e) {
+                                LOG.infof("admin API: refused POST %s: %s (%d)", PATH, e.getMessage(), e.status());
+                            }
+                            refuse(ctx, failure);
+                        }));
+    }
+
+    /** The upload of an operator who may start a run. */
+    private void upload(RoutingContext ctx, Actor by) {
+        HttpServerRequest request = ctx.request();
         String merchantId = request.getParam("merchant_id");
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null || !type.toLowerCase(Locale.ROOT).strip().startsWith("text/csv")) {
@@ -106,7 +146,7 @@ public class SettlementReportUpload {
                             }
                             RequestBodyStream body = new RequestBodyStream(request, context, MAX_BYTES);
                             vertx.<ReconciliationRun>executeBlocking(
-                                            () -> reconciliations.receiveReport(upload, body, from, to), false)
+                                            () -> reconciliations.receiveReport(by, upload, body, from, to), false)
                                     .onComplete(done -> context.runOnContext(w -> {
                                         if (done.succeeded()) {
                                             LOG.infof(

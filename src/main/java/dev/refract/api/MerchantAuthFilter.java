@@ -5,7 +5,11 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-/** Authenticates every {@link MerchantApi} operation: its merchant, or a 401 before the operation runs. */
+/**
+ * Authenticates every {@link MerchantApi} operation: its merchant, or a 401 (403 for a read-only key and a method
+ * other than GET) before the operation runs. The method decides, not the route: a new write route is refused to a
+ * read-only key without anyone having to remember it.
+ */
 public class MerchantAuthFilter {
 
     private final MerchantAuth auth;
@@ -19,7 +23,7 @@ public class MerchantAuthFilter {
     @MerchantApi
     @ServerRequestFilter
     Uni<Void> authenticate(ContainerRequestContext request) {
-        return auth.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+        return auth.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION), request.getMethod())
                 .invoke(current::set)
                 .replaceWithVoid();
     }

@@ -90,7 +90,8 @@ public class RefundResource {
             responseCode = "200",
             description = "Accepted (PENDING) or already SUCCEEDED; or MANUAL_REVIEW with "
                     + "error.code connector_mismatch when the PSP's answer contradicted the request (another amount, currency, "
-                    + "payment or refund id): the amount stays reserved until an operator resolves it",
+                    + "payment, refund id, merchant_refund_id or PSP account), whether it said succeeded, pending or "
+                    + "failed: the amount stays reserved until an operator resolves it",
             content = @Content(schema = @Schema(implementation = RefundView.class)))
     @APIResponse(
             responseCode = "400",

@@ -23,7 +23,7 @@ public final class ConnectorSupport {
     public static Uni<PaymentLookup> lookup(Uni<PspAnswer> call, Function<PspAnswer, PaymentLookup> read) {
         return call.map(read)
                 .onFailure()
-                .recoverWithItem(e -> new PaymentLookup.Unavailable("lookup failed: " + Failures.outcomeOf(e)));
+                .recoverWithItem(e -> new PaymentLookup.Unreachable("lookup failed: " + Failures.outcomeOf(e)));
     }
 
     /** Refuses option keys outside {@code allowed}. */

@@ -42,13 +42,18 @@ public final class MinorUnits {
      * the PSP's exponent: it differs from the refund's currency anyway, and that is what gets reported.
      */
     public static BigDecimal reported(Long pspMinor, String currency, ToIntFunction<String> pspExponent) {
+        return reported(pspMinor == null ? null : BigDecimal.valueOf(pspMinor), currency, pspExponent);
+    }
+
+    /** The same for an amount as the PSP wrote it, which may itself be fractional or past a long: never rounded. */
+    public static BigDecimal reported(BigDecimal pspMinor, String currency, ToIntFunction<String> pspExponent) {
         if (pspMinor == null) {
             return null;
         }
         if (currency == null || !Money.isKnownCurrency(currency.toUpperCase(Locale.ROOT))) {
-            return BigDecimal.valueOf(pspMinor);
+            return pspMinor;
         }
         String iso = currency.toUpperCase(Locale.ROOT);
-        return BigDecimal.valueOf(pspMinor).movePointRight(Money.exponent(iso) - pspExponent.applyAsInt(iso));
+        return pspMinor.movePointRight(Money.exponent(iso) - pspExponent.applyAsInt(iso));
     }
 }

@@ -1,10 +1,14 @@
 package dev.refract.console;
 
+import dev.refract.admin.Caller;
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.store.ConsoleSessionStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -57,19 +61,40 @@ public class ConsoleGate {
                 .build();
     }
 
+    /**
+     * A page or action behind the sign-in needs a live session, and a role that allows it ({@link RoleRequired} on
+     * the method or its class; admin where neither says): a viewer who posts an operator's form anyway is refused
+     * with 403 before the action runs.
+     */
     @ConsoleAccess
     @ServerRequestFilter
-    Uni<Response> requireSession(ContainerRequestContext request) {
+    Uni<Response> requireSession(ContainerRequestContext request, ResourceInfo resource) {
         Cookie cookie = request.getCookies().get(SessionIds.COOKIE);
         if (cookie == null || !SessionIds.wellFormed(cookie.getValue())) {
             return Uni.createFrom().item(toSignIn(request, false));
         }
         String idHash = SessionIds.hash(cookie.getValue());
-        return sessions.csrfToken(idHash).map(csrf -> {
-            if (csrf == null) {
+        Role needed = Role.neededBy(resource.getResourceMethod(), resource.getResourceClass());
+        return sessions.session(idHash).map(found -> {
+            if (found == null) {
                 return toSignIn(request, true);
             }
-            current.set(idHash, csrf);
+            Caller caller = new Caller(found.actor(), Role.of(found.role()));
+            current.set(idHash, found.csrfToken(), caller);
+            if (!caller.may(needed)) {
+                LOG.infof(
+                        "console: refused %s %s to %s: role %s, needs %s",
+                        request.getMethod(),
+                        request.getUriInfo().getPath(),
+                        caller.actor().display(),
+                        caller.role().word(),
+                        needed.word());
+                return Response.status(Response.Status.FORBIDDEN)
+                        .type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+                        .entity("Your role (" + caller.role().word() + ") cannot do this; it needs " + needed.group()
+                                + ".")
+                        .build();
+            }
             return null;
         });
     }

@@ -1,6 +1,8 @@
 package dev.refract.console;
 
 import dev.refract.admin.OperatorReconciliations;
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import dev.refract.http.ApiException;
 import dev.refract.http.ErrorStatus;
 import dev.refract.http.Limits;
@@ -46,6 +48,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 @Produces(MediaType.TEXT_HTML)
 @ConsolePage
 @ConsoleAccess
+@RoleRequired(Role.VIEWER)
 public class ReconciliationPage {
 
     private static final Logger LOG = Logger.getLogger(ReconciliationPage.class);
@@ -64,16 +67,19 @@ public class ReconciliationPage {
     private final ConsoleStore store;
     private final ConsoleSession session;
     private final ConnectorRegistry connectors;
+    private final ConsoleChrome chrome;
 
     ReconciliationPage(
             OperatorReconciliations reconciliations,
             ConsoleStore store,
             ConsoleSession session,
-            ConnectorRegistry connectors) {
+            ConnectorRegistry connectors,
+            ConsoleChrome chrome) {
         this.reconciliations = reconciliations;
         this.store = store;
         this.session = session;
         this.connectors = connectors;
+        this.chrome = chrome;
     }
 
     @GET
@@ -92,6 +98,7 @@ public class ReconciliationPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @RoleRequired(Role.OPERATOR)
     public Uni<Response> start(
             @RestForm("csrf") String csrf,
             @RestForm("merchant_id") String merchantId,
@@ -103,14 +110,18 @@ public class ReconciliationPage {
         }
         return Uni.createFrom()
                 .deferred(() -> reconciliations.start(
+                        session.actor(),
                         merchantId == null ? null : merchantId.strip(),
                         connector,
                         day("from", from),
                         day("to", to).plusSeconds(86_400)))
                 .map(run -> {
                     LOG.infof(
-                            "console: reconciliation run %s of %s at %s started by an operator",
-                            run.id(), run.merchantId(), run.connector());
+                            "console: reconciliation run %s of %s at %s started by %s",
+                            run.id(),
+                            run.merchantId(),
+                            run.connector(),
+                            session.actor().display());
                     return Response.seeOther(URI.create(runHref(run.id()) + "?done=started"))
                             .build();
                 })
@@ -276,7 +287,7 @@ public class ReconciliationPage {
     }
 
     private Views.Chrome chrome(String title, String notice, String error) {
-        return new Views.Chrome(title, "reconciliation", session.csrfToken(), notice, error);
+        return chrome.chrome(title, "reconciliation", notice, error);
     }
 
     private static Uni<Response> render(TemplateInstance page, int status) {

@@ -1,9 +1,9 @@
 package dev.refract.console;
 
-import dev.refract.admin.AdminAuth;
-import dev.refract.store.ConsoleSessionStore;
-import io.quarkus.qute.CheckedTemplate;
-import io.quarkus.qute.TemplateInstance;
+import dev.refract.admin.AdminToken;
+import dev.refract.admin.Caller;
+import dev.refract.admin.Role;
+import dev.refract.admin.RoleRequired;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -16,17 +16,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Signing in to the console and out of it. The admin token is typed into a form and posted, never put in a URL;
- * it is checked in constant time and exchanged for a session cookie, and it is never written back into a page or
- * a log line.
+ * Signing in to the console and out of it: as oneself through the OpenID Connect provider ({@link SsoSignIn}), or
+ * with the admin token where it is on. The token is typed into a form and posted, never put in a URL; it is checked
+ * in constant time and exchanged for a session cookie, and it is never written back into a page or a log line.
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
@@ -35,37 +33,25 @@ public class SignInResource {
 
     private static final Logger LOG = Logger.getLogger(SignInResource.class);
 
-    @CheckedTemplate
-    static class Templates {
-        static native TemplateInstance signIn(String message, boolean failed);
-    }
-
-    private final AdminAuth admin;
-    private final ConsoleSessionStore sessions;
-    private final ConsoleSettings settings;
-    private final SessionCookies cookies;
+    private final AdminToken adminToken;
+    private final SignIns sessions;
     private final ConsoleSession session;
 
-    SignInResource(
-            AdminAuth admin,
-            ConsoleSessionStore sessions,
-            ConsoleSettings settings,
-            SessionCookies cookies,
-            ConsoleSession session) {
-        this.admin = admin;
+    SignInResource(AdminToken adminToken, SignIns sessions, ConsoleSession session) {
+        this.adminToken = adminToken;
         this.sessions = sessions;
-        this.settings = settings;
-        this.cookies = cookies;
         this.session = session;
     }
 
     @GET
     @Path("/sign-in")
     public Uni<String> form(@RestQuery("session") String session) {
-        String message = "expired".equals(session)
-                ? "Your session has ended. Sign in again."
-                : "signed-out".equals(session) ? "You are signed out." : null;
-        return Templates.signIn(message, false).createUni();
+        String message = switch (session == null ? "" : session) {
+            case "expired" -> "Your session has ended. Sign in again.";
+            case "signed-out" -> "You are signed out.";
+            default -> null;
+        };
+        return sessions.page(message, false).createUni();
     }
 
     @POST
@@ -73,25 +59,23 @@ public class SignInResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> signIn(@RestForm("token") String token, @Context ContainerRequestContext request) {
         // a form from another site was refused before this (ConsoleGate.refuseOtherSites)
-        if (!admin.accepts(token)) {
+        if (!adminToken.accepts(token)) {
             LOG.warn("console sign-in refused");
-            return Templates.signIn("That is not the admin token.", true)
+            return sessions.page(
+                            adminToken.enabled() ? "That is not the admin token." : "The admin token is switched off.",
+                            true)
                     .createUni()
                     .map(page -> Response.status(Response.Status.UNAUTHORIZED)
                             .type(MediaType.TEXT_HTML_TYPE)
                             .entity(page)
                             .build());
         }
-        String id = SessionIds.random();
-        Duration ttl = settings.sessionTtl();
-        return sessions.create(
-                        SessionIds.hash(id), SessionIds.random(), Instant.now().plus(ttl))
-                .map(created -> {
-                    LOG.info("console sign-in");
-                    return Response.seeOther(URI.create("/console/refunds"))
-                            .header(HttpHeaders.SET_COOKIE, cookies.session(request, id, ttl))
-                            .build();
-                });
+        return sessions.open(request, Caller.ADMIN_TOKEN).map(cookie -> {
+            LOG.info("console sign-in");
+            return Response.seeOther(URI.create("/console/refunds"))
+                    .header(HttpHeaders.SET_COOKIE, cookie)
+                    .build();
+        });
     }
 
     /**
@@ -102,18 +86,19 @@ public class SignInResource {
     @Path("/sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @ConsoleAccess
+    @RoleRequired(Role.VIEWER)
     public Uni<Response> signOut(@RestForm("csrf") String csrf, @Context ContainerRequestContext request) {
         if (!session.acceptsCsrf(csrf)) {
-            return Uni.createFrom().item(ConsolePages.forbidden());
+            return Uni.createFrom().item(ConsoleChrome.forbidden());
         }
-        return sessions.delete(session.idHash())
+        return sessions.close(session.idHash())
                 .map(deleted -> Response.seeOther(URI.create(ConsoleGate.SIGN_IN + "?session=signed-out"))
-                        .header(HttpHeaders.SET_COOKIE, cookies.cleared(request))
+                        .header(HttpHeaders.SET_COOKIE, sessions.cleared(request))
                         .build());
     }
 
     @ServerExceptionMapper
     Response failure(Throwable e) {
-        return ConsolePages.failurePage(e);
+        return ConsoleChrome.failurePage(e);
     }
 }

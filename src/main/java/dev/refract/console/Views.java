@@ -1,7 +1,6 @@
 package dev.refract.console;
 
 import io.quarkus.qute.TemplateData;
-import java.util.List;
 
 /**
  * What the console's templates show, already in words: amounts formatted, times in UTC, links built. Each type
@@ -12,9 +11,21 @@ final class Views {
 
     private Views() {}
 
-    /** The frame of every page: its title, which tab is lit, the session's CSRF token, and a message if any. */
+    /**
+     * The frame of every page: its title, which tab is lit, the session's CSRF token, a message if any, who is signed
+     * in and with what role, and what that role may do (the pages show an action only to a role that may take it).
+     */
     @TemplateData
-    record Chrome(String title, String tab, String csrf, String notice, String error) {}
+    record Chrome(
+            String title,
+            String tab,
+            String csrf,
+            String notice,
+            String error,
+            String who,
+            String role,
+            boolean canOperate,
+            boolean canAdminister) {}
 
     @TemplateData
     record RefundRow(
@@ -38,19 +49,11 @@ final class Views {
     record Choice(String value, boolean selected) {}
 
     @TemplateData
-    record RefundsPage(
-            Filter filter,
-            List<Choice> merchants,
-            List<Choice> statuses,
-            List<Choice> connectors,
-            List<RefundRow> rows,
-            String nextHref) {}
-
-    @TemplateData
     record Field(String name, String value) {}
 
     @TemplateData
-    record EventRow(String at, String from, String to, String cause, String connectorStatus, String detail) {}
+    record EventRow(
+            String at, String from, String to, String cause, String connectorStatus, String detail, String by) {}
 
     @TemplateData
     record WebhookRow(String receivedAt, String connector, String eventId, String eventType, String applied) {}
@@ -71,31 +74,6 @@ final class Views {
             boolean retryable) {}
 
     @TemplateData
-    record RefundPage(
-            String merchantId,
-            String merchantRefundId,
-            String action,
-            String status,
-            String amount,
-            List<Field> fields,
-            List<EventRow> events,
-            List<WebhookRow> webhooks,
-            List<OutboxRow> notifications,
-            List<OutboxRow> wallet,
-            boolean cancellable,
-            boolean resolvable,
-            boolean contradicted) {}
-
-    @TemplateData
-    record AttentionPage(
-            List<RefundRow> manualReview,
-            List<RefundRow> contradicted,
-            List<RefundRow> unsettled,
-            List<RefundRow> external,
-            int minAttempts,
-            long externalDays) {}
-
-    @TemplateData
     record PspRow(
             String connector,
             String breaker,
@@ -110,9 +88,6 @@ final class Views {
             String latencyChart) {}
 
     @TemplateData
-    record PspsPage(List<PspRow> psps, long windowMinutes, long slotSeconds, int replicas) {}
-
-    @TemplateData
     record MerchantRow(
             String id,
             String href,
@@ -122,21 +97,9 @@ final class Views {
             boolean webhookSecretSet) {}
 
     @TemplateData
-    record CreatedMerchant(String id, String href, String apiKey) {}
-
-    @TemplateData
-    record MerchantsPage(List<MerchantRow> merchants, CreatedMerchant created) {}
-
-    @TemplateData
     record AccountRow(
             String connector, boolean enabled, String settings, String credentialNames, boolean webhookSecretSet) {}
 
     @TemplateData
-    record MerchantPage(MerchantRow merchant, String action, List<AccountRow> accounts, List<Choice> connectors) {}
-
-    @TemplateData
     record BacklogRow(String kind, long undelivered, long failing, String oldest, String age) {}
-
-    @TemplateData
-    record OutboxPage(List<BacklogRow> backlog, List<OutboxRow> failing) {}
 }

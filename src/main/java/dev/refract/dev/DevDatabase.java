@@ -1,6 +1,6 @@
 package dev.refract.dev;
 
-import dev.refract.store.MerchantDirectory;
+import dev.refract.store.ApiKeyStore;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
@@ -61,11 +61,17 @@ public class DevDatabase {
     }
 
     private void seedDemoMerchant(AgroalDataSource dataSource) {
+        String hash = ApiKeyStore.hash(demoApiKey);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement("insert into merchants (id, name, api_key_hash) "
-                        + "values (?, 'Demo merchant', ?) on conflict (id) do nothing")) {
+                PreparedStatement insert = c.prepareStatement(
+                        "with m as (insert into merchants (id, name, api_key_hash) values (?, 'Demo merchant', ?) "
+                                + "on conflict (id) do nothing returning id) "
+                                + "insert into api_keys (merchant_id, name, mode, key_hash, prefix) "
+                                + "select id, 'default', 'full', ?, left(?, 9) from m")) {
             insert.setString(1, demoMerchantId);
-            insert.setString(2, MerchantDirectory.hash(demoApiKey));
+            insert.setString(2, hash);
+            insert.setString(3, hash);
+            insert.setString(4, demoApiKey);
             insert.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the demo merchant", e);

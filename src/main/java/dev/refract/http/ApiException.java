@@ -26,6 +26,11 @@ public class ApiException extends RuntimeException {
                 null);
     }
 
+    /** 403: the caller is known but may not do this (too weak a role). */
+    public static ApiException permissionDenied(String message) {
+        return new ApiException(403, "invalid_request_error", "permission_denied", message, null);
+    }
+
     public static ApiException invalid(String param, String message) {
         return new ApiException(400, "invalid_request_error", "invalid_request", message, param);
     }

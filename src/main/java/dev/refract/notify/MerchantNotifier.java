@@ -20,11 +20,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * POSTs a refund's status change to the merchant's webhook_url as {@code {"id", "type", "created_at", "data"}},
  * signed {@code Refract-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">} with the merchant's webhook_secret,
- * the scheme merchants already know from Stripe.
+ * the scheme merchants already know from Stripe (and, like Stripe, one {@code v1} per secret while a replaced one's
+ * grace lasts).
  */
 @ApplicationScoped
 public class MerchantNotifier {
@@ -46,7 +48,8 @@ public class MerchantNotifier {
     }
 
     Uni<Delivery> deliver(OutboxStore.Item item) {
-        return merchants.webhookTarget(item.merchantId()).chain(target -> {
+        Instant now = Instant.now();
+        return merchants.webhookTarget(item.merchantId(), now).chain(target -> {
             if (target == null) {
                 return Uni.createFrom().item(Delivery.delivered("the merchant has no webhook_url any more"));
             }
@@ -58,8 +61,8 @@ public class MerchantNotifier {
                     .setIdleTimeout(settings.deliveryTimeout().toMillis())
                     .putHeader("Content-Type", "application/json")
                     .putHeader("User-Agent", "Refract-Webhooks/1");
-            if (target.secret() != null) {
-                request.putHeader("Refract-Signature", signature(target.secret(), body, Instant.now()));
+            if (!target.secrets().isEmpty()) {
+                request.putHeader("Refract-Signature", signature(target.secrets(), body, now));
             }
             return http.request(request)
                     .chain(req -> req.send(Buffer.buffer(body)))
@@ -76,11 +79,18 @@ public class MerchantNotifier {
         });
     }
 
-    /** {@code t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}. */
-    static String signature(String secret, String body, Instant now) {
+    /**
+     * {@code t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}, one {@code v1} per secret, the current
+     * one first: while a replaced secret's grace lasts, a receiver that checks either secret accepts the delivery.
+     */
+    static String signature(List<String> secrets, String body, Instant now) {
         long t = now.getEpochSecond();
-        byte[] mac =
-                Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), (t + "." + body).getBytes(StandardCharsets.UTF_8));
-        return "t=" + t + ",v1=" + HexFormat.of().formatHex(mac);
+        byte[] signed = (t + "." + body).getBytes(StandardCharsets.UTF_8);
+        StringBuilder header = new StringBuilder("t=").append(t);
+        for (String secret : secrets) {
+            byte[] mac = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), signed);
+            header.append(",v1=").append(HexFormat.of().formatHex(mac));
+        }
+        return header.toString();
     }
 }

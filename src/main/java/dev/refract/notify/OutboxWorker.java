@@ -85,10 +85,9 @@ public class OutboxWorker {
                         .onItem()
                         .transformToUniAndConcatenate(item -> deliver(item)
                                 .chain(result -> result.done()
-                                        ? outbox.delivered(item.id(), result.note())
-                                                .replaceWith(1)
+                                        ? outbox.delivered(item, result.note()).replaceWith(1)
                                         : outbox.retryLater(
-                                                        item.id(),
+                                                        item,
                                                         backoff.nextAction(item.attempts() + 1, Instant.now()),
                                                         result.note())
                                                 .replaceWith(0)))

@@ -10,7 +10,8 @@ import java.util.UUID;
  * <ul>
  *   <li>a notification {@code refund.<status>} to the merchant, when the refund's public status changed;</li>
  *   <li>a wallet adjustment when a refund whose payment names the customer's wallet ({@link Wallet#CUSTOMER_KEY})
- *       succeeds, and its reversal when such a refund fails after it had succeeded.</li>
+ *       succeeds, and its reversal when such a refund fails after it had succeeded, also when an operator fails it
+ *       after a PSP's answer had put it in review.</li>
  * </ul>
  * The store writes each only where it reaches someone: a notification to a merchant with a webhook URL, a wallet
  * move for a merchant with the wallet enabled, a reversal only after an adjustment.
@@ -40,7 +41,10 @@ public record Owed(String notificationId, String notificationType, WalletMove wa
         if (metadata.containsKey(Wallet.CUSTOMER_KEY)) {
             if (event.to() == RefundState.SUCCEEDED) {
                 wallet = WalletMove.ADJUSTMENT;
-            } else if (event.from() == RefundState.SUCCEEDED && event.to() == RefundState.FAILED) {
+            } else if (event.to() == RefundState.FAILED
+                    && (event.from() == RefundState.SUCCEEDED || event.from() == RefundState.MANUAL_REVIEW)) {
+                // a refund in review may have succeeded before an answer contradicted it: the store writes the
+                // reversal only where an adjustment was queued
                 wallet = WalletMove.REVERSAL;
             }
         }

@@ -29,6 +29,15 @@ public sealed interface PaymentLookup {
     /** The PSP does not know the payment: answered 404 without recording anything. */
     record NotFound(String connectorCode, String connectorMessage) implements PaymentLookup {}
 
-    /** The connector cannot tell (no lookup endpoint, PSP unreachable): the request's own amount must do. */
+    /**
+     * The connector cannot tell, now or later (no lookup endpoint, an answer without a captured amount): the
+     * request's own amount must do.
+     */
     record Unavailable(String reason) implements PaymentLookup {}
+
+    /**
+     * The PSP could not be asked now (the call failed, timed out, or was answered with an error): the request's own
+     * amount must do, and what cannot do without the answer (the wallet of an external refund) waits for a retry.
+     */
+    record Unreachable(String reason) implements PaymentLookup {}
 }

@@ -420,7 +420,7 @@ public class ReconciliationEngine {
             case MATCHED, MISMATCHED ->
                 pair.found() == null
                         ? Uni.createFrom().voidItem()
-                        : refunds.reconcile(pair.found().id(), p.record(), pair.resolved())
+                        : refunds.reconcile(pair.found(), p.record(), pair.resolved())
                                 .replaceWithVoid()
                                 .onFailure(RefundStore.LedgerRefused.class)
                                 .recoverWithUni(e -> runs.revise(
@@ -445,7 +445,7 @@ public class ReconciliationEngine {
                             // match
                             return recorded.created()
                                     ? Uni.createFrom().voidItem()
-                                    : refunds.reconcile(recorded.refund().id(), p.record(), false)
+                                    : refunds.reconcile(recorded.refund(), p.record(), false)
                                             .replaceWithVoid();
                         });
         };

@@ -50,8 +50,15 @@ public record Refund(
         return "rf_" + Sha256.hex(merchantId + "\n" + merchantRefundId, 16);
     }
 
-    /** A change to append to the refund's event log. */
-    public record Event(RefundState from, RefundState to, Cause cause, String connectorStatus, String detail) {}
+    /** A change to append to the refund's event log; {@code actor} names the operator of an OPERATOR change. */
+    public record Event(
+            RefundState from, RefundState to, Cause cause, String connectorStatus, String detail, Actor actor) {
+
+        /** A change nobody in particular made: the API's, a PSP's, a webhook's or the janitor's. */
+        public Event(RefundState from, RefundState to, Cause cause, String connectorStatus, String detail) {
+            this(from, to, cause, connectorStatus, detail, null);
+        }
+    }
 
     /** How much the payment's in-flight and refunded totals move, in the refund's minor units. */
     public record LedgerDelta(long inFlight, long refunded) {
@@ -167,7 +174,8 @@ public record Refund(
     /**
      * To MANUAL_REVIEW, the amount kept reserved (or reserved again, when the refund had been counted as refunded),
      * with the contradiction as the refund's error and in its event log. The PSP's refund id is recorded only when
-     * the refund had none: which of the two is right is for the operator to find out.
+     * the refund had none: which of the two is right is for the operator to find out. An answer whose own ids say it
+     * is about another refund (another token or merchant_refund_id than Refract sent) leaves the refund without it.
      */
     private Applied contradicted(Outcome outcome, String contradiction, Cause cause, int newAttempts, Instant now) {
         if (awaitsOperator()) {
@@ -176,7 +184,9 @@ public record Refund(
                     null,
                     LedgerDelta.NONE);
         }
-        String newRefundId = connectorRefundId != null ? connectorRefundId : outcome.connectorRefundId();
+        String newRefundId = connectorRefundId != null || Contradiction.namesAnotherRefund(this, outcome)
+                ? connectorRefundId
+                : outcome.connectorRefundId();
         String newStatus = outcome.connectorStatus() != null ? outcome.connectorStatus() : connectorStatus;
         RefundFailure newFailure =
                 new RefundFailure("refund_error", ErrorCode.CONNECTOR_MISMATCH, contradiction, null, newStatus);
@@ -247,13 +257,14 @@ public record Refund(
 
     /**
      * An operator settles a refund in MANUAL_REVIEW after checking the PSP by hand: SUCCEEDED or FAILED, with the
-     * reason recorded in the event log. Nothing else can be resolved this way.
+     * reason and who decided ({@code by}) recorded in the event log. Nothing else can be resolved this way.
      *
      * @param refundedMinor for SUCCEEDED, what the PSP actually refunded when it is not the amount asked (a
      *     contradicting answer): the refund's amount becomes that, the ledger counts that as refunded and releases
      *     the rest, and the event log keeps the amount asked. Null: the amount asked.
      */
-    public Applied resolve(RefundState to, String reason, Long refundedMinor, Instant now) {
+    public Applied resolve(RefundState to, String reason, Long refundedMinor, Actor by, Instant now) {
+        Objects.requireNonNull(by, "an operator's decision names who made it");
         if (state != RefundState.MANUAL_REVIEW || !to.isFinal()) {
             throw new RefundError.NotResolvable("only a MANUAL_REVIEW refund can be resolved, and only to SUCCEEDED "
                     + "or FAILED; refund " + merchantRefundId + " is " + state.status());
@@ -284,7 +295,7 @@ public record Refund(
                 attempts,
                 null,
                 now);
-        return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, detail), ledger);
+        return new Applied(updated, new Event(state, to, Cause.OPERATOR, connectorStatus, detail, by), ledger);
     }
 
     private static Instant schedule(RefundState state, int attempts, RetryPolicy policy, Instant now) {

@@ -147,8 +147,7 @@ public class RefundService {
             return account(refund)
                     .chain(account -> callPsp(() -> syncs.sync(account, refund)))
                     // an answer that is not the PSP's status counts toward MANUAL_REVIEW, as the janitor's reads do
-                    .chain(outcome ->
-                            applyOutcome(refund.id(), outcome, Cause.SYNC, outcome instanceof Outcome.Unknown));
+                    .chain(outcome -> applyOutcome(refund, outcome, Cause.SYNC, outcome instanceof Outcome.Unknown));
         });
     }
 
@@ -173,7 +172,7 @@ public class RefundService {
             }
             return account(refund)
                     .chain(account -> callPsp(() -> cancels.cancel(account, refund)))
-                    .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.API, false))
+                    .chain(outcome -> applyOutcome(refund, outcome, Cause.API, false))
                     .map(updated -> {
                         boolean cancelled = updated.state() == RefundState.FAILED
                                 && updated.failure() != null
@@ -187,11 +186,22 @@ public class RefundService {
         });
     }
 
-    /** An operator's decision on a MANUAL_REVIEW refund, recorded with its reason. */
+    /**
+     * An operator's decision on a MANUAL_REVIEW refund, recorded with its reason and its operator in the event log,
+     * and as the audit trail's {@code audit} entry in the same transaction.
+     */
     public Uni<Refund> resolve(
-            Merchant merchant, String merchantRefundId, RefundState to, String reason, Long refundedMinor) {
+            Merchant merchant,
+            String merchantRefundId,
+            RefundState to,
+            String reason,
+            Long refundedMinor,
+            AuditEntry audit) {
         return get(merchant, merchantRefundId)
-                .chain(refund -> saveWithRetry(refund.id(), r -> r.resolve(to, reason, refundedMinor, Instant.now())));
+                .chain(refund -> saveWithRetry(
+                        refund,
+                        r -> r.resolve(to, reason, refundedMinor, audit.actor(), Instant.now()),
+                        applied -> store.save(applied, audit)));
     }
 
     /** Refunds an operator should look at: in MANUAL_REVIEW, or still unsettled after several attempts. */
@@ -212,12 +222,12 @@ public class RefundService {
             LOG.warnf(
                     "refund %d (%s) has no final outcome after %d attempts: MANUAL_REVIEW",
                     refund.id(), refund.connector(), refund.attempts());
-            return saveWithRetry(refund.id(), r -> r.exhaust(Cause.JANITOR, Instant.now()));
+            return saveWithRetry(refund, r -> r.exhaust(Cause.JANITOR, Instant.now()));
         }
         Connector connector = registry.find(refund.connector()).orElse(null);
         if (connector == null) {
             return applyOutcome(
-                    refund.id(),
+                    refund,
                     new Outcome.NotSent("connector " + refund.connector() + " is not available"),
                     Cause.JANITOR,
                     false);
@@ -228,12 +238,12 @@ public class RefundService {
         if (!resend && !(connector instanceof SyncsRefunds)) {
             // Only a webhook can settle it. Waiting counts as an attempt, so a webhook that never comes ends
             // in MANUAL_REVIEW (which a late webhook still settles) rather than in a refund pending forever.
-            return applyOutcome(refund.id(), new Outcome.NotSent("awaiting the PSP's webhook"), Cause.JANITOR, true);
+            return applyOutcome(refund, new Outcome.NotSent("awaiting the PSP's webhook"), Cause.JANITOR, true);
         }
         return account(refund)
                 .chain(account -> callPsp(() ->
                         resend ? connector.submit(account, refund) : ((SyncsRefunds) connector).sync(account, refund)))
-                .chain(outcome -> applyOutcome(refund.id(), outcome, Cause.JANITOR, true));
+                .chain(outcome -> applyOutcome(refund, outcome, Cause.JANITOR, true));
     }
 
     /**
@@ -243,26 +253,34 @@ public class RefundService {
     private Uni<Refund> applyOutcomeTo(Refund recorded, Outcome outcome, Cause cause) {
         return store.save(recorded.apply(outcome, cause, true, policy, Instant.now()))
                 .onFailure(RefundStore.StaleRefund.class)
-                .recoverWithUni(() -> applyOutcome(recorded.id(), outcome, cause, true));
+                .recoverWithUni(() -> applyOutcome(recorded, outcome, cause, true));
     }
 
     /** Applies an outcome to the refund as it is now, re-reading it when a concurrent writer got there first. */
-    public Uni<Refund> applyOutcome(long refundId, Outcome outcome, Cause cause, boolean attempted) {
-        return saveWithRetry(refundId, r -> r.apply(outcome, cause, attempted, policy, Instant.now()));
+    public Uni<Refund> applyOutcome(Refund refund, Outcome outcome, Cause cause, boolean attempted) {
+        return saveWithRetry(refund, r -> r.apply(outcome, cause, attempted, policy, Instant.now()));
     }
 
     /**
      * Reconciliation: the PSP's own record of a refund, applied to the refund as it is now ({@link Refund#reconcile}),
      * re-reading it when a concurrent writer got there first.
      */
-    public Uni<Refund> reconcile(long refundId, Outcome record, boolean operatorResolved) {
-        return saveWithRetry(refundId, r -> r.reconcile(record, operatorResolved, policy, Instant.now()));
+    public Uni<Refund> reconcile(Refund refund, Outcome record, boolean operatorResolved) {
+        return saveWithRetry(refund, r -> r.reconcile(record, operatorResolved, policy, Instant.now()));
     }
 
-    private Uni<Refund> saveWithRetry(long refundId, Function<Refund, Refund.Applied> change) {
+    /** Reads the refund as it is now (by its merchant and id) and saves the change, again when another write won. */
+    private Uni<Refund> saveWithRetry(Refund refund, Function<Refund, Refund.Applied> change) {
+        return saveWithRetry(refund, change, store::save);
+    }
+
+    /** The same, saving through {@code save} (an operator's change writes its audit entry with it). */
+    private Uni<Refund> saveWithRetry(
+            Refund refund, Function<Refund, Refund.Applied> change, Function<Refund.Applied, Uni<Refund>> save) {
         // writers that collided retry after a short random pause, so that they do not collide again
         return Uni.createFrom()
-                .deferred(() -> store.findById(refundId).chain(r -> store.save(change.apply(r))))
+                .deferred(
+                        () -> store.findById(refund.merchantId(), refund.id()).chain(r -> save.apply(change.apply(r))))
                 .onFailure(RefundStore.StaleRefund.class)
                 .retry()
                 .withBackOff(Duration.ofMillis(5), Duration.ofMillis(200))

@@ -12,7 +12,8 @@ public interface RefundStore {
     /** The refund of this merchant with this merchant_refund_id, or null. */
     Uni<Refund> find(String merchantId, String merchantRefundId);
 
-    Uni<Refund> findById(long id);
+    /** The merchant's refund of this id, or null. */
+    Uni<Refund> findById(String merchantId, long id);
 
     /**
      * What a create must know first, in one read: the refund already under this merchant_refund_id, and the
@@ -46,6 +47,12 @@ public interface RefundStore {
     Uni<Refund> save(Refund.Applied applied);
 
     /**
+     * Saves an operator's change as {@link #save(Refund.Applied)} does, and its entry in the audit trail in the same
+     * transaction: both are written, or neither.
+     */
+    Uni<Refund> save(Refund.Applied applied, AuditEntry audit);
+
+    /**
      * Claims up to {@code limit} in-flight refunds whose next action is due, skipping rows another replica has
      * locked, and pushes their next action {@code lease} into the future so nobody else takes them meanwhile.
      */
@@ -65,12 +72,33 @@ public interface RefundStore {
      */
     Uni<StoredWebhook> recordWebhook(String merchantId, String connector, WebhookEvent event);
 
-    /** The refund a webhook event is about: by the merchant's reference, else by the PSP's refund id; or null. */
-    Uni<Refund> findForWebhook(String merchantId, String connector, String merchantRefundId, String connectorRefundId);
+    /**
+     * The refund a webhook event is about: this merchant's refund of the PSP's refund id, else the one of the
+     * merchant's reference. A PSP refund id is the PSP's own and names one refund: when it is another merchant's
+     * refund (two merchants at one PSP account), the event is that merchant's, whatever reference it echoes.
+     */
+    Uni<WebhookMatch> findForWebhook(
+            String merchantId, String connector, String merchantRefundId, String connectorRefundId);
 
-    Uni<Void> markWebhookApplied(long webhookId, long refundId);
+    Uni<Void> markWebhookApplied(String merchantId, long webhookId, long refundId);
+
+    /**
+     * Whether a failure is the store refusing work for now (its database out of reach, read-only, or rolling the
+     * transaction back), which a retry later may find gone, rather than a defect or a fact about the data.
+     */
+    default boolean isUnavailable(Throwable failure) {
+        return false;
+    }
 
     record StoredWebhook(long id, boolean applied) {}
+
+    /**
+     * @param refund        the merchant's refund the event is about, or null
+     * @param otherMerchant when the merchant has none, the merchant whose refund the event's PSP refund id is; or null
+     */
+    record WebhookMatch(Refund refund, String otherMerchant) {
+        public static final WebhookMatch NONE = new WebhookMatch(null, null);
+    }
 
     /** {@code existing} and {@code payment} are null when there is none. */
     record Lookup(Refund existing, RecordedPayment payment) {}

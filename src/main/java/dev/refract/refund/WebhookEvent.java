@@ -1,6 +1,7 @@
 package dev.refract.refund;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One verified event of a PSP webhook delivery, as the core needs it. {@code outcome} is null for events that
@@ -12,6 +13,11 @@ import java.util.Map;
  * @param external          what the event tells of the refund should Refract not know it: a refund made outside
  *                          Refract, to adopt; null when the event cannot be one (it names a Refract refund, or
  *                          lacks the payment or the amount)
+ * @param pspAccount        the account at the PSP the event is for, as the event names it (Adyen's
+ *                          merchantAccountCode, the connected account of a Stripe Connect event); null when it names
+ *                          none
+ * @param unreadable        why Refract cannot read the event (a field of the wrong type, an amount that is no whole
+ *                          number, no id), or null: such an event is kept for an operator and never applied
  */
 public record WebhookEvent(
         String eventId,
@@ -20,7 +26,30 @@ public record WebhookEvent(
         String connectorRefundId,
         Outcome outcome,
         String payload,
-        External external) {
+        External external,
+        String pspAccount,
+        String unreadable) {
+
+    /**
+     * A NUL character, or its escape in JSON text: a backslash, {@code u0000}, and before them an even number of
+     * backslashes (escaped backslashes) or none.
+     */
+    private static final Pattern NUL = Pattern.compile("\u0000|(?<!\\\\)(?:\\\\\\\\)*\\\\[u]0000");
+
+    public WebhookEvent {
+        pspAccount = pspAccount == null || pspAccount.isEmpty() ? null : pspAccount;
+    }
+
+    public WebhookEvent(
+            String eventId,
+            String type,
+            String merchantRefundId,
+            String connectorRefundId,
+            Outcome outcome,
+            String payload,
+            External external) {
+        this(eventId, type, merchantRefundId, connectorRefundId, outcome, payload, external, null, null);
+    }
 
     public WebhookEvent(
             String eventId,
@@ -30,6 +59,42 @@ public record WebhookEvent(
             Outcome outcome,
             String payload) {
         this(eventId, type, merchantRefundId, connectorRefundId, outcome, payload, null);
+    }
+
+    /**
+     * A verified event that Refract cannot read, with whatever ids it could read (for an operator to find it by):
+     * kept as received, never matched to a refund, adopted or applied.
+     */
+    public static WebhookEvent unreadable(
+            String eventId,
+            String type,
+            String merchantRefundId,
+            String connectorRefundId,
+            String payload,
+            String why) {
+        return new WebhookEvent(eventId, type, merchantRefundId, connectorRefundId, null, payload, null, null, why);
+    }
+
+    /**
+     * A verified delivery that is no event of the PSP's at all (not JSON, or no id): it has no id to be deduplicated
+     * by, so it is given one derived from its text, the same on every resend of it.
+     */
+    public static WebhookEvent unidentified(String payload, String why) {
+        return unreadable("unidentified:" + Sha256.hex(payload, 16), null, null, null, payload, why);
+    }
+
+    /** The same event, for the PSP account it names. */
+    public WebhookEvent forAccount(String account) {
+        return new WebhookEvent(
+                eventId, type, merchantRefundId, connectorRefundId, outcome, payload, external, account, unreadable);
+    }
+
+    /**
+     * Whether the event carries a NUL character anywhere (every part of it comes from its payload, where JSON writes
+     * it escaped). No PSP id or word holds one, and PostgreSQL's text cannot: such an event is kept, never applied.
+     */
+    public boolean carriesNul() {
+        return payload != null && NUL.matcher(payload).find();
     }
 
     /**

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
@@ -33,35 +34,109 @@ public class WebhookIntake {
      * Applies verified PSP webhook events, one after the other in delivery order: each is stored first, a
      * redelivery changes nothing, an event for a refund Refract did not make is adopted as an external refund, and the
      * state machine decides the rest (so late or out-of-order events never move a refund backwards).
+     *
+     * <p>Fails only when Refract cannot work now (its database, a PSP it must ask first): the PSP then delivers again.
+     * Whatever an event says, a resend would say it again, so no event fails the delivery for what it says: one for
+     * another PSP account than {@code pspAccount} ({@link VerifiesWebhooks#webhookAccount}), one naming another
+     * merchant's refund, one Refract cannot read, are logged for an operator and not applied, and the other events of
+     * the delivery are applied all the same.
      */
-    public Uni<Void> applyWebhook(String merchantId, String connector, List<WebhookEvent> events) {
+    public Uni<Void> applyWebhook(String merchantId, String connector, String pspAccount, List<WebhookEvent> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (WebhookEvent event : events) {
-            chain = chain.chain(() -> applyWebhookEvent(merchantId, connector, event));
+            chain = chain.chain(() -> applyOne(merchantId, connector, pspAccount, event));
         }
         return chain;
     }
 
-    private Uni<Void> applyWebhookEvent(String merchantId, String connector, WebhookEvent event) {
-        return store.recordWebhook(merchantId, connector, event).chain(stored -> {
-            if (stored.applied()) {
-                return Uni.createFrom().voidItem();
-            }
-            return store.findForWebhook(merchantId, connector, event.merchantRefundId(), event.connectorRefundId())
-                    .chain(refund -> {
-                        if (refund == null) {
-                            return adopt(merchantId, connector, event, stored.id());
-                        }
-                        return applyEvent(refund, event, stored.id());
-                    });
-        });
+    private Uni<Void> applyOne(String merchantId, String connector, String pspAccount, WebhookEvent event) {
+        if (!Objects.equals(event.pspAccount(), pspAccount)) {
+            // not this merchant's: another account's refunds are not its books, and not its data to keep either
+            LOG.warnf(
+                    "%s webhook event %s at merchant %s's endpoint is for PSP account %s, not the merchant's (%s);"
+                            + " acknowledged, neither kept nor applied",
+                    connector, event.eventId(), merchantId, named(event.pspAccount()), named(pspAccount));
+            return Uni.createFrom().voidItem();
+        }
+        // A failure that is not Refract being unable to work now is a defect of Refract's met by this event: a resend
+        // would meet it again and hold back the rest of the delivery, so it is logged and acknowledged.
+        return Uni.createFrom()
+                .deferred(() -> store.recordWebhook(merchantId, connector, event))
+                .onFailure(failure -> !cannotWorkNow(failure))
+                .recoverWithItem(failure -> {
+                    LOG.errorf(
+                            failure,
+                            "%s webhook event %s of merchant %s could not be stored; acknowledged, the PSP's event log"
+                                    + " holds it",
+                            connector,
+                            event.eventId(),
+                            merchantId);
+                    return null;
+                })
+                .chain(stored -> stored == null || stored.applied()
+                        ? Uni.createFrom().voidItem()
+                        : Uni.createFrom()
+                                .deferred(() -> applyStored(merchantId, connector, event, stored.id()))
+                                .onFailure(failure -> !cannotWorkNow(failure))
+                                .recoverWithItem(failure -> {
+                                    LOG.errorf(
+                                            failure,
+                                            "%s webhook event %s of merchant %s could not be applied; acknowledged,"
+                                                    + " kept unapplied",
+                                            connector,
+                                            event.eventId(),
+                                            merchantId);
+                                    return null;
+                                }));
+    }
+
+    /** Refract cannot work now: its database refuses, a PSP it must ask cannot be asked, a refund keeps changing. */
+    private boolean cannotWorkNow(Throwable failure) {
+        return failure instanceof RefundError.PspUnreachable
+                || failure instanceof RefundStore.StaleRefund
+                || store.isUnavailable(failure);
+    }
+
+    /** A stored event not applied yet: applied, adopted, or kept for an operator with the reason logged. */
+    private Uni<Void> applyStored(String merchantId, String connector, WebhookEvent event, long webhookId) {
+        String unreadable = event.unreadable() != null
+                ? event.unreadable()
+                : event.carriesNul() ? "it carries a NUL character, which no PSP id or word holds" : null;
+        if (unreadable != null) {
+            LOG.warnf(
+                    "%s webhook event %s of merchant %s cannot be read: %s; kept for reconciliation, not applied",
+                    connector, event.eventId(), merchantId, unreadable);
+            return Uni.createFrom().voidItem();
+        }
+        return store.findForWebhook(merchantId, connector, event.merchantRefundId(), event.connectorRefundId())
+                .chain(match -> {
+                    if (match.refund() != null) {
+                        return applyEvent(match.refund(), event, webhookId);
+                    }
+                    if (match.otherMerchant() != null) {
+                        LOG.warnf(
+                                "%s webhook event %s at merchant %s's endpoint names refund %s of merchant %s (one"
+                                        + " PSP account for both?); kept for reconciliation, applied to neither",
+                                connector,
+                                event.eventId(),
+                                merchantId,
+                                event.connectorRefundId(),
+                                match.otherMerchant());
+                        return Uni.createFrom().voidItem();
+                    }
+                    return adopt(merchantId, connector, event, webhookId);
+                });
+    }
+
+    private static String named(String pspAccount) {
+        return pspAccount == null ? "none" : pspAccount;
     }
 
     private Uni<Void> applyEvent(Refund refund, WebhookEvent event, long webhookId) {
         Uni<Refund> applied = event.outcome() == null
                 ? Uni.createFrom().item(refund)
-                : refunds.applyOutcome(refund.id(), event.outcome(), Cause.WEBHOOK, false);
-        return applied.chain(r -> store.markWebhookApplied(webhookId, r.id()));
+                : refunds.applyOutcome(refund, event.outcome(), Cause.WEBHOOK, false);
+        return applied.chain(r -> store.markWebhookApplied(r.merchantId(), webhookId, r.id()));
     }
 
     /**
@@ -87,7 +162,8 @@ public class WebhookIntake {
                 return Uni.createFrom().voidItem();
             }
             if (recorded.created()) {
-                return store.markWebhookApplied(webhookId, recorded.refund().id());
+                return store.markWebhookApplied(
+                        merchantId, webhookId, recorded.refund().id());
             }
             return applyEvent(recorded.refund(), event, webhookId);
         });
@@ -122,7 +198,9 @@ public class WebhookIntake {
     /**
      * The metadata of an external refund: what the event carries, completed, when it lacks the wallet's customer and
      * the merchant has the wallet on, by the payment's metadata as the PSP holds it. A PSP that cannot be asked right
-     * now fails the delivery, so that the PSP delivers it again, rather than leave the customer's wallet behind.
+     * now fails the delivery, so that the PSP delivers it again, rather than leave the customer's wallet behind. A PSP
+     * that cannot tell, now or ever (no lookup, an answer without the payment), leaves the metadata the event carries:
+     * a resend could not change that.
      */
     private Uni<Map<String, String>> paymentMetadata(String merchantId, String connector, WebhookEvent event) {
         Map<String, String> carried = event.external().metadata();
@@ -143,7 +221,7 @@ public class WebhookIntake {
             return psp.lookupPayment(
                             account, event.external().refund().paymentIds().get(0))
                     .map(lookup -> {
-                        if (lookup instanceof PaymentLookup.Unavailable u) {
+                        if (lookup instanceof PaymentLookup.Unreachable u) {
                             throw new RefundError.PspUnreachable(connector + " could not be asked for payment "
                                     + event.external().refund().paymentIds().get(0) + ": " + u.reason());
                         }

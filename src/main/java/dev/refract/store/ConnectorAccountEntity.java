@@ -31,6 +31,13 @@ public class ConnectorAccountEntity extends PanacheEntityBase {
     @Column(name = "webhook_secret_enc")
     public String webhookSecretEnc;
 
+    /** The secret replaced last, while it may still verify a webhook (see {@code SecretRotationSettings}). */
+    @Column(name = "previous_webhook_secret_enc")
+    public String previousWebhookSecretEnc;
+
+    @Column(name = "webhook_secret_replaced_at")
+    public Instant webhookSecretReplacedAt;
+
     /** A JSON object of non-secret settings. */
     public String settings;
 

@@ -1,9 +1,12 @@
 package dev.refract.store;
 
+import dev.refract.refund.Actor;
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.Refund;
 import dev.refract.refund.RefundState;
 import dev.refract.refund.RefundStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -23,7 +26,13 @@ public class ConsoleStore {
 
     /** One change of a refund, as the append-only event log holds it. */
     public record Event(
-            String fromState, String toState, String cause, String connectorStatus, String detail, Instant at) {}
+            String fromState,
+            String toState,
+            String cause,
+            String connectorStatus,
+            String detail,
+            Instant at,
+            Actor actor) {}
 
     /** A PSP webhook stored for a refund; {@code appliedAt} null when it was kept without being applied. */
     public record Webhook(String connector, String eventId, String eventType, Instant receivedAt, Instant appliedAt) {}
@@ -55,18 +64,21 @@ public class ConsoleStore {
             o.id, o.merchant_id, r.merchant_refund_id, o.kind, o.event_type, o.event_id, o.attempts, o.created_at,
             o.next_attempt_at, o.delivered_at, o.last_error""";
 
-    static final String EVENTS = "select * from refund_events where refund_id = $1 order by id limit 500";
+    static final String EVENTS =
+            "select * from refund_events where refund_id = $1 and merchant_id = $2 order by id limit 500";
 
     /** Applied to the refund, or kept unapplied under its PSP refund id (for reconciliation). */
     static final String WEBHOOKS = """
-            select connector, event_id, event_type, received_at, applied_at from webhook_events where refund_id = $1
+            select connector, event_id, event_type, received_at, applied_at from webhook_events
+            where refund_id = $1 and merchant_id = $2
             union all
             select connector, event_id, event_type, received_at, applied_at from webhook_events
             where merchant_id = $2 and connector_refund_id = $3 and applied_at is null
             order by received_at limit 200""";
 
     static final String OUTBOX_OF_REFUND = "select " + OUTBOX_COLUMNS
-            + " from outbox o join refunds r on r.id = o.refund_id where o.refund_id = $1 order by o.id limit 200";
+            + " from outbox o join refunds r on r.id = o.refund_id and r.merchant_id = o.merchant_id"
+            + " where o.refund_id = $1 and o.merchant_id = $2 order by o.id limit 200";
 
     static final String MANUAL_REVIEW =
             "select * from refunds where state = 'MANUAL_REVIEW' order by updated_at limit $1";
@@ -78,7 +90,18 @@ public class ConsoleStore {
             "select * from refunds where external and created_at >= $1 order by created_at limit $2";
 
     static final String FAILING = "select " + OUTBOX_COLUMNS + " from outbox o join refunds r on r.id = o.refund_id"
-            + " where o.delivered_at is null and o.attempts > 0 order by o.created_at limit $1";
+            + " and r.merchant_id = o.merchant_id where o.delivered_at is null and o.attempts > 0"
+            + " order by o.created_at limit $1";
+
+    static final String OUTBOX_BACKLOG = """
+            select kind, count(*) as undelivered, count(*) filter (where attempts > 0) as failing,
+                   min(created_at) as oldest
+            from outbox where delivered_at is null group by kind order by kind""";
+
+    static final String RETRY_NOW = "update outbox set next_attempt_at = now() where id = $1 and delivered_at is null";
+
+    static final String MERCHANTS = "select id, name, default_connector, webhook_url,"
+            + " webhook_secret_enc is not null as webhook_secret_set from merchants order by id limit $1";
 
     private final Pool pool;
 
@@ -123,7 +146,7 @@ public class ConsoleStore {
 
     public Uni<History> history(Refund refund) {
         Uni<List<Event>> events = pool.preparedQuery(EVENTS)
-                .execute(Tuple.of(refund.id()))
+                .execute(Tuple.of(refund.id(), refund.merchantId()))
                 .map(rows -> {
                     List<Event> list = new ArrayList<>();
                     for (Row row : rows) {
@@ -133,7 +156,8 @@ public class ConsoleStore {
                                 row.getString("cause"),
                                 row.getString("connector_status"),
                                 row.getString("detail"),
-                                RowMapping.instant(row.getOffsetDateTime("created_at"))));
+                                RowMapping.instant(row.getOffsetDateTime("created_at")),
+                                actor(row.getJsonObject("actor"))));
                     }
                     return list;
                 });
@@ -152,7 +176,7 @@ public class ConsoleStore {
                     return list;
                 });
         Uni<List<OutboxItem>> outbox = pool.preparedQuery(OUTBOX_OF_REFUND)
-                .execute(Tuple.of(refund.id()))
+                .execute(Tuple.of(refund.id(), refund.merchantId()))
                 .map(ConsoleStore::outboxItems);
         return Uni.combine().all().unis(events, webhooks, outbox).with(History::new);
     }
@@ -181,10 +205,7 @@ public class ConsoleStore {
     }
 
     public Uni<List<Backlog>> outboxBacklog() {
-        return pool.query("""
-                        select kind, count(*) as undelivered, count(*) filter (where attempts > 0) as failing,
-                               min(created_at) as oldest
-                        from outbox where delivered_at is null group by kind order by kind""").execute().map(rows -> {
+        return pool.query(OUTBOX_BACKLOG).execute().map(rows -> {
             List<Backlog> list = new ArrayList<>();
             for (Row row : rows) {
                 list.add(new Backlog(
@@ -203,29 +224,38 @@ public class ConsoleStore {
     }
 
     /** Makes an undelivered item due now; false when it is unknown or delivered already. */
-    public Uni<Boolean> retryNow(long outboxId) {
-        return pool.preparedQuery("update outbox set next_attempt_at = now() where id = $1 and delivered_at is null")
+    public Uni<Boolean> retryNow(long outboxId, AuditEntry audit) {
+        return pool.withTransaction(conn -> conn.preparedQuery(RETRY_NOW)
                 .execute(Tuple.of(outboxId))
-                .map(rows -> rows.rowCount() == 1);
+                .chain(rows -> rows.rowCount() == 1
+                        ? AuditTrail.record(conn, audit).replaceWith(true)
+                        : Uni.createFrom().item(false)));
+    }
+
+    /** The operator an event names, as the audit trail wrote it ({@link AuditTrail#actor}); null for none. */
+    static Actor actor(JsonObject json) {
+        if (json == null) {
+            return null;
+        }
+        return "operator".equals(json.getString("kind"))
+                ? new Actor.Operator(json.getString("subject"), json.getString("name"))
+                : new Actor.AdminToken();
     }
 
     /** Every merchant, by id; {@code limit} bounds the page. */
     public Uni<List<MerchantRow>> merchants(int limit) {
-        return pool.preparedQuery("select id, name, default_connector, webhook_url,"
-                        + " webhook_secret_enc is not null as webhook_secret_set from merchants order by id limit $1")
-                .execute(Tuple.of(limit))
-                .map(rows -> {
-                    List<MerchantRow> list = new ArrayList<>();
-                    for (Row row : rows) {
-                        list.add(new MerchantRow(
-                                row.getString("id"),
-                                row.getString("name"),
-                                row.getString("default_connector"),
-                                row.getString("webhook_url"),
-                                row.getBoolean("webhook_secret_set")));
-                    }
-                    return list;
-                });
+        return pool.preparedQuery(MERCHANTS).execute(Tuple.of(limit)).map(rows -> {
+            List<MerchantRow> list = new ArrayList<>();
+            for (Row row : rows) {
+                list.add(new MerchantRow(
+                        row.getString("id"),
+                        row.getString("name"),
+                        row.getString("default_connector"),
+                        row.getString("webhook_url"),
+                        row.getBoolean("webhook_secret_set")));
+            }
+            return list;
+        });
     }
 
     private static List<Refund> refunds(RowSet<Row> rows) {

@@ -7,7 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A merchant: who may call the API with which key, and where its notifications go. */
+/** A merchant: its name, default connector, and where its notifications go (its API keys are in api_keys). */
 @Entity
 @Table(name = "merchants")
 public class MerchantEntity extends PanacheEntityBase {
@@ -17,9 +17,6 @@ public class MerchantEntity extends PanacheEntityBase {
 
     public String name;
 
-    @Column(name = "api_key_hash")
-    public String apiKeyHash;
-
     @Column(name = "default_connector")
     public String defaultConnector;
 
@@ -28,6 +25,13 @@ public class MerchantEntity extends PanacheEntityBase {
 
     @Column(name = "webhook_secret_enc")
     public String webhookSecretEnc;
+
+    /** The notification secret replaced last: notifications are signed with it too for a grace period. */
+    @Column(name = "previous_webhook_secret_enc")
+    public String previousWebhookSecretEnc;
+
+    @Column(name = "webhook_secret_replaced_at")
+    public Instant webhookSecretReplacedAt;
 
     @Column(name = "created_at")
     public Instant createdAt;

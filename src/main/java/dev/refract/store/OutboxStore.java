@@ -17,19 +17,32 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OutboxStore {
 
+    /** Which merchants have items due ($1), one row per item up to the batch ($2); read without locks. */
+    static final String DUE_MERCHANTS = """
+            select merchant_id from outbox where delivered_at is null and next_attempt_at <= $1
+            order by next_attempt_at limit $2""";
+
     /**
-     * Due items, the oldest undelivered one of each refund and kind only (so a refund's notifications go out in
-     * order), each then updated by its primary key; the ids go through an array so that the generic plan does
-     * not join them against a scan of the whole outbox (see {@code RefundQueries.CLAIM_DUE}).
+     * Due items of one merchant ($4), the oldest undelivered one of each refund and kind only (so a refund's
+     * notifications go out in order), each then updated by its primary key; the ids go through an array so that the
+     * generic plan does not join them against a scan of the whole outbox (see {@code RefundQueries.CLAIM_DUE}).
      */
     static final String CLAIM_DUE = """
-            update outbox set next_attempt_at = $3 where id = any(array(
+            update outbox set next_attempt_at = $3 where merchant_id = $4 and id = any(array(
                 select o.id from outbox o
-                where o.delivered_at is null and o.next_attempt_at <= $1 and not exists (
+                where o.delivered_at is null and o.next_attempt_at <= $1 and o.merchant_id = $4 and not exists (
                     select 1 from outbox p
-                    where p.refund_id = o.refund_id and p.kind = o.kind and p.delivered_at is null and p.id < o.id)
+                    where p.refund_id = o.refund_id and p.merchant_id = o.merchant_id and p.kind = o.kind
+                      and p.delivered_at is null and p.id < o.id)
                 order by o.id limit $2 for update skip locked))
             returning *""";
+
+    static final String DELIVERED = "update outbox set delivered_at = now(), attempts = attempts + 1, last_error = $2 "
+            + "where id = $1 and merchant_id = $3";
+
+    static final String RETRY_LATER =
+            "update outbox set attempts = attempts + 1, next_attempt_at = $2, last_error = $3 "
+                    + "where id = $1 and merchant_id = $4";
 
     private static final Logger LOG = Logger.getLogger(OutboxStore.class);
 
@@ -64,8 +77,19 @@ public class OutboxStore {
      * {@code lease} ahead, so a replica that dies mid-delivery only delays it.
      */
     public Uni<List<Item>> claimDue(Instant now, int limit, Duration lease) {
+        return pool.preparedQuery(DUE_MERCHANTS)
+                .execute(Tuple.of(RowMapping.time(now), limit))
+                .chain(rows -> PerMerchant.claim(
+                        PerMerchant.due(rows), (merchantId, due) -> claim(merchantId, now, due, lease)))
+                .map(items -> {
+                    items.sort(Comparator.comparingLong(Item::id));
+                    return items;
+                });
+    }
+
+    private Uni<List<Item>> claim(String merchantId, Instant now, int limit, Duration lease) {
         return pool.preparedQuery(CLAIM_DUE)
-                .execute(Tuple.of(RowMapping.time(now), limit, RowMapping.time(now.plus(lease))))
+                .execute(Tuple.of(RowMapping.time(now), limit, RowMapping.time(now.plus(lease)), merchantId))
                 .map(rows -> {
                     List<Item> items = new ArrayList<>();
                     for (Row row : rows) {
@@ -90,23 +114,20 @@ public class OutboxStore {
                                 row.getInteger("attempts"),
                                 row.getOffsetDateTime("created_at").toInstant()));
                     }
-                    items.sort(Comparator.comparingLong(Item::id));
                     return items;
                 });
     }
 
-    public Uni<Void> delivered(long id, String note) {
-        return pool.preparedQuery("update outbox set delivered_at = now(), attempts = attempts + 1, last_error = $2 "
-                        + "where id = $1")
-                .execute(Tuple.of(id, note))
+    public Uni<Void> delivered(Item item, String note) {
+        return pool.preparedQuery(DELIVERED)
+                .execute(Tuple.of(item.id(), note, item.merchantId()))
                 .replaceWithVoid();
     }
 
-    public Uni<Void> retryLater(long id, Instant next, String error) {
+    public Uni<Void> retryLater(Item item, Instant next, String error) {
         String shortError = error == null ? null : error.length() > 500 ? error.substring(0, 500) : error;
-        return pool.preparedQuery("update outbox set attempts = attempts + 1, next_attempt_at = $2, last_error = $3 "
-                        + "where id = $1")
-                .execute(Tuple.of(id, RowMapping.time(next), shortError))
+        return pool.preparedQuery(RETRY_LATER)
+                .execute(Tuple.of(item.id(), RowMapping.time(next), shortError, item.merchantId()))
                 .replaceWithVoid();
     }
 }

@@ -14,11 +14,15 @@ final class RefundQueries {
     private RefundQueries() {}
 
     /**
-     * A refund by its PSP reference, which is derived from (merchant, merchant_refund_id) and unique on its own:
-     * looking up by those two columns would leave the planner every index that starts with merchant_id, and with
-     * an empty table's statistics it picks one that reads all of the merchant's refunds.
+     * A refund by its PSP reference ($1), which is derived from (merchant, merchant_refund_id), and its merchant
+     * ($2): the key (psp_reference, merchant_id) matches both in full. Looking up by merchant_id and
+     * merchant_refund_id would leave the planner every index that starts with merchant_id, and with an empty table's
+     * statistics it picks one that reads all of the merchant's refunds.
      */
-    static final String BY_PSP_REFERENCE = "select * from refunds where psp_reference = $1";
+    static final String BY_PSP_REFERENCE = "select * from refunds where psp_reference = $1 and merchant_id = $2";
+
+    /** One refund by its id, within its merchant: the primary key (id, merchant_id) in full. */
+    static final String BY_ID = "select * from refunds where id = $1 and merchant_id = $2";
 
     /** What a create must know first: the refund under its PSP reference ($1) and the payment's ledger row. */
     static final String LOOKUP = """
@@ -26,23 +30,35 @@ final class RefundQueries {
                    l.captured_minor as ledger_captured_minor, l.in_flight_minor as ledger_in_flight_minor,
                    l.refunded_minor as ledger_refunded_minor, r.*
             from (select 1) as one
-            left join refunds r on r.psp_reference = $1
+            left join refunds r on r.psp_reference = $1 and r.merchant_id = $2
             left join payment_ledger l on l.merchant_id = $2 and l.connector_transaction_id = $3""";
 
-    /**
-     * Refunds by the PSP's refund id, of any merchant: the caller keeps its merchant's. Naming merchant_id here
-     * would offer the planner the merchant's listing indexes instead.
-     */
-    static final String BY_CONNECTOR_REFUND = "select * from refunds where connector = $1 and connector_refund_id = $2";
+    /** A refund by the PSP's refund id ($2) at a connector ($1), within the merchant ($3) the webhook is for. */
+    static final String BY_CONNECTOR_REFUND =
+            "select * from refunds where connector = $1 and connector_refund_id = $2 and merchant_id = $3";
+
+    /** Another merchant holding this PSP refund id ($3 the merchant asking): see WebhookRows.otherMerchant. */
+    static final String OWNER_OF_CONNECTOR_REFUND = "select merchant_id from refunds where connector = $1 "
+            + "and connector_refund_id = $2 and merchant_id <> $3 limit 1";
 
     /**
-     * The janitor's claim: due in-flight refunds, by the partial index of those that have a next action, then each
-     * updated by its primary key. The ids are collected into an array first: written as {@code id in (select …)},
-     * the generic plan (which cannot know the limit) joins the claimed ids against a scan of the whole table.
+     * Which merchants have refunds due ($1), the oldest due first, one row per refund up to the batch ($2): read
+     * without locks, so that on a distributed database each shard answers from its own due index. The claims that
+     * follow name one merchant each.
+     */
+    static final String DUE_MERCHANTS = """
+            select merchant_id from refunds where next_action_at <= $1 and state = any($3)
+            order by next_action_at limit $2""";
+
+    /**
+     * The janitor's claim within one merchant ($5): due in-flight refunds, by the partial index of those that have a
+     * next action (which holds the merchant after the time), then each updated by its primary key. The ids are
+     * collected into an array first: written as {@code id in (select …)}, the generic plan (which cannot know the
+     * limit) joins the claimed ids against a scan of the whole table.
      */
     static final String CLAIM_DUE = """
-            update refunds set next_action_at = $3 where id = any(array(
-                select id from refunds where next_action_at <= $1 and state = any($4)
+            update refunds set next_action_at = $3 where merchant_id = $5 and id = any(array(
+                select id from refunds where next_action_at <= $1 and merchant_id = $5 and state = any($4)
                 order by next_action_at limit $2 for update skip locked))
             returning *""";
 

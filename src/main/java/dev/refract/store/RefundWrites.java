@@ -19,16 +19,8 @@ final class RefundWrites {
     static final String WALLET_ADJUSTMENT = "credyt.adjustment";
     static final String WALLET_REVERSAL = "credyt.reversal";
 
-    /**
-     * The event of the refund in {@code r} and what it owes: a notification to a merchant that has a webhook URL,
-     * and a wallet move where the merchant has the wallet on. Each wallet move's event id is derived from the
-     * refund, so that it is queued at most once, and a reversal only follows an adjustment.
-     */
-    private static final String EVENT_AND_OWED = """
-            logged as (
-                insert into refund_events (refund_id, from_state, to_state, cause, connector_status, detail)
-                select r.id, $1::text, $2::text, $3::text, $4::text, $5::text from r
-                where $2::text is not null),
+    /** What a change owes, after its event: {@code $6}–{@code $9}. */
+    private static final String OWED = """
             notified as (
                 insert into outbox (merchant_id, refund_id, kind, event_id, event_type, payload)
                 select r.merchant_id, r.id, 'notification', $6::text, $7::text, to_jsonb(r)
@@ -42,8 +34,21 @@ final class RefundWrites {
                               where a.merchant_id = r.merchant_id and a.connector = 'credyt' and a.enabled)
                   and ($9::text <> 'credyt.reversal'
                        or exists (select 1 from outbox o
-                                  where o.refund_id = r.id and o.event_type = 'credyt.adjustment'))
-                on conflict (event_id) do nothing)""";
+                                  where o.refund_id = r.id and o.merchant_id = r.merchant_id
+                                    and o.event_type = 'credyt.adjustment'))
+                on conflict (event_id, merchant_id) do nothing)""";
+
+    /**
+     * The event of the refund in {@code r} and what it owes: a notification to a merchant that has a webhook URL,
+     * and a wallet move where the merchant has the wallet on. Each wallet move's event id is derived from the
+     * refund, so that it is queued at most once, and a reversal only follows an adjustment.
+     */
+    private static final String EVENT_AND_OWED = """
+            logged as (
+                insert into refund_events (refund_id, merchant_id, from_state, to_state, cause, connector_status, detail)
+                select r.id, r.merchant_id, $1::text, $2::text, $3::text, $4::text, $5::text from r
+                where $2::text is not null),
+            """ + OWED;
 
     /**
      * A new refund, inserted only if its merchant_refund_id is new (the check reads by PSP reference, without
@@ -57,7 +62,7 @@ final class RefundWrites {
                 select $10::text, $11::text, $12::bigint, $13::text, $14::text, $2::text, $15::bigint, $16::text,
                        $17::text, $18::jsonb, $19::jsonb, $20::text, $21::text, $22::timestamptz,
                        clock_timestamp(), clock_timestamp()
-                where not exists (select 1 from refunds where psp_reference = $21::text)
+                where not exists (select 1 from refunds where psp_reference = $21::text and merchant_id = $10::text)
                 on conflict (merchant_id, merchant_refund_id) do nothing
                 returning *),
             """ + EVENT_AND_OWED + """
@@ -65,7 +70,7 @@ final class RefundWrites {
             reserved as (
                 update payment_ledger set currency = $23, captured_minor = $24, in_flight_minor = $25,
                                           updated_at = now()
-                where id = $12::bigint and exists (select 1 from r))
+                where id = $12::bigint and merchant_id = $10::text and exists (select 1 from r))
             select * from r""";
 
     /** A refund made outside Refract, in the PSP's state, counted in the payment's locked ledger row. */
@@ -84,23 +89,50 @@ final class RefundWrites {
             counted as (
                 update payment_ledger set currency = $26, in_flight_minor = $27, refunded_minor = $28,
                                           updated_at = now()
-                where id = $12 and exists (select 1 from r))
+                where id = $12 and merchant_id = $10 and exists (select 1 from r))
             select * from r""";
 
-    /** A change under the refund's version check (a stale version writes nothing), and the ledger's movement. */
+    /**
+     * A change under the refund's version check (a stale version writes nothing), and the ledger's movement; both
+     * rows named within the refund's merchant ($22).
+     */
     static final String SAVE = """
             with r as (
                 update refunds set state = $10, connector_refund_id = $11, connector_status = $12,
                                    connector_details = $13, error = $14, amount_minor = $15, attempts = $16,
                                    next_action_at = $17, version = version + 1, updated_at = clock_timestamp()
-                where id = $18 and version = $19
+                where id = $18 and merchant_id = $22 and version = $19
                 returning *),
             """ + EVENT_AND_OWED + """
             ,
             moved as (
                 update payment_ledger set in_flight_minor = in_flight_minor + $20::bigint,
                                           refunded_minor = refunded_minor + $21::bigint, updated_at = now()
-                where id = (select ledger_id from r) and ($20::bigint <> 0 or $21::bigint <> 0))
+                where id = (select ledger_id from r) and merchant_id = $22 and ($20::bigint <> 0 or $21::bigint <> 0))
+            select * from r""";
+
+    /**
+     * An operator's change: as {@link #SAVE}, with the operator named in the event ({@code $23}, the actor as JSON).
+     * The store writes the audit trail's entry in the same transaction.
+     */
+    static final String SAVE_BY_OPERATOR = """
+            with r as (
+                update refunds set state = $10, connector_refund_id = $11, connector_status = $12,
+                                   connector_details = $13, error = $14, amount_minor = $15, attempts = $16,
+                                   next_action_at = $17, version = version + 1, updated_at = clock_timestamp()
+                where id = $18 and merchant_id = $22 and version = $19
+                returning *),
+            logged as (
+                insert into refund_events (refund_id, merchant_id, from_state, to_state, cause, connector_status,
+                                           detail, actor)
+                select r.id, r.merchant_id, $1::text, $2::text, $3::text, $4::text, $5::text, $23::jsonb from r
+                where $2::text is not null),
+            """ + OWED + """
+            ,
+            moved as (
+                update payment_ledger set in_flight_minor = in_flight_minor + $20::bigint,
+                                          refunded_minor = refunded_minor + $21::bigint, updated_at = now()
+                where id = (select ledger_id from r) and merchant_id = $22 and ($20::bigint <> 0 or $21::bigint <> 0))
             select * from r""";
 
     private RefundWrites() {}

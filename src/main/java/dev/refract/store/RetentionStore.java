@@ -15,14 +15,22 @@ import java.time.Instant;
 @ApplicationScoped
 public class RetentionStore {
 
+    /** Which merchants have outbox rows delivered before $1, one row per row up to the batch ($2); no locks. */
+    static final String PRUNABLE_OUTBOX =
+            "select merchant_id from outbox where delivered_at < $1 order by delivered_at limit $2";
+
     static final String PRUNE_OUTBOX = """
-            delete from outbox where id = any(array(
-                select id from outbox where delivered_at < $1
+            delete from outbox where merchant_id = $3 and id = any(array(
+                select id from outbox where delivered_at < $1 and merchant_id = $3
                 order by delivered_at limit $2 for update skip locked))""";
 
+    /** Which merchants have webhook events applied before $1, as for the outbox. */
+    static final String PRUNABLE_WEBHOOK_EVENTS =
+            "select merchant_id from webhook_events where applied_at < $1 order by applied_at limit $2";
+
     static final String PRUNE_WEBHOOK_EVENTS = """
-            delete from webhook_events where id = any(array(
-                select id from webhook_events where applied_at < $1
+            delete from webhook_events where merchant_id = $3 and id = any(array(
+                select id from webhook_events where applied_at < $1 and merchant_id = $3
                 order by applied_at limit $2 for update skip locked))""";
 
     private final Pool pool;
@@ -33,9 +41,7 @@ public class RetentionStore {
 
     /** Deletes up to {@code limit} outbox rows delivered before {@code cutoff}; answers how many. */
     public Uni<Integer> pruneOutbox(Instant cutoff, int limit) {
-        return pool.preparedQuery(PRUNE_OUTBOX)
-                .execute(Tuple.of(RowMapping.time(cutoff), limit))
-                .map(rows -> rows.rowCount());
+        return prune(PRUNABLE_OUTBOX, PRUNE_OUTBOX, cutoff, limit);
     }
 
     /**
@@ -44,8 +50,17 @@ public class RetentionStore {
      * state machine moves no refund backwards and an external refund is adopted once.
      */
     public Uni<Integer> pruneWebhookEvents(Instant cutoff, int limit) {
-        return pool.preparedQuery(PRUNE_WEBHOOK_EVENTS)
+        return prune(PRUNABLE_WEBHOOK_EVENTS, PRUNE_WEBHOOK_EVENTS, cutoff, limit);
+    }
+
+    /** The merchants with rows to prune first, then each one's rows deleted ({@link PerMerchant}). */
+    private Uni<Integer> prune(String prunable, String prune, Instant cutoff, int limit) {
+        return pool.preparedQuery(prunable)
                 .execute(Tuple.of(RowMapping.time(cutoff), limit))
-                .map(rows -> rows.rowCount());
+                .chain(rows -> PerMerchant.sum(
+                        PerMerchant.due(rows),
+                        (merchantId, due) -> pool.preparedQuery(prune)
+                                .execute(Tuple.of(RowMapping.time(cutoff), due, merchantId))
+                                .map(deleted -> deleted.rowCount())));
     }
 }

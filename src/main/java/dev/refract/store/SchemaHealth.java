@@ -23,6 +23,8 @@ public class SchemaHealth implements AsyncHealthCheck {
     /** The newest migration in {@code db/migration}; {@code SchemaVersionTest} holds the two together. */
     public static final String EXPECTED_VERSION = "11";
 
+    static final String APPLIED = "SELECT 1 FROM flyway_schema_history WHERE version = $1 AND success";
+
     private static final String NAME = "Database schema";
 
     private final Pool pool;
@@ -37,7 +39,7 @@ public class SchemaHealth implements AsyncHealthCheck {
         if (current) {
             return Uni.createFrom().item(up());
         }
-        return pool.preparedQuery("SELECT 1 FROM flyway_schema_history WHERE version = $1 AND success")
+        return pool.preparedQuery(APPLIED)
                 .execute(Tuple.of(EXPECTED_VERSION))
                 .map(rows -> {
                     if (rows.size() == 0) {

@@ -1,5 +1,6 @@
 package dev.refract.store;
 
+import dev.refract.refund.AuditEntry;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRouter;
 import dev.refract.refund.CreateRefund;
@@ -38,6 +39,27 @@ public class SqlRefundStore implements RefundStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String CHECK_VIOLATION = "23514";
 
+    /**
+     * The payment's ledger row, created if new, locked until the transaction ends (an upsert locks the row it
+     * meets, as {@code FOR UPDATE} would): concurrent refunds of one payment are recorded one at a time.
+     */
+    static final String LOCK_LEDGER = """
+            insert into payment_ledger (merchant_id, connector, connector_transaction_id)
+            values ($1, $2, $3)
+            on conflict (merchant_id, connector_transaction_id) do update set merchant_id = excluded.merchant_id
+            returning *""";
+
+    /** The first of the payments ($2) of the merchant ($1) that has a ledger row, locked. */
+    static final String LOCK_LEDGER_OF_PAYMENTS = """
+            select * from payment_ledger
+            where merchant_id = $1 and connector_transaction_id = any($2)
+            order by array_position($2, connector_transaction_id) limit 1
+            for update""";
+
+    /** Across merchants, for the operator API: MANUAL_REVIEW, and in flight after many attempts; oldest first. */
+    static final String STUCK = "select * from refunds where state = 'MANUAL_REVIEW' or (state = any($1) and "
+            + "attempts >= $2) order by updated_at limit $3";
+
     private final Pool pool;
     private final AccountStore accounts;
     private final WebhookRows webhooks;
@@ -56,7 +78,7 @@ public class SqlRefundStore implements RefundStore {
     /** On the pool, or inside a transaction on its connection: by the PSP reference the two derive. */
     static Uni<Refund> find(SqlClient client, String merchantId, String merchantRefundId) {
         return client.preparedQuery(RefundQueries.BY_PSP_REFERENCE)
-                .execute(Tuple.of(Refund.pspReferenceFor(merchantId, merchantRefundId)))
+                .execute(Tuple.of(Refund.pspReferenceFor(merchantId, merchantRefundId), merchantId))
                 .map(rows -> ownRefund(rows, merchantId, merchantRefundId));
     }
 
@@ -75,9 +97,9 @@ public class SqlRefundStore implements RefundStore {
     }
 
     @Override
-    public Uni<Refund> findById(long id) {
-        return pool.preparedQuery("select * from refunds where id = $1")
-                .execute(Tuple.of(id))
+    public Uni<Refund> findById(String merchantId, long id) {
+        return pool.preparedQuery(RefundQueries.BY_ID)
+                .execute(Tuple.of(id, merchantId))
                 .map(SqlRefundStore::firstRefund);
     }
 
@@ -116,16 +138,9 @@ public class SqlRefundStore implements RefundStore {
                         find(recording.merchantId(), command.merchantRefundId()).map(r -> new Recorded(r, false)));
     }
 
-    /**
-     * The payment's ledger row, created if new, locked until the transaction ends (an upsert locks the row it
-     * meets, as {@code FOR UPDATE} would): concurrent refunds of one payment are recorded one at a time.
-     */
+    /** The payment's ledger row ({@link #LOCK_LEDGER}). */
     private Uni<Row> lockLedger(SqlConnection conn, String merchantId, String transactionId, String connector) {
-        return conn.preparedQuery("""
-                        insert into payment_ledger (merchant_id, connector, connector_transaction_id)
-                        values ($1, $2, $3)
-                        on conflict (merchant_id, connector_transaction_id) do update set merchant_id = excluded.merchant_id
-                        returning *""")
+        return conn.preparedQuery(LOCK_LEDGER)
                 .execute(Tuple.of(merchantId, connector, transactionId))
                 .map(rows -> rows.iterator().next());
     }
@@ -178,11 +193,7 @@ public class SqlRefundStore implements RefundStore {
     @Override
     public Uni<Recorded> adopt(Refund.Applied adoption, List<String> paymentIds) {
         Refund r = adoption.refund();
-        return pool.withTransaction(conn -> conn.preparedQuery("""
-                                select * from payment_ledger
-                                where merchant_id = $1 and connector_transaction_id = any($2)
-                                order by array_position($2, connector_transaction_id) limit 1
-                                for update""")
+        return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEDGER_OF_PAYMENTS)
                         .execute(Tuple.of(r.merchantId(), paymentIds.toArray(String[]::new)))
                         .chain(found -> found.size() > 0
                                 ? Uni.createFrom().item(found.iterator().next())
@@ -238,7 +249,22 @@ public class SqlRefundStore implements RefundStore {
     @Override
     public Uni<Refund> save(Refund.Applied applied) {
         Refund r = applied.refund();
-        Tuple parameters = RefundWrites.eventAndOwed(applied.event(), applied.owed(), r.pspReference())
+        return pool.preparedQuery(RefundWrites.SAVE)
+                .execute(saveParameters(applied))
+                .onFailure(e -> e instanceof PgException pg && CHECK_VIOLATION.equals(pg.getSqlState()))
+                .transform(e -> new LedgerRefused(r.id()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw new StaleRefund(r.id());
+                    }
+                    return firstRefund(rows);
+                });
+    }
+
+    /** {@code $1}–{@code $22} of {@link RefundWrites#SAVE}. */
+    private static Tuple saveParameters(Refund.Applied applied) {
+        Refund r = applied.refund();
+        return RefundWrites.eventAndOwed(applied.event(), applied.owed(), r.pspReference())
                 .addValue(r.state().name())
                 .addValue(r.connectorRefundId())
                 .addValue(r.connectorStatus())
@@ -250,33 +276,54 @@ public class SqlRefundStore implements RefundStore {
                 .addValue(r.id())
                 .addValue(r.version())
                 .addValue(applied.ledger().inFlight())
-                .addValue(applied.ledger().refunded());
-        return pool.preparedQuery(RefundWrites.SAVE)
+                .addValue(applied.ledger().refunded())
+                .addValue(r.merchantId());
+    }
+
+    /**
+     * An operator's change ({@link RefundWrites#SAVE_BY_OPERATOR}: the event names its operator) and its audit
+     * trail entry, in one transaction. A stale version writes neither.
+     */
+    @Override
+    public Uni<Refund> save(Refund.Applied applied, AuditEntry audit) {
+        Refund r = applied.refund();
+        Tuple parameters = saveParameters(applied).addValue(AuditTrail.actor(audit.actor()));
+        return pool.withTransaction(conn -> conn.preparedQuery(RefundWrites.SAVE_BY_OPERATOR)
                 .execute(parameters)
                 .onFailure(e -> e instanceof PgException pg && CHECK_VIOLATION.equals(pg.getSqlState()))
                 .transform(e -> new LedgerRefused(r.id()))
-                .map(rows -> {
+                .chain(rows -> {
                     if (rows.size() == 0) {
-                        throw new StaleRefund(r.id());
+                        return Uni.createFrom().failure(new StaleRefund(r.id()));
                     }
-                    return firstRefund(rows);
-                });
+                    Refund saved = firstRefund(rows);
+                    return AuditTrail.record(conn, audit).replaceWith(saved);
+                }));
     }
 
+    /** The merchants with refunds due first, then each one's due refunds claimed ({@link PerMerchant}). */
     @Override
     public Uni<List<Refund>> claimDue(Instant now, int limit, Duration lease) {
-        return pool.preparedQuery(RefundQueries.CLAIM_DUE)
+        String[] inFlight = RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new);
+        return pool.preparedQuery(RefundQueries.DUE_MERCHANTS)
                 .execute(Tuple.tuple()
                         .addValue(RowMapping.time(now))
                         .addInteger(limit)
-                        .addValue(RowMapping.time(now.plus(lease)))
-                        .addArrayOfString(
-                                RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new)))
-                .map(rows -> {
-                    List<Refund> claimed = new ArrayList<>();
-                    rows.forEach(row -> claimed.add(RowMapping.refund(row)));
-                    return claimed;
-                });
+                        .addArrayOfString(inFlight))
+                .chain(rows -> PerMerchant.claim(
+                        PerMerchant.due(rows),
+                        (merchantId, due) -> pool.preparedQuery(RefundQueries.CLAIM_DUE)
+                                .execute(Tuple.tuple()
+                                        .addValue(RowMapping.time(now))
+                                        .addInteger(due)
+                                        .addValue(RowMapping.time(now.plus(lease)))
+                                        .addArrayOfString(inFlight)
+                                        .addString(merchantId))
+                                .map(claimed -> {
+                                    List<Refund> refunds = new ArrayList<>();
+                                    claimed.forEach(row -> refunds.add(RowMapping.refund(row)));
+                                    return refunds;
+                                })));
     }
 
     @Override
@@ -296,20 +343,24 @@ public class SqlRefundStore implements RefundStore {
     }
 
     @Override
-    public Uni<Refund> findForWebhook(
+    public Uni<WebhookMatch> findForWebhook(
             String merchantId, String connector, String merchantRefundId, String connectorRefundId) {
         return webhooks.refundFor(merchantId, connector, merchantRefundId, connectorRefundId);
     }
 
     @Override
-    public Uni<Void> markWebhookApplied(long webhookId, long refundId) {
-        return webhooks.markApplied(webhookId, refundId);
+    public boolean isUnavailable(Throwable failure) {
+        return DatabaseDown.isDatabaseDown(failure);
+    }
+
+    @Override
+    public Uni<Void> markWebhookApplied(String merchantId, long webhookId, long refundId) {
+        return webhooks.markApplied(merchantId, webhookId, refundId);
     }
 
     @Override
     public Uni<List<Refund>> stuck(int minAttempts, int limit) {
-        return pool.preparedQuery("select * from refunds where state = 'MANUAL_REVIEW' or (state = any($1) and "
-                        + "attempts >= $2) order by updated_at limit $3")
+        return pool.preparedQuery(STUCK)
                 .execute(Tuple.tuple()
                         .addArrayOfString(
                                 RefundState.IN_FLIGHT.stream().map(Enum::name).toArray(String[]::new))

@@ -20,6 +20,9 @@ public class WritableHealth implements AsyncHealthCheck {
 
     private static final String NAME = "Database takes writes";
 
+    static final String WRITABLE = "select pg_is_in_recovery() as in_recovery,"
+            + " current_setting('transaction_read_only') = 'on' as read_only";
+
     private final Pool pool;
 
     WritableHealth(Pool pool) {
@@ -28,21 +31,17 @@ public class WritableHealth implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return pool.withConnection(conn -> conn.query(
-                                "select pg_is_in_recovery() as in_recovery, current_setting('transaction_read_only') = 'on'"
-                                        + " as read_only")
-                        .execute()
-                        .chain(rows -> {
-                            Row row = rows.iterator().next();
-                            if (row.getBoolean("in_recovery")) {
-                                return discarded(conn, "the database is a standby in recovery: it refuses writes");
-                            }
-                            if (row.getBoolean("read_only")) {
-                                return discarded(conn, "the database is read-only (default_transaction_read_only)");
-                            }
-                            return Uni.createFrom()
-                                    .item(HealthCheckResponse.named(NAME).up().build());
-                        }))
+        return pool.withConnection(conn -> conn.query(WRITABLE).execute().chain(rows -> {
+                    Row row = rows.iterator().next();
+                    if (row.getBoolean("in_recovery")) {
+                        return discarded(conn, "the database is a standby in recovery: it refuses writes");
+                    }
+                    if (row.getBoolean("read_only")) {
+                        return discarded(conn, "the database is read-only (default_transaction_read_only)");
+                    }
+                    return Uni.createFrom()
+                            .item(HealthCheckResponse.named(NAME).up().build());
+                }))
                 .onFailure()
                 .recoverWithItem(e ->
                         down("the database cannot be asked (" + e.getClass().getSimpleName() + ")"));

@@ -5,6 +5,7 @@ import dev.refract.http.Limits;
 import dev.refract.refund.Connector;
 import dev.refract.refund.ConnectorAccount;
 import dev.refract.refund.ConnectorRegistry;
+import dev.refract.refund.RefundStore;
 import dev.refract.refund.VerifiesWebhooks;
 import dev.refract.refund.WebhookEvent;
 import dev.refract.refund.WebhookIntake;
@@ -31,8 +32,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The URL a merchant registers at its PSP: {@code POST /webhooks/{merchant_id}/{connector}}. No bearer token: the
- * raw body is verified with the connector's own scheme and the merchant's webhook secret for that PSP. Nothing
- * PSP-specific happens here.
+ * raw body is verified with the connector's own scheme and the merchant's webhook secrets for that PSP (the current
+ * one, and one replaced within its grace). Nothing PSP-specific happens here.
  */
 @Path("/webhooks/{merchant_id}/{connector}")
 public class WebhookResource {
@@ -59,8 +60,13 @@ public class WebhookResource {
                     + "changes nothing twice. An event for a refund Refract did not make (a Stripe refund.created, "
                     + "refund.updated or charge.refunded, an Adyen REFUND) is adopted as an external refund of its payment: "
                     + "external: true, merchant_refund_id external:<connector>:<PSP refund id>, counted in the payment's "
-                    + "refundable amount, listed, notified and followed in the customer's Credyt wallet. 503 when the PSP "
-                    + "must be asked for the payment's metadata and cannot be now: the PSP delivers again.")
+                    + "refundable amount, listed, notified and followed in the customer's Credyt wallet. A verified "
+                    + "delivery is answered 200 (Adyen: [accepted]) whatever its events say, since a redelivery would say "
+                    + "the same: an event for another PSP account than the merchant's (Adyen merchantAccountCode, Stripe "
+                    + "Connect account), one naming another merchant's refund, and one Refract cannot read are logged "
+                    + "for an operator and not applied, and the delivery's other events are applied. 503 with "
+                    + "Retry-After only when Refract cannot work now: its database is unavailable, or the PSP must be "
+                    + "asked for the payment's metadata and cannot be now; the PSP delivers again.")
     public Uni<RestResponse<String>> receive(
             @RestPath("merchant_id") String merchantId,
             @RestPath("connector") String connectorName,
@@ -89,8 +95,9 @@ public class WebhookResource {
                     // answered like a bad signature: whether a merchant exists is nobody's business
                     throw new WebhookRejected("no webhook secret configured");
                 }
+                Instant now = Instant.now();
                 events = verifier.verifyWebhook(
-                        account.webhookSecret(), headers, body == null ? new byte[0] : body, Instant.now());
+                        account.webhookSecrets(now), headers, body == null ? new byte[0] : body, now);
             } catch (WebhookRejected e) {
                 LOG.warnf("refused a %s webhook for merchant %s: %s", found.name(), merchantId, e.getMessage());
                 throw new ApiException(
@@ -107,7 +114,15 @@ public class WebhookResource {
                 Span.current()
                         .setAttribute(Spans.MERCHANT_REFUND_ID, events.get(0).merchantRefundId());
             }
-            return intake.applyWebhook(merchantId, found.name(), events)
+            return intake.applyWebhook(merchantId, found.name(), verifier.webhookAccount(account), events)
+                    .onFailure(RefundStore.StaleRefund.class)
+                    .transform(stale -> new ApiException(
+                                    503,
+                                    "api_error",
+                                    "service_unavailable",
+                                    "a refund of this delivery kept changing under it; nothing was lost, deliver again",
+                                    null)
+                            .retryAfter(1))
                     .map(done -> RestResponse.ResponseBuilder.<String>ok(
                                     verifier.webhookAcknowledgement(),
                                     verifier.webhookAcknowledgement().startsWith("{")

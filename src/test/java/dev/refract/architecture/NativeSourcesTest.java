@@ -155,9 +155,8 @@ class NativeSourcesTest {
         String version = core.substring("com.fasterxml.jackson.core.jackson-core-".length(), core.length() - 4);
         assertTrue(
                 jars.contains("com.fasterxml.jackson.dataformat.jackson-dataformat-csv-" + version + ".jar"),
-                "jackson-dataformat-csv " + version + " in " + lib + ": " + jars.stream()
-                        .filter(j -> j.contains("jackson"))
-                        .toList());
+                "jackson-dataformat-csv " + version + " in " + lib + ": "
+                        + jars.stream().filter(j -> j.contains("jackson")).toList());
     }
 
     @Test
@@ -170,6 +169,30 @@ class NativeSourcesTest {
     void theServiceLoaderFeatureIsOffSoOnlyRegisteredServicesExist() {
         // why NativeSafetyTest forbids ServiceLoader and module discovery in our code: this is what makes them differ
         assertTrue(args.contains("-H:-UseServiceLoaderFeature"));
+    }
+
+    /**
+     * No provider, no OIDC tenant ({@code OidcSwitch}) must hold in the binary too, where nothing is found through
+     * {@code ServiceLoader} at run time: the interceptor is built into the generated run-time configuration.
+     */
+    @Test
+    void theOidcSwitchIsBuiltIntoTheRunTimeConfiguration() throws IOException {
+        Path dir = Path.of(System.getProperty("refract.native-sources"));
+        Path runner;
+        try (Stream<Path> files = Files.list(dir)) {
+            runner = files.filter(p -> p.getFileName().toString().endsWith("-runner.jar"))
+                    .findFirst()
+                    .orElseThrow();
+        }
+        try (ZipFile jar = new ZipFile(runner.toFile())) {
+            byte[] customizer = jar.getInputStream(
+                            jar.getEntry("io/quarkus/runtime/generated/RunTimeConfigCustomizer.class"))
+                    .readAllBytes();
+            String constants = new String(customizer, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(
+                    constants.contains("dev/refract/admin/OidcSwitch"),
+                    "the run-time configuration is built without OidcSwitch");
+        }
     }
 
     private static boolean registeredWhole(String name) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import dev.refract.support.Api;
 import dev.refract.support.Console;
 import dev.refract.support.Db;
@@ -23,8 +25,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -208,12 +213,33 @@ class ConsoleAccessTest {
         assertEquals(200, console.get("/console/refunds").statusCode());
     }
 
-    /** A new form handler without a csrf field fails here, whoever adds it. */
+    /**
+     * Every class of the console that answers requests: its pages and the sign-in. A page added as a class of its
+     * own is found here without being named.
+     */
+    static List<Class<?>> consoleResources() {
+        return new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("dev.refract.console")
+                        .stream()
+                        .filter(c -> c.isAnnotatedWith(Path.class))
+                        .<Class<?>>map(c -> c.reflect())
+                        .sorted(Comparator.comparing(Class::getName))
+                        .toList();
+    }
+
+    /**
+     * A new form handler without a csrf field fails here, whoever adds it, and so does a page behind no sign-in or
+     * one whose failures would be answered as the API's JSON.
+     */
     @Test
     void everyPostOfTheConsoleTakesACsrfField() {
         List<String> missing = new ArrayList<>();
         int posts = 0;
-        for (Class<?> type : List.of(ConsolePages.class, SignInResource.class)) {
+        List<Class<?>> resources = consoleResources();
+        assertTrue(
+                resources.contains(SignInResource.class) && resources.contains(RefundPage.class), resources.toString());
+        for (Class<?> type : resources) {
             for (Method method : type.getDeclaredMethods()) {
                 if (!method.isAnnotationPresent(POST.class) || method.getName().equals("signIn")) {
                     continue;
@@ -228,15 +254,39 @@ class ConsoleAccessTest {
                     missing.add(type.getSimpleName() + "." + method.getName());
                 }
             }
+            if (type != SignInResource.class && type != SsoSignIn.class) {
+                assertTrue(type.isAnnotationPresent(ConsoleAccess.class), type + " is behind the sign-in");
+            }
+            assertTrue(type.isAnnotationPresent(ConsolePage.class), type + " has the console's headers");
+            assertTrue(
+                    Arrays.stream(type.getDeclaredMethods())
+                            .anyMatch(m -> m.isAnnotationPresent(ServerExceptionMapper.class)),
+                    type + " answers its failures as pages");
         }
         assertEquals(8, posts, "the console's actions");
         assertEquals(List.of(), missing);
-        assertTrue(ConsolePages.class.isAnnotationPresent(ConsoleAccess.class));
         for (Method method : SignInResource.class.getDeclaredMethods()) {
             if (method.isAnnotationPresent(GET.class) || method.isAnnotationPresent(POST.class)) {
                 assertNotNull(method.getAnnotation(Path.class), method.getName());
             }
         }
+    }
+
+    /** Without a provider (these tests, dev mode): the token's form alone, and nothing behind the SSO path. */
+    @Test
+    void withoutAProviderTheSignInOffersTheTokenAlone() {
+        String page =
+                given().get("/console/sign-in").then().statusCode(200).extract().asString();
+        assertTrue(page.contains("name=\"token\""), page);
+        assertFalse(page.contains("/console/sso"), page);
+        Response sso = given().redirects().follow(false).get("/console/sso");
+        assertEquals(303, sso.statusCode());
+        assertTrue(sso.header("Location").endsWith("/console/sign-in"), sso.header("Location"));
+        // the session the token buys is the admin token's, acting as an admin
+        Console console = Console.signIn();
+        assertTrue(console.get("/console/refunds")
+                .asString()
+                .contains("the admin token <span class=\"muted\">admin</span>"));
     }
 
     @Test

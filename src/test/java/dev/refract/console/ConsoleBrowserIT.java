@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.refract.support.Api;
 import dev.refract.support.Db;
+import dev.refract.support.Keycloak;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
 import dev.refract.support.Reconciling;
 import dev.refract.support.StripeStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import java.io.IOException;
@@ -38,11 +40,11 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -50,7 +52,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real browser: headless Chromium, driven through chromedriver, against the packaged application
  * on the real database with its background workers live. An operator signs in, finds a refund by filter, opens it,
  * resolves a MANUAL_REVIEW refund from the Needs attention page and sees the decision in its timeline; every page
- * is photographed at 1280 px and at 390 px.
+ * is photographed at 1280 px and at 390 px. Operators also sign in as themselves, through a real Keycloak's own
+ * login page ({@link Keycloak}; skipped where Keycloak cannot run, unless {@code REFRACT_KEYCLOAK=required}).
  *
  * <p>Chromium and chromedriver come from Debian's packages ({@code apt-get install chromium chromium-driver});
  * {@code refract.browser.chromium} and {@code refract.browser.chromedriver} point elsewhere. Without them the test
@@ -62,6 +65,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @QuarkusIntegrationTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
+@WithTestResource(Keycloak.class)
 class ConsoleBrowserIT {
 
     private static final Path CHROMIUM = Path.of(System.getProperty("refract.browser.chromium", "/usr/bin/chromium"));
@@ -332,6 +336,103 @@ class ConsoleBrowserIT {
     }
 
     /**
+     * Operators sign in as themselves through Keycloak's own login page, as they would at work: a viewer sees no
+     * action and is refused when posting one anyway; an operator's resolution names them in the refund's timeline
+     * and on the Audit page.
+     */
+    @Test
+    void operatorsSignInThroughKeycloakAndAreNamedForWhatTheyDo() throws IOException {
+        Keycloak.assumeAvailable();
+        Api.TestMerchant m = Api.newMerchant();
+        String stuck = Api.refundId();
+        m.create(Api.body(
+                        stuck,
+                        Api.payment(10_000, "USD"),
+                        1_500L,
+                        "USD",
+                        "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}"))
+                .then()
+                .statusCode(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> m.get(stuck).then().body("status", equalTo("MANUAL_REVIEW")));
+        String refund = "console/refunds/" + m.id() + "/" + stuck;
+
+        // a viewer: Keycloak's login page, then the console with their name and no action
+        signInThroughKeycloak(Keycloak.VIEWER);
+        assertTrue(browser.findElement(By.id("who")).getText().contains("Vera Viewer"));
+        open(refund);
+        assertTrue(heading().contains("MANUAL_REVIEW"), heading());
+        assertTrue(browser.findElements(By.id("resolve-form")).isEmpty(), "a viewer sees no resolve form");
+        assertTrue(browser.findElements(By.id("sync")).isEmpty(), "a viewer sees no sync button");
+        // posting the form anyway, with the session's own CSRF token: refused, and nothing changes
+        String csrf = browser.findElement(By.cssSelector("input[name=csrf]")).getAttribute("value");
+        ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const f = document.createElement('form'); f.method = 'post'; f.action = arguments[0];"
+                                + " for (const [k, v] of Object.entries(arguments[1])) {"
+                                + " const i = document.createElement('input'); i.type = 'hidden'; i.name = k;"
+                                + " i.value = v; f.appendChild(i); }"
+                                + " document.body.appendChild(f); f.submit();",
+                        "/" + refund + "/resolve",
+                        java.util.Map.of("csrf", csrf, "status", "SUCCEEDED", "reason", "a viewer tries"));
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(d -> d.getPageSource().contains("Your role (viewer) cannot do this"));
+        m.get(stuck).then().body("status", equalTo("MANUAL_REVIEW"));
+        open(refund);
+        follow(browser.findElement(By.id("sign-out")));
+        forgetKeycloaksSession();
+
+        // an operator resolves it, and is named for it
+        signInThroughKeycloak(Keycloak.OPERATOR);
+        open(refund);
+        new Select(browser.findElement(By.id("resolve-status"))).selectByValue("FAILED");
+        browser.findElement(By.id("resolve-reason")).sendKeys("no trace of it at the PSP");
+        follow(browser.findElement(By.id("resolve")));
+        assertTrue(heading().contains("FAILED"), heading());
+        String timeline = browser.findElement(By.id("timeline")).getText();
+        assertTrue(timeline.contains("Otto Operator"), timeline);
+        assertTrue(timeline.contains("operator: no trace of it at the PSP"), timeline);
+        m.get(stuck).then().body("status", equalTo("FAILED"));
+        open("console/audit?merchant=" + m.id());
+        assertEquals("Audit", heading());
+        String audit = browser.findElement(By.id("audit")).getText();
+        assertTrue(audit.contains("Otto Operator"), audit);
+        assertTrue(audit.contains("refund.resolve"), audit);
+        assertTrue(audit.contains("merchants/" + m.id() + "/refunds/" + stuck), audit);
+        shoot("audit");
+        follow(browser.findElement(By.id("sign-out")));
+        forgetKeycloaksSession();
+    }
+
+    /** "Sign in with SSO", Keycloak's own form, and back to the console's first page. */
+    private void signInThroughKeycloak(Keycloak.User user) {
+        open("console/sign-in");
+        follow(browser.findElement(By.id("sso")));
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(d -> !d.findElements(By.id("kc-form-login")).isEmpty());
+        assertTrue(browser.getCurrentUrl().startsWith(Keycloak.issuer()), browser.getCurrentUrl());
+        browser.findElement(By.id("username")).sendKeys(user.username());
+        browser.findElement(By.id("password")).sendKeys(user.password());
+        browser.findElement(By.id("kc-login")).click();
+        // the console's own page after the provider's redirects, then on to the refunds
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(d -> d.getCurrentUrl().contains("/console/refunds")
+                        && !d.findElements(By.id("who")).isEmpty());
+        assertEquals("Refunds", heading());
+        assertFalse(browser.getCurrentUrl().contains("code="), browser.getCurrentUrl());
+    }
+
+    /** Keycloak's own session would sign the next user in as the last one: the browser forgets it. */
+    private void forgetKeycloaksSession() {
+        browser.get(Keycloak.issuer() + "/account");
+        browser.manage().deleteAllCookies();
+        open("console/sign-in");
+        browser.manage().deleteAllCookies();
+    }
+
+    /**
      * Calls for the PSP page to chart: another merchant's four refunds through the Stripe stand-in, one of which
      * meets a Stripe that answers 500 to both attempts (the refund waits for the janitor).
      */
@@ -359,13 +460,21 @@ class ConsoleBrowserIT {
         return shop;
     }
 
-    /** Clicks a link or a form's button and waits for the page it leads to. */
+    /**
+     * Clicks a link or a form's button and waits for the page it leads to: a mark left on the old page's window is
+     * gone once the browser shows a new document. Asking an element of the old page whether it is stale instead
+     * races the navigation: while the old document is torn down, chromedriver may answer with an inspector error
+     * ("Node with given id does not belong to the document") rather than a stale-element one.
+     */
     private static void follow(WebElement element) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        page.executeScript("window.refractLeftPage = true");
         element.click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
         new WebDriverWait(browser, Duration.ofSeconds(20))
-                .until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+                .ignoring(WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d)
+                        .executeScript(
+                                "return window.refractLeftPage === undefined && document.readyState === 'complete'")));
     }
 
     private void open(String path) {

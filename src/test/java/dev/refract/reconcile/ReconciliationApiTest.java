@@ -103,6 +103,18 @@ class ReconciliationApiTest {
         String second = Reconciling.start(m.id(), "stripe", to.minusSeconds(7200), to);
         String third = Reconciling.start(m.id(), "stripe", to.minusSeconds(10800), to);
         Reconciling.workAndRead(third);
+        // each run an operator starts is in the audit trail, under the run's id
+        Api.admin()
+                .get("/admin/v1/audit?action=reconciliation.run&target=reconciliations/" + third)
+                .then()
+                .statusCode(200)
+                .body("data.size()", equalTo(1))
+                .body("data[0].actor.kind", equalTo("admin_token"))
+                .body("data[0].detail.merchant_id", equalTo(m.id()))
+                .body("data[0].detail.connector", equalTo("stripe"))
+                .body("data[0].detail.source", equalTo("list"))
+                .body("data[0].detail.window_from", equalTo(to.minusSeconds(10800).toString()))
+                .body("data[0].detail.window_to", equalTo(to.toString()));
 
         var page = Api.admin()
                 .queryParam("merchant_id", m.id())

@@ -52,6 +52,23 @@ class OwedTest {
         assertNull(declined.wallet());
     }
 
+    /**
+     * A refund in review may have succeeded (and moved the wallet) before a PSP's answer contradicted it; an operator
+     * who then finds it failed owes the wallet its reversal. The store queues a reversal only after an adjustment, so
+     * a refund that never succeeded moves nothing.
+     */
+    @Test
+    void anOperatorFailingARefundInReviewReversesTheWallet() {
+        assertEquals(
+                Owed.WalletMove.REVERSAL,
+                Owed.by(event(RefundState.MANUAL_REVIEW, RefundState.FAILED), WITH_WALLET)
+                        .wallet());
+        assertNull(Owed.by(event(RefundState.PENDING, RefundState.MANUAL_REVIEW), WITH_WALLET)
+                .wallet());
+        assertNull(Owed.by(event(RefundState.SUCCEEDED, RefundState.MANUAL_REVIEW), WITH_WALLET)
+                .wallet());
+    }
+
     @Test
     void noChangeOwesNothing() {
         assertEquals(Owed.NOTHING, Owed.by(null, WITH_WALLET));

@@ -351,6 +351,76 @@ class TwoReplicasIT {
         }
     }
 
+    /**
+     * A key revoked through one replica is refused by the other within 5 s, whatever its cache holds: the second
+     * replica reads the key just before the revocation (a fresh cache entry, the worst case), then is asked every
+     * 20 ms until it refuses. The same for a key rolled with no overlap, which expires at once. The measured times
+     * are printed (docs/reliability.md records them).
+     */
+    @Test
+    void aKeyRevokedOrRolledThroughOneReplicaIsRefusedByTheOtherWithinFiveSeconds() {
+        Api.TestMerchant m = Api.newMerchant();
+        String keys = "/admin/v1/merchants/" + m.id() + "/api-keys";
+        List<Long> revocations = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            var made = Api.admin()
+                    .body("{\"name\":\"replicas-" + round + "\",\"mode\":\"full\"}")
+                    .post(keys)
+                    .then()
+                    .statusCode(201)
+                    .extract();
+            String key = made.path("api_key");
+            second.as(key).get("/v1/refunds").then().statusCode(200);
+            Api.admin().delete(keys + "/" + made.path("id")).then().statusCode(200);
+            revocations.add(refusedAfter(key, "the API key was revoked"));
+        }
+        var rolled = Api.admin()
+                .body("{\"name\":\"replicas-roll\",\"mode\":\"read_only\"}")
+                .post(keys)
+                .then()
+                .statusCode(201)
+                .extract();
+        String old = rolled.path("api_key");
+        second.as(old).get("/v1/refunds").then().statusCode(200);
+        String successor = Api.admin()
+                .body("{\"expires_in_seconds\":0}")
+                .post(keys + "/" + rolled.path("id") + "/roll")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("api_key");
+        long expiry = refusedAfter(old, "the API key expired");
+        second.as(successor).get("/v1/refunds").then().statusCode(200);
+        System.out.printf(
+                "revocation reached the second replica after %s ms; a roll's expiry after %d ms%n",
+                revocations, expiry);
+        for (long ms : revocations) {
+            assertTrue(ms < 5_000, "refused after " + ms + " ms");
+        }
+        assertTrue(expiry < 5_000, "refused after " + expiry + " ms");
+    }
+
+    /** Milliseconds until the second replica refuses the key with this message (at most 10 s of asking). */
+    static long refusedAfter(String key, String message) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < 10_000_000_000L) {
+            var answer = second.as(key).get("/v1/refunds");
+            if (answer.statusCode() == 401) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(message, answer.jsonPath().getString("error.message"));
+                return ms;
+            }
+            assertEquals(200, answer.statusCode(), answer.asString());
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("the second replica still accepts the key after 10 s");
+    }
+
     static String stripeSection(Console console) {
         String html =
                 console.get("/console/psps").then().statusCode(200).extract().asString();

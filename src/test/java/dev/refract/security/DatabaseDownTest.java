@@ -60,4 +60,19 @@ class DatabaseDownTest {
                 .statusCode(503)
                 .body("error.code", equalTo("service_unavailable"));
     }
+
+    /** Nothing can be verified without the merchant's secret: the PSP is told to deliver again, never that all is well. */
+    @Test
+    void webhooksAre503SoThePspDeliversThemAgain() {
+        for (String connector : new String[] {"stripe", "adyen"}) {
+            given().contentType("application/json")
+                    .header("Stripe-Signature", "t=1,v1=00")
+                    .body("{\"id\":\"evt_1\",\"type\":\"refund.updated\",\"notificationItems\":[]}")
+                    .post("/webhooks/m_any/" + connector)
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", equalTo("5"))
+                    .body("error.code", equalTo("service_unavailable"));
+        }
+    }
 }

@@ -28,13 +28,13 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class EveryOperationAuthenticatesTest {
+public class EveryOperationAuthenticatesTest {
 
     static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
 
-    record Operation(String method, String path) {}
+    public record Operation(String method, String path) {}
 
-    static List<Operation> operations() throws Exception {
+    public static List<Operation> operations() throws Exception {
         JsonNode doc = new ObjectMapper()
                 .readTree(given().queryParam("format", "json").get("/q/openapi").asString());
         List<Operation> operations = new ArrayList<>();
@@ -55,7 +55,7 @@ class EveryOperationAuthenticatesTest {
         return template.replaceAll("\\{connector}", "stripe").replaceAll("\\{[^}]+}", "any_id_1");
     }
 
-    static Response send(Operation op, String authorization) {
+    public static Response send(Operation op, String authorization) {
         RequestSpecification request = given().contentType("application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);

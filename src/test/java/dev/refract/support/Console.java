@@ -37,6 +37,11 @@ public final class Console {
         assertEquals(303, signedIn.statusCode(), signedIn.asString());
         String session = signedIn.getCookie("refract_console");
         assertNotNull(session, "the sign-in sets the session cookie");
+        return withSession(session);
+    }
+
+    /** The console of a session cookie, with the CSRF token read from its first page. */
+    public static Console withSession(String session) {
         String page = given().redirects()
                 .follow(false)
                 .cookie("refract_console", session)

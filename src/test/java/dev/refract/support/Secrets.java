@@ -25,10 +25,21 @@ public final class Secrets {
             "whsec_replicas_race",
             "whsec_merchant_race",
             "sk_test_restart",
+            "whsec_rot_old",
+            "whsec_rot_new",
+            "whsec_keep_old",
+            "whsec_keep_new",
+            "whsec_notify_rotation_old",
+            "whsec_notify_rotation_new",
+            "0123456789ABCDEF0123456789ABCDEF",
+            OidcStandIn.CLIENT_SECRET,
             Api.ADMIN_TOKEN);
 
     /** A merchant API key as Refract issues them: whatever merchant it belongs to, it must never be logged. */
     static final Pattern API_KEY = Pattern.compile("rk_[A-Za-z0-9_-]{20,}");
+
+    /** A signed token (a JWT: an operator's access or ID token): whoever it belongs to, it must never be logged. */
+    static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}");
 
     private Secrets() {}
 
@@ -45,6 +56,11 @@ public final class Secrets {
         if (key.find()) {
             throw new AssertionError(
                     "an API key is in " + where + ": " + key.group().substring(0, 6) + "…");
+        }
+        Matcher token = JWT.matcher(text);
+        if (token.find()) {
+            throw new AssertionError(
+                    "a signed token is in " + where + ": " + token.group().substring(0, 12) + "…");
         }
     }
 }

@@ -68,11 +68,16 @@ public final class Workers {
 
     /** A refund the PSP never settles, pushed through its attempts to MANUAL_REVIEW. */
     public static String refundInManualReview(Api.TestMerchant m, String payment) {
+        return refundInManualReview(m, payment, 1_000L);
+    }
+
+    /** A refund of {@code minorAmount} USD of the payment, which the janitor gives up on: MANUAL_REVIEW. */
+    public static String refundInManualReview(Api.TestMerchant m, String payment, long minorAmount) {
         String id = Api.refundId();
         m.create(Api.body(
                         id,
                         payment,
-                        1_000L,
+                        minorAmount,
                         "USD",
                         "\"connector_options\":{\"sandbox_outcome\":\"error\",\"sandbox_failures\":100}"))
                 .then()

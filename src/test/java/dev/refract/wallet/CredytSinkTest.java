@@ -90,6 +90,77 @@ class CredytSinkTest {
                         .toList());
     }
 
+    /**
+     * A refund that succeeded moved the wallet; Stripe then reports it in another currency, which puts it in review
+     * (neither refunded nor released). When the operator finds it failed, the wallet gets the amount back, as for any
+     * failure after success; the contradiction itself moves nothing.
+     */
+    @Test
+    void aSucceededRefundThatAContradictionPutInReviewGetsItsWalletReversedWhenAnOperatorFailsIt() throws Exception {
+        String customer =
+                "cust_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        Api.TestMerchant m = Api.newMerchant();
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"credyt_key\"},\"settings\":{\"account_name\":\"default\"}}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/credyt")
+                .then()
+                .statusCode(200);
+        Api.admin()
+                .body("{\"credentials\":{\"api_key\":\"sk_test_credyt\"},\"webhook_secret\":\"whsec_credyt\"}")
+                .put("/admin/v1/merchants/" + m.id() + "/connectors/stripe")
+                .then()
+                .statusCode(200);
+        String payment = "pi_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String reId = "re_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String id = Api.refundId();
+        String refund = "{\"id\":\"" + reId + "\",\"object\":\"refund\",\"amount\":2000,\"currency\":\"usd\","
+                + "\"payment_intent\":\"" + payment + "\",\"status\":\"succeeded\","
+                + "\"metadata\":{\"merchant_refund_id\":\"" + id + "\"}}";
+        PspStandIn.server()
+                .stubFor(post(urlEqualTo("/stripe/v1/refunds"))
+                        .withRequestBody(containing(payment))
+                        .willReturn(okJson(refund)));
+        m.create(Api.body(
+                        id,
+                        payment,
+                        2_000L,
+                        "USD",
+                        "\"metadata\":{\"credyt_customer_id\":\"" + customer + "\"},"
+                                + "\"payment_amount\":{\"minor_amount\":5000,\"currency\":\"USD\"}"))
+                .then()
+                .statusCode(200)
+                .body("status", Matchers.equalTo("SUCCEEDED"));
+        String event = "{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "")
+                + "\",\"object\":\"event\",\"type\":\"refund.updated\",\"data\":{\"object\":"
+                + refund.replace("\"usd\"", "\"eur\"") + "}}";
+        RestAssured.given()
+                .contentType("application/json")
+                .body(event)
+                .header("Stripe-Signature", Webhook.Signature.generateSignatureHeader(event, "whsec_credyt"))
+                .post("/webhooks/" + m.id() + "/stripe")
+                .then()
+                .statusCode(200);
+        m.get(id).then().body("status", Matchers.equalTo("MANUAL_REVIEW"));
+        assertEquals(List.of("credyt.adjustment"), walletMoves(m, id), "the contradiction moves nothing");
+        Api.admin()
+                .body("{\"status\":\"FAILED\",\"reason\":\"Stripe shows no refund of this payment\"}")
+                .post("/admin/v1/merchants/" + m.id() + "/refunds/" + id + "/resolve")
+                .then()
+                .statusCode(200);
+        assertEquals(List.of("credyt.adjustment", "credyt.reversal"), walletMoves(m, id));
+    }
+
+    static List<Object> walletMoves(Api.TestMerchant m, String merchantRefundId) {
+        return Db.query(
+                        "select event_type from outbox o join refunds r on r.id = o.refund_id where r.merchant_id = ? "
+                                + "and r.merchant_refund_id = ? and o.kind = 'credyt' order by o.id",
+                        m.id(),
+                        merchantRefundId)
+                .stream()
+                .map(row -> row.get("event_type"))
+                .toList();
+    }
+
     @Test
     void succeededRefundBecomesOneNegativeAdjustmentAndAFailureAfterSuccessTheOpposite() throws Exception {
         String customer =

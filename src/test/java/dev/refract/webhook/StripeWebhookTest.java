@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +18,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -317,7 +320,14 @@ public class StripeWebhookTest {
                         .willReturn(okJson(refund(reId, payment, "pending", id)).withFixedDelay(700)));
         CompletableFuture<Response> create = CompletableFuture.supplyAsync(() -> merchant.create(
                 Api.body(id, payment, 500L, "USD", "\"payment_amount\":{\"minor_amount\":1000,\"currency\":\"USD\"}")));
-        Thread.sleep(300);
+        // Stripe has the create (so the refund is recorded: it is committed before Stripe is called) and its answer
+        // is still 700 ms away: the webhook lands in that gap however slow the machine is
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !PspStandIn.server()
+                        .findAll(postRequestedFor(urlEqualTo("/stripe/v1/refunds"))
+                                .withRequestBody(containing(payment)))
+                        .isEmpty());
         String body = event(evtId(), "refund.updated", refund(reId, payment, "succeeded", id));
         deliver(body, sign(body, SECRET)).then().statusCode(200);
         create.get().then().statusCode(200);

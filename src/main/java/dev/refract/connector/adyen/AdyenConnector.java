@@ -100,13 +100,22 @@ public class AdyenConnector implements Connector, VerifiesWebhooks, ReadsSettlem
         return ConnectorSupport.outcome(
                 client.refund(
                         account.credential("api_key"), refund.pspReference(), refund.connectorTransactionId(), body),
-                answer -> answer.ok() ? AdyenMapping.created(answer) : AdyenMapping.error(answer));
+                answer -> answer.ok()
+                        ? AdyenMapping.created(answer, account.setting("merchant_account"))
+                        : AdyenMapping.error(answer));
     }
 
     /** The merchant's webhook_secret is the HMAC key from Adyen's Customer Area, in hex. */
     @Override
-    public List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now) {
-        return AdyenWebhooks.verify(secret, body);
+    public List<WebhookEvent> verifyWebhook(
+            List<String> secrets, Map<String, String> headers, byte[] body, Instant now) {
+        return AdyenWebhooks.verify(secrets, body);
+    }
+
+    /** Every notification item names its merchant account (merchantAccountCode): the merchant's is its setting. */
+    @Override
+    public String webhookAccount(ConnectorAccount account) {
+        return account.setting("merchant_account");
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.refract.outbound.WireJson;
 import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
+import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
 
@@ -49,9 +50,10 @@ final class AdyenMapping {
 
     /**
      * The create answer. Adyen only acknowledges ({@code received}): the outcome comes later in a REFUND
-     * webhook, so every acknowledged refund is pending.
+     * webhook, so every acknowledged refund is pending. The answer names the merchant account it was made under,
+     * which must be the one the request was sent to ({@code merchantAccount}), and echoes the request's reference.
      */
-    static Outcome created(PspAnswer answer) {
+    static Outcome created(PspAnswer answer, String merchantAccount) {
         AdyenModels.RefundResponse r = WireJson.read(answer.body(), AdyenModels.RefundResponse.class);
         if (r == null || r.pspReference() == null) {
             return new Outcome.Unknown("unreadable Adyen answer");
@@ -61,13 +63,20 @@ final class AdyenMapping {
                 r.status() == null ? "received" : r.status(),
                 Map.of(),
                 reported(
-                        r.amount() == null ? null : r.amount().value(),
-                        r.amount() == null ? null : r.amount().currency(),
-                        r.paymentPspReference()));
+                                r.amount() == null ? null : r.amount().value(),
+                                r.amount() == null ? null : r.amount().currency(),
+                                r.paymentPspReference())
+                        .echoing(r.reference())
+                        .forAccount(merchantAccount, r.merchantAccount()));
     }
 
     /** An amount in Adyen's units, its currency and the payment's pspReference, as an answer reports them. */
     static Outcome.Reported reported(Long value, String currency, String paymentPspReference) {
+        return reported(value == null ? null : BigDecimal.valueOf(value), currency, paymentPspReference);
+    }
+
+    /** The same for a value as a notification writes it, exactly: a fraction, or a number past a long, stays one. */
+    static Outcome.Reported reported(BigDecimal value, String currency, String paymentPspReference) {
         return Outcome.Reported.of(
                 MinorUnits.reported(value, currency, AdyenMapping::exponent), currency, paymentPspReference);
     }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * (https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures): every NotificationRequestItem
  * carries, in additionalData.hmacSignature, the base64 HMAC-SHA256 under the hex-decoded HMAC key of
  * {@code pspReference:originalReference:merchantAccountCode:merchantReference:value:currency:eventCode:success}.
- * One bad item refuses the whole delivery. Pure: no I/O.
+ * An item verifies under any of the merchant's keys (the current one, or one replaced within its grace); one bad
+ * item refuses the whole delivery. Pure: no I/O.
  */
 final class AdyenWebhooks {
 
@@ -28,12 +29,14 @@ final class AdyenWebhooks {
 
     private AdyenWebhooks() {}
 
-    static List<WebhookEvent> verify(String hexKey, byte[] body) {
-        byte[] key;
-        try {
-            key = HexFormat.of().parseHex(hexKey);
-        } catch (IllegalArgumentException e) {
-            throw new WebhookRejected("the Adyen HMAC key configured for this merchant is not hex");
+    static List<WebhookEvent> verify(List<String> hexKeys, byte[] body) {
+        List<byte[]> keys = new ArrayList<>();
+        for (String hexKey : hexKeys) {
+            try {
+                keys.add(HexFormat.of().parseHex(hexKey));
+            } catch (IllegalArgumentException e) {
+                throw new WebhookRejected("an Adyen HMAC key configured for this merchant is not hex");
+            }
         }
         JsonNode root = WireJson.tree(new String(body, StandardCharsets.UTF_8));
         JsonNode items = root.path("notificationItems");
@@ -43,14 +46,18 @@ final class AdyenWebhooks {
         List<WebhookEvent> events = new ArrayList<>();
         for (JsonNode wrapper : items) {
             JsonNode item = wrapper.path("NotificationRequestItem");
-            byte[] expected = Hmac.sha256(key, signedData(item).getBytes(StandardCharsets.UTF_8));
+            byte[] signed = signedData(item).getBytes(StandardCharsets.UTF_8);
             byte[] given;
             try {
                 given = Base64.getDecoder().decode(text(item.path("additionalData"), "hmacSignature"));
             } catch (IllegalArgumentException e) {
                 given = null;
             }
-            if (!Hmac.same(expected, given)) {
+            boolean match = false;
+            for (byte[] key : keys) {
+                match |= Hmac.same(Hmac.sha256(key, signed), given);
+            }
+            if (!match) {
                 throw new WebhookRejected("a notification item's hmacSignature does not match");
             }
             events.add(event(item));
@@ -81,6 +88,16 @@ final class AdyenWebhooks {
     static WebhookEvent event(JsonNode item) {
         String psp = text(item, "pspReference");
         String code = text(item, "eventCode");
+        String account = text(item, "merchantAccountCode");
+        String why = unreadable(item);
+        if (why != null) {
+            String reference = text(item, "merchantReference");
+            WebhookEvent unread = psp.isEmpty()
+                    ? WebhookEvent.unidentified(item.toString(), why)
+                    : WebhookEvent.unreadable(
+                            psp + ":" + code, code, reference.isEmpty() ? null : reference, psp, item.toString(), why);
+            return unread.forAccount(account);
+        }
         boolean success = "true".equals(text(item, "success"));
         String reason = text(item, "reason");
         Outcome outcome = switch (code) {
@@ -95,7 +112,8 @@ final class AdyenWebhooks {
                                 psp,
                                 code,
                                 false,
-                                Map.of());
+                                Map.of(),
+                                reported(item));
             case "REFUND_FAILED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_FAILED,
@@ -105,7 +123,8 @@ final class AdyenWebhooks {
                         psp,
                         code,
                         true,
-                        Map.of());
+                        Map.of(),
+                        reported(item));
             case "REFUNDED_REVERSED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_RETURNED,
@@ -115,7 +134,8 @@ final class AdyenWebhooks {
                         psp,
                         code,
                         true,
-                        Map.of());
+                        Map.of(),
+                        reported(item));
             default -> null;
         };
         String merchantReference = text(item, "merchantReference");
@@ -124,13 +144,38 @@ final class AdyenWebhooks {
                 ? new WebhookEvent.External(reported(item), metadata(item.path("additionalData")))
                 : null;
         return new WebhookEvent(
-                psp + ":" + code,
-                code,
-                merchantReference.isEmpty() ? null : merchantReference,
-                psp,
-                outcome,
-                item.toString(),
-                external);
+                        psp + ":" + code,
+                        code,
+                        merchantReference.isEmpty() ? null : merchantReference,
+                        psp,
+                        outcome,
+                        item.toString(),
+                        external)
+                .forAccount(account);
+    }
+
+    /**
+     * Why a verified item cannot be read, or null: Adyen writes its ids and words as strings and an amount's value as
+     * a JSON integer, and every item of a refund has a pspReference. A fractional or overlong value is still read, and
+     * exactly, so that it can never pass for the amount asked.
+     */
+    static String unreadable(JsonNode item) {
+        if (text(item, "pspReference").isEmpty()) {
+            return "no pspReference";
+        }
+        for (String field :
+                List.of("pspReference", "originalReference", "merchantAccountCode", "merchantReference", "eventCode")) {
+            if (!item.path(field).isMissingNode()
+                    && !item.path(field).isNull()
+                    && !item.path(field).isTextual()) {
+                return field + " is not a string";
+            }
+        }
+        JsonNode value = item.path("amount").path("value");
+        if (!value.isMissingNode() && !value.isNull() && !value.isNumber()) {
+            return "amount.value is not a number";
+        }
+        return null;
     }
 
     /** The payment's metadata, which Adyen repeats in a notification's additionalData as {@code metadata.<key>}. */
@@ -148,13 +193,18 @@ final class AdyenWebhooks {
         return metadata;
     }
 
-    /** The notification's amount (Adyen's units), currency and the refunded payment (originalReference). */
+    /**
+     * The notification's amount (Adyen's units, exactly as written: a fraction or a number past a long stays what it
+     * is), currency, the refunded payment (originalReference) and the reference the refund was requested with
+     * (merchantReference).
+     */
     private static Outcome.Reported reported(JsonNode item) {
         JsonNode value = item.path("amount").path("value");
         return AdyenMapping.reported(
-                value.canConvertToLong() ? value.asLong() : null,
-                text(item.path("amount"), "currency"),
-                text(item, "originalReference"));
+                        value.isNumber() ? value.decimalValue() : null,
+                        text(item.path("amount"), "currency"),
+                        text(item, "originalReference"))
+                .echoing(text(item, "merchantReference"));
     }
 
     private static String text(JsonNode node, String field) {

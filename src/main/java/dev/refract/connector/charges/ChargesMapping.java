@@ -43,7 +43,15 @@ final class ChargesMapping {
             case "succeeded" -> new Outcome.Succeeded(r.id(), status, details, reported(r, paymentId));
             case "failed" ->
                 new Outcome.Declined(
-                        ErrorCode.REFUND_FAILED, "the refund failed", status, null, r.id(), status, true, details);
+                        ErrorCode.REFUND_FAILED,
+                        "the refund failed",
+                        status,
+                        null,
+                        r.id(),
+                        status,
+                        true,
+                        details,
+                        reported(r, paymentId));
             case "canceled" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_CANCELLED,
@@ -53,7 +61,8 @@ final class ChargesMapping {
                         r.id(),
                         status,
                         false,
-                        details);
+                        details,
+                        reported(r, paymentId));
             default -> new Outcome.Pending(r.id(), status, details, reported(r, paymentId));
         };
     }

@@ -52,7 +52,8 @@ final class ExodusMapping {
                         r.id(),
                         status,
                         true,
-                        details);
+                        details,
+                        reported(r));
             case "canceled", "cancelled" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_CANCELLED,
@@ -62,15 +63,17 @@ final class ExodusMapping {
                         r.id(),
                         status,
                         false,
-                        details);
+                        details,
+                        reported(r));
             default -> new Outcome.Pending(r.id(), status, details, reported(r));
         };
     }
 
-    /** Exodus writes ISO minor units, and names the payment. */
+    /** Exodus writes ISO minor units, names the payment, and returns the metadata the refund was created with. */
     private static Outcome.Reported reported(ExodusModels.Refund r) {
         return Outcome.Reported.of(
-                r.amount() == null ? null : BigDecimal.valueOf(r.amount()), r.currency(), r.paymentId());
+                        r.amount() == null ? null : BigDecimal.valueOf(r.amount()), r.currency(), r.paymentId())
+                .echoing(r.metadata() == null ? null : r.metadata().merchantRefundId());
     }
 
     /**

@@ -28,7 +28,13 @@ final class ExodusModels {
             String stablecoin,
             String network,
             String destinationAddress,
-            String transactionHash) {}
+            String transactionHash,
+            RefundMetadata metadata) {}
+
+    /** The metadata attached to the refund: Refract sends its merchant_refund_id there, and Exodus returns it. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RefundMetadata(String merchantRefundId) {}
 
     @RegisterForReflection
     record ErrorBody(Error error) {}

@@ -100,7 +100,8 @@ final class MarqetaMapping {
                         r.token(),
                         status,
                         false,
-                        details);
+                        details,
+                        reported(r, accountToken));
             case "RETURNED" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_RETURNED,
@@ -110,22 +111,27 @@ final class MarqetaMapping {
                         r.token(),
                         status,
                         true,
-                        details);
+                        details,
+                        reported(r, accountToken));
             default -> new Outcome.Pending(r.token(), status, details, reported(r, accountToken));
         };
     }
 
-    /** Marqeta writes decimal major units with {@code currency_code}; a refund names no payment id of ours. */
-    private static Outcome.Reported reported(MarqetaModels.Refund r, String accountToken) {
+    /**
+     * Marqeta writes decimal major units with {@code currency_code}; it names the credit account refunded
+     * ({@code account_token}, the refund's connector_transaction_id; a listed refund is of the account it was
+     * listed under), and answers under the refund's token, which Refract chose (the refund's PSP reference): an
+     * answer under another token is about another refund.
+     */
+    static Outcome.Reported reported(MarqetaModels.Refund r, String accountToken) {
         String currency = r.currencyCode() == null ? null : r.currencyCode().toUpperCase(Locale.ROOT);
         BigDecimal minor = r.amount() == null
                 ? null
                 : currency != null && Money.isKnownCurrency(currency)
                         ? r.amount().movePointRight(Money.exponent(currency))
                         : r.amount();
-        return accountToken == null
-                ? Outcome.Reported.of(minor, currency)
-                : Outcome.Reported.of(minor, currency, accountToken);
+        String account = accountToken != null ? accountToken : r.accountToken();
+        return Outcome.Reported.of(minor, currency, account).under(r.token());
     }
 
     /**

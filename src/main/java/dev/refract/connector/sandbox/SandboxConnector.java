@@ -11,6 +11,7 @@ import dev.refract.refund.SyncsRefunds;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -97,7 +98,7 @@ public class SandboxConnector implements Connector, SyncsRefunds {
             if (answer instanceof SandboxPsp.Answer.Refunded r) {
                 // a refund that settles later is always answered pending first, even with a settle time of 0
                 return r.first() && r.refund().settlesLater()
-                        ? new Outcome.Pending(r.refund().id(), "pending", Map.of())
+                        ? new Outcome.Pending(r.refund().id(), "pending", Map.of(), reported(r.refund()))
                         : outcomeOf(r.refund(), now);
             }
             if (answer instanceof SandboxPsp.Answer.Declined d) {
@@ -134,8 +135,20 @@ public class SandboxConnector implements Connector, SyncsRefunds {
 
     private static Outcome outcomeOf(SandboxPsp.SandboxRefund refund, Instant now) {
         return refund.statusAt(now) == SandboxPsp.Status.SUCCEEDED
-                ? new Outcome.Succeeded(refund.id(), "succeeded", Map.of())
-                : new Outcome.Pending(refund.id(), "pending", Map.of());
+                ? new Outcome.Succeeded(refund.id(), "succeeded", Map.of(), reported(refund))
+                : new Outcome.Pending(refund.id(), "pending", Map.of(), reported(refund));
+    }
+
+    /**
+     * What the sandbox's books hold for the refund, as a real PSP's answer names it: its answers are held to the
+     * refund like any PSP's, though they are made from the same request and so always agree.
+     */
+    static Outcome.Reported reported(SandboxPsp.SandboxRefund refund) {
+        String paymentKey = refund.paymentKey();
+        return Outcome.Reported.of(
+                BigDecimal.valueOf(refund.amount().minorAmount()),
+                refund.amount().currency(),
+                paymentKey.substring(paymentKey.indexOf('/') + 1));
     }
 
     /** Answers after the configured latency, on the caller's Vert.x context (a timer set there fires there). */

@@ -13,7 +13,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** Stripe's refund endpoints, form-encoded in, JSON out. Base URL: {@code quarkus.rest-client.stripe.url}. */
+/**
+ * Stripe's refund endpoints, form-encoded in, JSON out. Base URL: {@code quarkus.rest-client.stripe.url}. A null
+ * {@code Stripe-Account} is no header: the call is the key's own account's; a connected account's id makes it that
+ * account's (https://docs.stripe.com/connect/authentication).
+ */
 @RegisterRestClient(configKey = "stripe")
 @Produces(MediaType.APPLICATION_JSON)
 public interface StripeApi {
@@ -24,6 +28,7 @@ public interface StripeApi {
     Uni<Response> createRefund(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             String form);
 
@@ -32,6 +37,7 @@ public interface StripeApi {
     Uni<Response> refund(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @PathParam("id") String id);
 
     /** https://docs.stripe.com/api/refunds/list: newest first, paged by the last id of the page before. */
@@ -40,6 +46,7 @@ public interface StripeApi {
     Uni<Response> listRefunds(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @QueryParam("created[gte]") long createdFrom,
             @QueryParam("created[lt]") long createdBefore,
             @QueryParam("limit") int limit,
@@ -51,6 +58,7 @@ public interface StripeApi {
     Uni<Response> cancelRefund(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             @PathParam("id") String id,
             String form);
@@ -60,6 +68,7 @@ public interface StripeApi {
     Uni<Response> paymentIntent(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @PathParam("id") String id);
 
     @GET
@@ -67,5 +76,6 @@ public interface StripeApi {
     Uni<Response> charge(
             @HeaderParam("Authorization") String authorization,
             @HeaderParam("Stripe-Version") String version,
+            @HeaderParam("Stripe-Account") String connectedAccount,
             @PathParam("id") String id);
 }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Stripe refunds (https://docs.stripe.com/api/refunds): payment intents {@code pi_…} and charges {@code ch_…},
@@ -32,6 +33,11 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds, VerifiesWebhooks, ListsRefunds {
+
+    /** The optional setting naming the connected account the merchant's refunds are made on. */
+    static final String ACCOUNT = "account";
+
+    private static final Pattern CONNECTED_ACCOUNT = Pattern.compile("acct_[A-Za-z0-9]{1,64}");
 
     private final StripeClient client;
     private final String version;
@@ -67,7 +73,24 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     @Override
     public void validateAccount(Map<String, String> credentials, Map<String, String> settings) {
         AccountChecks.credentials(name(), credentials, Set.of("api_key"), Set.of());
-        AccountChecks.settings(name(), settings, Set.of(), Set.of());
+        AccountChecks.settings(name(), settings, Set.of(), Set.of(ACCOUNT));
+        String account = settings.get(ACCOUNT);
+        if (account != null && !CONNECTED_ACCOUNT.matcher(account).matches()) {
+            throw RefundError.InvalidRequest.of(
+                    "settings." + ACCOUNT,
+                    "a Stripe settings.account is the connected account's id, acct_…; leave it out for the key's own"
+                            + " account");
+        }
+    }
+
+    /**
+     * The connected account (Stripe Connect) whose refunds this merchant is, or none for the API key's own account.
+     * Connect events name the connected account they come from (the event's {@code account}); the events of the key's
+     * own account name none (https://docs.stripe.com/connect/webhooks).
+     */
+    @Override
+    public String webhookAccount(ConnectorAccount account) {
+        return account.setting(ACCOUNT);
     }
 
     /** Stripe's endpoint signing secrets start {@code whsec_} (Dashboard → Webhooks → Signing secret). */
@@ -86,11 +109,11 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     @Override
     public Uni<PaymentLookup> lookupPayment(ConnectorAccount account, String connectorTransactionId) {
         boolean charge = connectorTransactionId.startsWith("ch_");
-        String auth = auth(account);
+        StripeClient.StripeCall call = call(account);
         return ConnectorSupport.lookup(
                 charge
-                        ? client.charge(auth, version, connectorTransactionId)
-                        : client.paymentIntent(auth, version, connectorTransactionId),
+                        ? client.charge(call, connectorTransactionId)
+                        : client.paymentIntent(call, connectorTransactionId),
                 answer -> StripeMapping.captured(answer, charge));
     }
 
@@ -103,7 +126,7 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
                 refund.metadata(),
                 refund.merchantRefundId());
         return ConnectorSupport.outcome(
-                client.createRefund(auth(account), version, refund.pspReference(), form),
+                client.createRefund(call(account), refund.pspReference(), form),
                 answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, true));
     }
 
@@ -114,7 +137,7 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
             return Uni.createFrom().item(new Outcome.Unknown("no Stripe refund id yet"));
         }
         return ConnectorSupport.outcome(
-                client.refund(auth(account), version, refund.connectorRefundId()),
+                client.refund(call(account), refund.connectorRefundId()),
                 answer -> answer.ok() ? refundOutcome(answer.body()) : StripeMapping.error(answer, false));
     }
 
@@ -128,8 +151,7 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     @Override
     public Uni<Outcome> cancel(ConnectorAccount account, Refund refund) {
         return ConnectorSupport.outcome(
-                client.cancelRefund(
-                        auth(account), version, refund.pspReference() + "_cancel", refund.connectorRefundId()),
+                client.cancelRefund(call(account), refund.pspReference() + "_cancel", refund.connectorRefundId()),
                 answer -> answer.ok()
                         ? refundOutcome(answer.body())
                         : new Outcome.NotSent("Stripe refused to cancel: " + StripeMapping.error(answer, false)));
@@ -143,10 +165,9 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     public Uni<Page> listRefunds(ConnectorAccount account, Listing listing) {
         long from = listing.from().getEpochSecond();
         long before = listing.to().getEpochSecond() + (listing.to().getNano() > 0 ? 1 : 0);
-        String auth = auth(account);
+        StripeClient.StripeCall call = call(account);
         return RateLimits.honour(
-                        name(),
-                        () -> client.listRefunds(auth, version, from, before, StripeListing.PAGE, listing.cursor()))
+                        name(), () -> client.listRefunds(call, from, before, StripeListing.PAGE, listing.cursor()))
                 .onFailure(e -> !(e instanceof PspRecordsUnavailable))
                 .transform(e ->
                         new PspRecordsUnavailable("Stripe could not be asked for its refunds: " + Failures.reason(e)))
@@ -154,8 +175,9 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
     }
 
     @Override
-    public List<WebhookEvent> verifyWebhook(String secret, Map<String, String> headers, byte[] body, Instant now) {
-        return StripeWebhooks.verify(secret, headers.get("stripe-signature"), body, now);
+    public List<WebhookEvent> verifyWebhook(
+            List<String> secrets, Map<String, String> headers, byte[] body, Instant now) {
+        return StripeWebhooks.verify(secrets, headers.get("stripe-signature"), body, now);
     }
 
     private static Outcome refundOutcome(String body) {
@@ -163,7 +185,9 @@ public class StripeConnector implements Connector, SyncsRefunds, CancelsRefunds,
         return r == null || r.id() == null ? new Outcome.Unknown("unreadable Stripe answer") : StripeMapping.refund(r);
     }
 
-    private static String auth(ConnectorAccount account) {
-        return AccountChecks.bearer(account.credential("api_key"));
+    /** As the merchant's account: its key, and the connected account it acts as when it is one. */
+    private StripeClient.StripeCall call(ConnectorAccount account) {
+        return new StripeClient.StripeCall(
+                AccountChecks.bearer(account.credential("api_key")), version, account.setting(ACCOUNT));
     }
 }

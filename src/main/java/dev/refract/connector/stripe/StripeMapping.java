@@ -103,7 +103,8 @@ final class StripeMapping {
                         r.id(),
                         status,
                         true,
-                        Map.of());
+                        Map.of(),
+                        reported(r));
             case "canceled" ->
                 new Outcome.Declined(
                         ErrorCode.REFUND_CANCELLED,
@@ -113,21 +114,24 @@ final class StripeMapping {
                         r.id(),
                         status,
                         false,
-                        Map.of());
+                        Map.of(),
+                        reported(r));
             default -> new Outcome.Pending(r.id(), status, Map.of(), reported(r));
         };
     }
 
     /**
      * The amount (in Stripe's units for the currency), currency and payment the refund object names: the
-     * PaymentIntent first, since that is the id merchants refund by today (charges are the older API).
+     * PaymentIntent first, since that is the id merchants refund by today (charges are the older API); and the
+     * merchant_refund_id its metadata echoes.
      */
     static Outcome.Reported reported(StripeModels.Refund r) {
         return Outcome.Reported.of(
-                MinorUnits.reported(r.amount(), r.currency(), StripeMapping::exponent),
-                r.currency(),
-                r.paymentIntent(),
-                r.charge());
+                        MinorUnits.reported(r.amount(), r.currency(), StripeMapping::exponent),
+                        r.currency(),
+                        r.paymentIntent(),
+                        r.charge())
+                .echoing(r.metadata() == null ? null : r.metadata().merchantRefundId());
     }
 
     /** The error types of Stripe's error object (https://docs.stripe.com/api/errors). */
@@ -184,7 +188,8 @@ final class StripeMapping {
             return new PaymentLookup.NotFound("resource_missing", message);
         }
         if (!answer.ok()) {
-            return new PaymentLookup.Unavailable("Stripe answered " + answer.status());
+            // its credentials refused, or its own failure: asked again later, Stripe may answer
+            return new PaymentLookup.Unreachable("Stripe answered " + answer.status());
         }
         Long captured;
         String currency;

@@ -21,7 +21,13 @@ final class StripeModels {
             String charge,
             String paymentIntent,
             String reason,
-            String failureReason) {}
+            String failureReason,
+            RefundMetadata metadata) {}
+
+    /** The refund's metadata: Refract sends its merchant_refund_id there, and Stripe echoes it in every answer. */
+    @RegisterForReflection
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RefundMetadata(String merchantRefundId) {}
 
     @RegisterForReflection
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

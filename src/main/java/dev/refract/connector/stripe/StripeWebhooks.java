@@ -18,9 +18,11 @@ import java.util.TreeMap;
 
 /**
  * Verifies and reads Stripe webhooks (https://docs.stripe.com/webhooks#verify-manually): the
- * {@code Stripe-Signature} header carries {@code t} and one or more {@code v1} (several during secret rotation);
- * {@code v1} is the hex HMAC-SHA256 of {@code "{t}.{raw body}"} under the endpoint secret. Deliveries older or
- * newer than five minutes are refused, so a captured delivery cannot be replayed later. Pure: no I/O.
+ * {@code Stripe-Signature} header carries {@code t} and one or more {@code v1} (one per active secret while Stripe
+ * rolls the endpoint's secret); {@code v1} is the hex HMAC-SHA256 of {@code "{t}.{raw body}"} under the endpoint
+ * secret. Any {@code v1} made with any of our secrets (the current one, or one replaced within its grace) is enough.
+ * Deliveries older or newer than five minutes are refused, so a captured delivery cannot be replayed later. Pure:
+ * no I/O.
  */
 final class StripeWebhooks {
 
@@ -28,10 +30,13 @@ final class StripeWebhooks {
     /** Events whose object is a refund, or a charge carrying its refunds. */
     static final Set<String> REFUND_EVENTS =
             Set.of("refund.created", "refund.updated", "refund.failed", "charge.refund.updated", "charge.refunded");
+    /** The fields of a refund object Refract reads as text (https://docs.stripe.com/api/refunds/object). */
+    private static final List<String> REFUND_TEXTS =
+            List.of("id", "object", "currency", "status", "charge", "payment_intent", "reason", "failure_reason");
 
     private StripeWebhooks() {}
 
-    static List<WebhookEvent> verify(String secret, String signatureHeader, byte[] body, Instant now) {
+    static List<WebhookEvent> verify(List<String> secrets, String signatureHeader, byte[] body, Instant now) {
         if (signatureHeader == null || signatureHeader.isBlank()) {
             throw new WebhookRejected("no Stripe-Signature header");
         }
@@ -61,10 +66,12 @@ final class StripeWebhooks {
             throw new WebhookRejected("Stripe-Signature timestamp is outside the 300 s tolerance");
         }
         byte[] signedPayload = concat((timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
-        byte[] expected = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), signedPayload);
         boolean match = false;
-        for (byte[] candidate : signatures) {
-            match |= Hmac.same(expected, candidate); // every candidate compared, whatever matched before
+        for (String secret : secrets) {
+            byte[] expected = Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), signedPayload);
+            for (byte[] candidate : signatures) {
+                match |= Hmac.same(expected, candidate); // every pair compared, whatever matched before
+            }
         }
         if (!match) {
             throw new WebhookRejected("no v1 signature matches");
@@ -72,14 +79,23 @@ final class StripeWebhooks {
         return read(new String(body, StandardCharsets.UTF_8));
     }
 
-    /** The events of a verified delivery: a Stripe delivery carries one event. */
+    /**
+     * The events of a verified delivery: a Stripe delivery carries one event, for the connected account its
+     * {@code account} names (a Connect endpoint's events) or for the endpoint's own account (none named). A delivery
+     * that is no Stripe event, and a refund whose fields are not of Stripe's types, are read as unreadable: verified,
+     * so kept, but never applied.
+     */
     static List<WebhookEvent> read(String json) {
         JsonNode event = WireJson.tree(json);
-        String id = WireJson.text(event, "id");
-        String type = WireJson.text(event, "type");
+        String id = textual(event.path("id"));
+        String type = textual(event.path("type"));
         if (id == null || type == null) {
-            throw new WebhookRejected("not a Stripe event");
+            return List.of(WebhookEvent.unidentified(json, "not a Stripe event: no id or type"));
         }
+        if (!isTextOrAbsent(event.path("account"))) {
+            return List.of(WebhookEvent.unreadable(id, type, null, null, json, "account is not a string"));
+        }
+        String account = WireJson.text(event, "account");
         JsonNode object = event.path("data").path("object");
         List<WebhookEvent> events = new ArrayList<>();
         if (!REFUND_EVENTS.contains(type)) {
@@ -97,7 +113,7 @@ final class StripeWebhooks {
                 events.add(new WebhookEvent(id, type, null, null, null, json));
             }
         }
-        return events;
+        return events.stream().map(e -> e.forAccount(account)).toList();
     }
 
     /**
@@ -107,6 +123,16 @@ final class StripeWebhooks {
      */
     private static WebhookEvent refundEvent(
             String id, String type, JsonNode refund, Map<String, String> chargeMetadata, String json) {
+        String why = unreadable(refund);
+        if (why != null) {
+            return WebhookEvent.unreadable(
+                    id,
+                    type,
+                    textual(refund.path("metadata").path("merchant_refund_id")),
+                    textual(refund.path("id")),
+                    json,
+                    why);
+        }
         StripeModels.Refund r = WireJson.MAPPER.convertValue(refund, StripeModels.Refund.class);
         Outcome outcome = StripeMapping.refund(r);
         String merchantRefundId = WireJson.text(refund.path("metadata"), "merchant_refund_id");
@@ -117,6 +143,49 @@ final class StripeWebhooks {
             external = new WebhookEvent.External(StripeMapping.reported(r), metadata);
         }
         return new WebhookEvent(id, type, merchantRefundId, r.id(), outcome, json, external);
+    }
+
+    /**
+     * Why a refund object is not one as Stripe writes it, or null: its amount a whole number of minor units (a
+     * fraction of one is not rounded into the amount asked), its ids and words strings, its metadata string values
+     * (https://docs.stripe.com/api/refunds/object). Reading it any further would be guessing.
+     */
+    static String unreadable(JsonNode refund) {
+        if (!refund.isObject()) {
+            return "the refund is not an object";
+        }
+        JsonNode amount = refund.path("amount");
+        if (!amount.isMissingNode() && !amount.isNull() && !(amount.isIntegralNumber() && amount.canConvertToLong())) {
+            String written = amount.toString();
+            return "amount " + (written.length() > 40 ? written.substring(0, 40) + "…" : written)
+                    + " is not a whole number of minor units";
+        }
+        for (String field : REFUND_TEXTS) {
+            if (!isTextOrAbsent(refund.path(field))) {
+                return field + " is not a string";
+            }
+        }
+        JsonNode metadata = refund.path("metadata");
+        if (metadata.isMissingNode() || metadata.isNull()) {
+            return null;
+        }
+        if (!metadata.isObject()) {
+            return "metadata is not an object";
+        }
+        for (JsonNode value : metadata) {
+            if (!value.isTextual()) {
+                return "a metadata value is not a string";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isTextOrAbsent(JsonNode node) {
+        return node.isMissingNode() || node.isNull() || node.isTextual();
+    }
+
+    private static String textual(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
     }
 
     /** A Stripe metadata object: string keys to string values (Stripe allows no other). */

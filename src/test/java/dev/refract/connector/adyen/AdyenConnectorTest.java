@@ -7,26 +7,38 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.adyen.model.notification.Amount;
+import com.adyen.model.notification.NotificationRequestItem;
+import com.adyen.util.HMACValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.refract.connector.PspAnswersContractTest;
+import dev.refract.connector.AnswerFields.Field;
+import dev.refract.connector.AnswerFields.Said;
+import dev.refract.connector.AnswerFields.Status;
+import dev.refract.connector.AnswerFields.Via;
+import dev.refract.connector.ContradictingAnswersContractTest;
 import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class AdyenConnectorTest extends PspAnswersContractTest {
+class AdyenConnectorTest extends ContradictingAnswersContractTest {
+
+    static final String HMAC_KEY = "44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056";
 
     @Override
     protected String connector() {
@@ -41,7 +53,7 @@ class AdyenConnectorTest extends PspAnswersContractTest {
     @Override
     protected String accountBody() {
         return "{\"credentials\":{\"api_key\":\"AQEyhmfxcontract\"},\"settings\":{\"merchant_account\":\"AcmeECOM\"},"
-                + "\"webhook_secret\":\"44782DEF547AAA06C910C43932B1EB0C71FC68D9D0C057550C48EC2ACF6BA056\"}";
+                + "\"webhook_secret\":\"" + HMAC_KEY + "\"}";
     }
 
     @Override
@@ -54,7 +66,7 @@ class AdyenConnectorTest extends PspAnswersContractTest {
         return postRequestedFor(urlEqualTo("/adyen/payments/" + paymentId + "/refunds"));
     }
 
-    /** The 201 of POST /payments/{paymentPspReference}/refunds in Checkout API v71. */
+    /** The 201 of POST /payments/{paymentPspReference}/refunds in Checkout API v71, echoing the reference sent. */
     @Override
     protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
         return aResponse()
@@ -62,8 +74,109 @@ class AdyenConnectorTest extends PspAnswersContractTest {
                 .withHeader("Content-Type", "application/json")
                 .withBody("""
                 {"merchantAccount": "AcmeECOM", "paymentPspReference": "%s", "pspReference": "%s",
-                 "reference": "YOUR_UNIQUE_REFERENCE", "status": "%s", "amount": {"currency": "USD", "value": %d}}
-                """.formatted(paymentId, refundId.toUpperCase(Locale.ROOT), status, minor));
+                 "reference": "{{jsonPath request.body '$.reference'}}", "status": "%s",
+                 "amount": {"currency": "USD", "value": %d}}
+                """.formatted(paymentId, refundId.toUpperCase(Locale.ROOT), status, minor))
+                .withTransformers("response-template");
+    }
+
+    /**
+     * The create's answer names the amount, the payment, the merchant account and echoes the reference; a REFUND
+     * notification names the amount, the payment (originalReference), the refund and echoes the reference. The
+     * notification's merchantAccountCode is the webhook URL's business: an item for another account is not applied.
+     */
+    @Override
+    protected Set<Field> fieldsIn(Via via) {
+        return via == Via.CREATE
+                ? EnumSet.of(Field.AMOUNT, Field.CURRENCY, Field.PAYMENT, Field.REFERENCE, Field.ACCOUNT)
+                : EnumSet.of(Field.AMOUNT, Field.CURRENCY, Field.PAYMENT, Field.REFUND_ID, Field.REFERENCE);
+    }
+
+    /** The create only acknowledges; the outcome comes by webhook, which never says pending. */
+    @Override
+    protected boolean answers(Via via, Status status) {
+        return switch (via) {
+            case CREATE -> status == Status.PENDING;
+            case READ -> false;
+            case WEBHOOK -> status != Status.PENDING;
+        };
+    }
+
+    @Override
+    protected String pspAccount() {
+        return "AcmeECOM";
+    }
+
+    @Override
+    protected String newConnectorRefundId() {
+        return newPaymentId();
+    }
+
+    @Override
+    protected ResponseDefinitionBuilder answer(Said said) {
+        return aResponse()
+                .withStatus(201)
+                .withHeader("Content-Type", "application/json")
+                .withBody("""
+                {"merchantAccount": "%s", "paymentPspReference": "%s", "pspReference": "%s", "reference": "%s",
+                 "status": "received", "amount": {"currency": "%s", "value": %d}}""".formatted(
+                                said.account(),
+                                said.paymentId(),
+                                said.refundId(),
+                                said.merchantRefundId(),
+                                said.currency(),
+                                said.minor()));
+    }
+
+    /** REFUND success true or false, or REFUNDED_REVERSED, HMAC-signed by Adyen's own library. */
+    @Override
+    protected void deliverWebhook(Said said) {
+        Amount amount = new Amount();
+        amount.setValue(said.minor());
+        amount.setCurrency(said.currency());
+        NotificationRequestItem item = new NotificationRequestItem()
+                .setPspReference(said.refundId())
+                .setOriginalReference(said.paymentId())
+                .setMerchantAccountCode(pspAccount())
+                .setMerchantReference(said.merchantRefundId())
+                .setAmount(amount)
+                .setEventCode(said.status() == Status.REVERSED ? "REFUNDED_REVERSED" : "REFUND")
+                .setSuccess(said.status() != Status.FAILED);
+        String hmac;
+        try {
+            hmac = new HMACValidator().calculateHMAC(item, HMAC_KEY);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        String body = """
+                {"live": "false", "notificationItems": [{"NotificationRequestItem": {
+                  "additionalData": {"hmacSignature": "%s"}, "amount": {"currency": "%s", "value": %d},
+                  "eventCode": "%s", "eventDate": "2026-01-20T15:30:00+01:00", "merchantAccountCode": "%s",
+                  "merchantReference": "%s", "originalReference": "%s", "pspReference": "%s",
+                  "reason": "%s", "success": "%s"}}]}""".formatted(
+                        hmac,
+                        said.currency(),
+                        said.minor(),
+                        item.getEventCode(),
+                        item.getMerchantAccountCode(),
+                        item.getMerchantReference(),
+                        item.getOriginalReference(),
+                        item.getPspReference(),
+                        said.status() == Status.FAILED ? "Insufficient balance on payment" : "",
+                        item.isSuccess());
+        RestAssured.given()
+                .contentType("application/json")
+                .body(body)
+                .post("/webhooks/" + merchant.id() + "/adyen")
+                .then()
+                .statusCode(200)
+                .body(equalTo("[accepted]"));
+    }
+
+    /** Adyen's words are event codes, not statuses: these stand for what the webhook says. */
+    @Override
+    protected String failedWord() {
+        return "REFUND_FAILED";
     }
 
     @Override

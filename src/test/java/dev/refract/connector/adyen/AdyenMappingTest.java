@@ -7,6 +7,8 @@ import dev.refract.outbound.PspAnswer;
 import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
+import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,8 +38,22 @@ class AdyenMappingTest {
     @Test
     void anAcknowledgedRefundIsPending() {
         Outcome o = AdyenMapping.created(
-                new PspAnswer(201, "{\"pspReference\":\"QFQTPCQ8HXSKGK82\",\"status\":\"received\"}"));
+                new PspAnswer(201, "{\"pspReference\":\"QFQTPCQ8HXSKGK82\",\"status\":\"received\"}"), "AcmeECOM");
         assertEquals(new Outcome.Pending("QFQTPCQ8HXSKGK82", "received", Map.of()), o);
+    }
+
+    /** The answer names the merchant account and echoes the reference: both are checked against the request. */
+    @Test
+    void anAcknowledgementReportsItsAccountAndReference() {
+        Outcome o = AdyenMapping.created(new PspAnswer(201, """
+                        {"merchantAccount": "AcmePOS", "paymentPspReference": "PAY0000000000001",
+                         "pspReference": "QFQTPCQ8HXSKGK82", "reference": "r_1", "status": "received",
+                         "amount": {"currency": "CLP", "value": 50000}}"""), "AcmeECOM");
+        Outcome.Reported reported = o.reported();
+        assertEquals(new Outcome.Account("AcmeECOM", "AcmePOS"), reported.account());
+        assertEquals("r_1", reported.merchantRefundId());
+        assertEquals(0, new BigDecimal("500").compareTo(reported.minorAmount()), "CLP two-decimal at Adyen");
+        assertEquals(List.of("PAY0000000000001"), reported.paymentIds());
     }
 
     @Test

@@ -45,7 +45,30 @@ class AdyenWebhooksTest {
     }
 
     static List<WebhookEvent> verify(String key, String body) {
-        return AdyenWebhooks.verify(key, body.getBytes(StandardCharsets.UTF_8));
+        return verify(List.of(key), body);
+    }
+
+    static List<WebhookEvent> verify(List<String> keys, String body) {
+        return AdyenWebhooks.verify(keys, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** While a replaced HMAC key's grace lasts, a notification signed with either key verifies; after it, not. */
+    @Test
+    void aNotificationSignedWithTheReplacedKeyVerifiesOnlyWhileThatKeyIsGiven() throws Exception {
+        String previous = "0123456789ABCDEF".repeat(4);
+        NotificationRequestItem item = item("REFUND", true, 1_500);
+        String underPrevious = body(item, new HMACValidator().calculateHMAC(item, previous));
+        String underCurrent = body(item, new HMACValidator().calculateHMAC(item, KEY));
+        assertEquals(1, verify(List.of(KEY, previous), underPrevious).size());
+        assertEquals(1, verify(List.of(KEY, previous), underCurrent).size());
+        assertEquals(
+                "a notification item's hmacSignature does not match",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(KEY), underPrevious))
+                        .getMessage());
+        assertEquals(
+                "a notification item's hmacSignature does not match",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(), underCurrent))
+                        .getMessage());
     }
 
     @Test
@@ -95,5 +118,42 @@ class AdyenWebhooksTest {
                                 WebhookRejected.class,
                                 () -> verify(KEY, "{\"live\": \"false\", \"notificationItems\": []}"))
                         .getMessage());
+    }
+
+    /** An item as a tree, its value replaced by {@code value} (JSON) and signed over that value's text. */
+    static List<WebhookEvent> withValue(String value, String signedText) throws Exception {
+        NotificationRequestItem item = item("REFUND", true, 1_500);
+        String data = new HMACValidator().getDataToSign(item).replace(":1500:", ":" + signedText + ":");
+        String hmac = new HMACValidator().calculateHMAC(data, KEY);
+        return verify(KEY, body(item, hmac).replace("\"value\": 1500", "\"value\": " + value));
+    }
+
+    @Test
+    void everyItemNamesItsMerchantAccount() throws Exception {
+        NotificationRequestItem item = item("REFUND", true, 1_500);
+        assertEquals(
+                "AcmeECOM",
+                verify(KEY, body(item, new HMACValidator().calculateHMAC(item, KEY)))
+                        .get(0)
+                        .pspAccount());
+    }
+
+    @Test
+    void aFractionalOrOverlongValueIsReadExactlyNeverTruncated() throws Exception {
+        Outcome.Succeeded fraction =
+                (Outcome.Succeeded) withValue("1500.5", "1500.5").get(0).outcome();
+        assertEquals(new BigDecimal("1500.5"), fraction.reported().minorAmount());
+        Outcome.Succeeded overlong = (Outcome.Succeeded)
+                withValue("99999999999999999999", "99999999999999999999").get(0).outcome();
+        assertEquals(new BigDecimal("99999999999999999999"), overlong.reported().minorAmount());
+    }
+
+    @Test
+    void aValueThatIsNoNumberIsUnreadable() throws Exception {
+        WebhookEvent e = withValue("\"1500\"", "1500").get(0);
+        assertEquals("amount.value is not a number", e.unreadable());
+        assertEquals("QFQTPCQ8HXSKGK82:REFUND", e.eventId());
+        assertEquals(null, e.outcome());
+        assertEquals(null, e.external());
     }
 }

@@ -14,20 +14,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import dev.refract.connector.PspAnswersContractTest;
+import dev.refract.connector.AnswerFields.Field;
+import dev.refract.connector.AnswerFields.Said;
+import dev.refract.connector.AnswerFields.Via;
+import dev.refract.connector.ContradictingAnswersContractTest;
 import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class ChargesConnectorTest extends PspAnswersContractTest {
+class ChargesConnectorTest extends ContradictingAnswersContractTest {
 
     @Override
     protected String connector() {
@@ -62,6 +67,29 @@ class ChargesConnectorTest extends PspAnswersContractTest {
                 {"id": "%s", "chargeId": "%s", "amount": "%d", "currency": "USD", "status": "%s",
                  "reason": "requested_by_customer", "balanceTransactionId": "bt_def456",
                  "createdAt": "2024-01-01T00:00:00.000Z"}""".formatted(refundId, paymentId, minor, status));
+    }
+
+    /**
+     * The refund names its amount, currency and charge (a refund asked by chargeId: these tests refund charges; one
+     * asked by paymentIntentId names the intent's charge, which Refract cannot check), and no reference.
+     */
+    @Override
+    protected Set<Field> fieldsIn(Via via) {
+        return EnumSet.of(Field.AMOUNT, Field.CURRENCY, Field.PAYMENT);
+    }
+
+    @Override
+    protected ResponseDefinitionBuilder answer(Said said) {
+        return okJson(
+                """
+                {"id": "%s", "chargeId": "%s", "amount": "%d", "currency": "%s", "status": "%s",
+                 "reason": "requested_by_customer", "balanceTransactionId": "bt_def456",
+                 "createdAt": "2024-01-01T00:00:00.000Z"}""".formatted(said.refundId(), said.paymentId(), said.minor(), said.currency(), word(said.status())));
+    }
+
+    @Override
+    protected String failedWord() {
+        return "failed";
     }
 
     @Override

@@ -14,20 +14,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
-import dev.refract.connector.PspAnswersContractTest;
+import dev.refract.connector.AnswerFields.Field;
+import dev.refract.connector.AnswerFields.Said;
+import dev.refract.connector.AnswerFields.Via;
+import dev.refract.connector.ContradictingAnswersContractTest;
 import dev.refract.outbound.WireJson;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class ExodusConnectorTest extends PspAnswersContractTest {
+class ExodusConnectorTest extends ContradictingAnswersContractTest {
 
     @Override
     protected String connector() {
@@ -82,6 +87,36 @@ class ExodusConnectorTest extends PspAnswersContractTest {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\": {\"type\": \"invalid_request\", \"message\": \"No such refund: "
                         + connectorRefundId + "\"}}");
+    }
+
+    /** The refund object names the amount, currency, payment and refund, and carries the metadata it was sent. */
+    @Override
+    protected Set<Field> fieldsIn(Via via) {
+        return EnumSet.of(Field.AMOUNT, Field.CURRENCY, Field.PAYMENT, Field.REFUND_ID, Field.REFERENCE);
+    }
+
+    @Override
+    protected String newConnectorRefundId() {
+        return "ref_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    @Override
+    protected ResponseDefinitionBuilder answer(Said said) {
+        return okJson("""
+                {"id": "%s", "object": "refund", "payment_id": "%s", "amount": %d, "currency": "%s",
+                 "status": "%s", "reason": "requested_by_customer", "stablecoin": "USDC", "network": "ethereum",
+                 "metadata": {"merchant_refund_id": "%s"}, "created_at": "2024-01-20T15:30:00Z"}""".formatted(
+                        said.refundId(),
+                        said.paymentId(),
+                        said.minor(),
+                        said.currency(),
+                        word(said.status()),
+                        said.merchantRefundId()));
+    }
+
+    @Override
+    protected String failedWord() {
+        return "failed";
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.refract.outbound.PspAnswer;
 import dev.refract.refund.ErrorCode;
 import dev.refract.refund.Outcome;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,9 +26,22 @@ class ExodusMappingTest {
     })
     void statusTable(String status, String outcome) {
         Outcome o = ExodusMapping.refund(new ExodusModels.Refund(
-                "ref_1", "refund", "pay_1", 5000L, "USD", status, null, "USDC", "ethereum", "0x742d", null));
+                "ref_1",
+                "refund",
+                "pay_1",
+                5000L,
+                "USD",
+                status,
+                null,
+                "USDC",
+                "ethereum",
+                "0x742d",
+                null,
+                new ExodusModels.RefundMetadata("r_1")));
         assertEquals(outcome, o.getClass().getSimpleName());
         assertEquals("ethereum", o.details().get("network"));
+        assertEquals("r_1", o.reported().merchantRefundId(), "a failed refund reports what it is of, too");
+        assertEquals(List.of("pay_1"), o.reported().paymentIds());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +16,10 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.refract.connector.PspAnswersContractTest;
+import dev.refract.connector.AnswerFields.Field;
+import dev.refract.connector.AnswerFields.Said;
+import dev.refract.connector.AnswerFields.Via;
+import dev.refract.connector.ContradictingAnswersContractTest;
 import dev.refract.outbound.WireJson;
 import dev.refract.refund.Refund;
 import dev.refract.support.Api;
@@ -25,13 +29,15 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.math.BigDecimal;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class MarqetaConnectorTest extends PspAnswersContractTest {
+class MarqetaConnectorTest extends ContradictingAnswersContractTest {
 
     @Override
     protected String connector() {
@@ -64,22 +70,62 @@ class MarqetaConnectorTest extends PspAnswersContractTest {
     }
 
     /** The documented refund response body (token, account_token, status, method, type, amount, currency_code …). */
-    static String refundObject(String account, String token, BigDecimal amount, String status) {
+    static String refundObject(String account, String token, BigDecimal amount, String currency, String status) {
         return """
                 {"token": "%s", "account_token": "%s", "status": "%s", "method": "ACH", "type": "PAYMENT_REFUND",
-                 "amount": %s, "currency_code": "USD", "description": "Customer returned item",
+                 "amount": %s, "currency_code": "%s", "description": "Customer returned item",
                  "created_time": "2025-01-20T15:30:00Z", "updated_time": "2025-01-20T15:30:00Z"}
-                """.formatted(token, account, status, amount.toPlainString());
+                """.formatted(token, account, status, amount.toPlainString(), currency);
     }
 
-    @Override
-    protected boolean answerNamesThePayment() {
-        return false;
+    static String refundObject(String account, String token, BigDecimal amount, String status) {
+        return refundObject(account, token, amount, "USD", status);
     }
 
+    /**
+     * Marqeta's answer under the token Refract sent (in the create's body, or the read's path): the refund token is
+     * Refract's choice, so an answer under another one is about another refund. {@code refundId} is not used.
+     */
     @Override
     protected ResponseDefinitionBuilder refundAnswer(String paymentId, String refundId, long minor, String status) {
-        return okJson(refundObject(paymentId, refundId, BigDecimal.valueOf(minor, 2), status));
+        return okJson(refundObject(
+                        paymentId,
+                        "{{#if request.body}}{{jsonPath request.body '$.token'}}"
+                                + "{{else}}{{request.pathSegments.[5]}}{{/if}}",
+                        BigDecimal.valueOf(minor, 2),
+                        status))
+                .withTransformers("response-template");
+    }
+
+    /** The refund names its amount, currency, account (the payment Refract refunds) and token. */
+    @Override
+    protected Set<Field> fieldsIn(Via via) {
+        return EnumSet.of(Field.AMOUNT, Field.CURRENCY, Field.PAYMENT, Field.REFUND_ID);
+    }
+
+    @Override
+    protected boolean refractChoosesTheRefundId() {
+        return true;
+    }
+
+    @Override
+    protected ResponseDefinitionBuilder answer(Said said) {
+        return okJson(refundObject(
+                said.paymentId(),
+                said.refundId(),
+                BigDecimal.valueOf(said.minor(), 2),
+                said.currency(),
+                word(said.status())));
+    }
+
+    @Override
+    protected String failedWord() {
+        return "CANCELLED";
+    }
+
+    @Override
+    protected String reversedWord() {
+        return "RETURNED";
     }
 
     /** Marqeta is asked by the refund's token, derived from the refund, whatever id it answered with. */
@@ -173,6 +219,55 @@ class MarqetaConnectorTest extends PspAnswersContractTest {
                 .body("error.code", equalTo("refund_returned"));
     }
 
+    /**
+     * A COMPLETED answer under another token than the one Refract sent is another refund's: it is not this refund's
+     * success, its token is not recorded, and a later answer under the right token does not settle the refund
+     * either, since Marqeta's books already disagree with it; an operator does.
+     */
+    @Test
+    void aCompletedAnswerUnderAnotherTokenIsManualReviewAndItsTokenIsNeverRecorded() {
+        String account = newPaymentId();
+        String id = Api.refundId();
+        String token = Refund.pspReferenceFor(merchant.id(), id);
+        String other = Refund.pspReferenceFor(merchant.id(), Api.refundId());
+        psp().stubFor(createRequest(account)
+                .willReturn(okJson(refundObject(account, other, new BigDecimal("10.00"), "COMPLETED"))));
+        create(id, account, 1_000L, 5_000)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("MANUAL_REVIEW"))
+                .body("error.code", equalTo("connector_mismatch"))
+                .body(
+                        "error.message",
+                        equalTo("the PSP's answer contradicts the refund; refund id: the PSP reported " + other
+                                + ", Refract gave this refund " + token))
+                .body("connector_refund_id", nullValue());
+        psp().stubFor(get(urlEqualTo("/marqeta/credit/accounts/" + account + "/refunds/" + token))
+                .willReturn(okJson(refundObject(account, token, new BigDecimal("10.00"), "COMPLETED"))));
+        merchant.sync(id).then().statusCode(200).body("status", equalTo("MANUAL_REVIEW"));
+        assertLedger(account, 1_000, 0);
+    }
+
+    /** Marqeta names the credit account it refunded; Refract refunds the account the refund names, and no other. */
+    @Test
+    void aCompletedAnswerForAnotherAccountIsManualReview() {
+        String account = newPaymentId();
+        String other = newPaymentId();
+        String id = Api.refundId();
+        String token = Refund.pspReferenceFor(merchant.id(), id);
+        psp().stubFor(createRequest(account)
+                .willReturn(okJson(refundObject(other, token, new BigDecimal("10.00"), "COMPLETED"))));
+        create(id, account, 1_000L, 5_000)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("MANUAL_REVIEW"))
+                .body(
+                        "error.message",
+                        equalTo("the PSP's answer contradicts the refund; payment: the PSP reported " + other
+                                + ", the refund is of " + account));
+        assertLedger(account, 1_000, 0);
+    }
+
     @Test
     void cancelTransitionsTheRefundToCancelled() {
         String account = newPaymentId();
@@ -182,7 +277,7 @@ class MarqetaConnectorTest extends PspAnswersContractTest {
         create(id, account, 1_000L, 5_000).then().statusCode(200);
         psp().stubFor(post(urlPathMatching(
                         "/marqeta/credit/accounts/" + account + "/refunds/" + token + "/transitions"))
-                .willReturn(refundAnswer(account, token, 1_000, "CANCELLED")));
+                .willReturn(okJson(refundObject(account, token, new BigDecimal("10.00"), "CANCELLED"))));
         merchant.request()
                 .post("/v1/refunds/" + id + "/cancel")
                 .then()

@@ -7,6 +7,7 @@ import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.RefundError;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,6 +35,28 @@ class MarqetaMappingTest {
             Outcome.Declined d = (Outcome.Declined) o;
             assertEquals(code, d.code().wire());
             assertEquals("RETURNED".equals(status), d.reversesSuccess(), "only RETURNED may follow COMPLETED");
+        }
+    }
+
+    /** The refund names the account it refunds and answers under its token: both are checked against the refund. */
+    @Test
+    void aRefundReportsItsAccountAndTokenWhateverItsStatus() {
+        for (String status : new String[] {"INITIATED", "COMPLETED", "CANCELLED", "RETURNED"}) {
+            Outcome.Reported reported = MarqetaMapping.refund(new MarqetaModels.Refund(
+                            "rf_t",
+                            "acct_1",
+                            status,
+                            "ACH",
+                            "PAYMENT_REFUND",
+                            null,
+                            new BigDecimal("10.05"),
+                            "USD",
+                            null))
+                    .reported();
+            assertEquals(new BigDecimal("1005"), reported.minorAmount().stripTrailingZeros(), status);
+            assertEquals("USD", reported.currency(), status);
+            assertEquals(List.of("acct_1"), reported.paymentIds(), status);
+            assertEquals("rf_t", reported.pspReference(), status);
         }
     }
 

@@ -17,16 +17,24 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.refract.connector.PspAnswersContractTest;
+import dev.refract.connector.AnswerFields.Field;
+import dev.refract.connector.AnswerFields.Said;
+import dev.refract.connector.AnswerFields.Status;
+import dev.refract.connector.AnswerFields.Via;
+import dev.refract.connector.ContradictingAnswersContractTest;
 import dev.refract.support.Api;
 import dev.refract.support.PostgresResource;
 import dev.refract.support.PspStandIn;
+import dev.refract.webhook.StripeWebhookTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -35,7 +43,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(PspStandIn.class)
-class StripeConnectorTest extends PspAnswersContractTest {
+class StripeConnectorTest extends ContradictingAnswersContractTest {
 
     @Override
     protected String connector() {
@@ -94,6 +102,65 @@ class StripeConnectorTest extends PspAnswersContractTest {
                 .withBody("""
                 {"error": {"code": "resource_missing", "doc_url": "https://stripe.com/docs/error-codes/resource-missing",
                  "message": "No such refund: '%s'", "param": "id", "type": "invalid_request_error"}}""".formatted(connectorRefundId));
+    }
+
+    /** Stripe's refund object names the amount, currency, payment and refund, and echoes the metadata it was sent. */
+    @Override
+    protected Set<Field> fieldsIn(Via via) {
+        return EnumSet.of(Field.AMOUNT, Field.CURRENCY, Field.PAYMENT, Field.REFUND_ID, Field.REFERENCE);
+    }
+
+    @Override
+    protected boolean answers(Via via, Status status) {
+        return via == Via.WEBHOOK || super.answers(via, status);
+    }
+
+    @Override
+    protected ResponseDefinitionBuilder answer(Said said) {
+        return okJson(refundObject(said, word(said.status())));
+    }
+
+    /** A refund object saying this (USD and EUR are two-decimal at Stripe as in ISO). */
+    static String refundObject(Said said, String status) {
+        return """
+                {"id": "%s", "object": "refund", "amount": %d, "charge": "ch_1NirD82eZvKYlo2CIvbtLWuY",
+                 "currency": "%s", "metadata": {"merchant_refund_id": "%s"}, "payment_intent": "%s",
+                 "reason": null, "status": "%s"%s}""".formatted(
+                        said.refundId(),
+                        said.minor(),
+                        said.currency().toLowerCase(Locale.ROOT),
+                        said.merchantRefundId(),
+                        said.paymentId(),
+                        status,
+                        "failed".equals(status) ? ", \"failure_reason\": \"expired_or_canceled_card\"" : "");
+    }
+
+    /** {@code refund.updated}, or {@code refund.failed} for a failed refund, signed with the endpoint's secret. */
+    @Override
+    protected void deliverWebhook(Said said) {
+        String status = word(said.status());
+        String body = StripeWebhookTest.event(
+                StripeWebhookTest.evtId(),
+                "failed".equals(status) ? "refund.failed" : "refund.updated",
+                refundObject(said, status));
+        String signature;
+        try {
+            signature = StripeWebhookTest.sign(body, "whsec_contract");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        RestAssured.given()
+                .contentType("application/json")
+                .header("Stripe-Signature", signature)
+                .body(body)
+                .post("/webhooks/" + merchant.id() + "/stripe")
+                .then()
+                .statusCode(200);
+    }
+
+    @Override
+    protected String failedWord() {
+        return "failed";
     }
 
     @Override

@@ -10,16 +10,40 @@ import dev.refract.outbound.PspAnswer;
 import dev.refract.refund.Money;
 import dev.refract.refund.Outcome;
 import dev.refract.refund.PaymentLookup;
+import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Stripe's tables: https://docs.stripe.com/api/refunds/object, https://docs.stripe.com/currencies. */
 class StripeMappingTest {
 
     static StripeModels.Refund refund(String status) {
-        return new StripeModels.Refund("re_1", "refund", 100L, "usd", status, null, "pi_1", null, null);
+        return new StripeModels.Refund(
+                "re_1",
+                "refund",
+                100L,
+                "usd",
+                status,
+                null,
+                "pi_1",
+                null,
+                null,
+                new StripeModels.RefundMetadata("r_1"));
+    }
+
+    /** Whatever its status, the refund object reports what it is of: a failed one may be another refund's failure. */
+    @ParameterizedTest
+    @ValueSource(strings = {"succeeded", "pending", "failed", "canceled"})
+    void everyRefundObjectReportsItsAmountPaymentAndEchoedReference(String status) {
+        Outcome.Reported reported = StripeMapping.refund(refund(status)).reported();
+        assertEquals(0, new BigDecimal("100").compareTo(reported.minorAmount()), status);
+        assertEquals("USD", reported.currency());
+        assertEquals(List.of("pi_1"), reported.paymentIds());
+        assertEquals("r_1", reported.merchantRefundId());
     }
 
     @ParameterizedTest(name = "{0} → {1}")

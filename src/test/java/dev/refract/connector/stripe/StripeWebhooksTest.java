@@ -2,6 +2,7 @@ package dev.refract.connector.stripe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.stripe.net.Webhook;
 import dev.refract.refund.Outcome;
@@ -28,7 +29,43 @@ class StripeWebhooksTest {
     }
 
     static List<WebhookEvent> verify(String header, String body, Instant now) {
-        return StripeWebhooks.verify(SECRET, header, body.getBytes(StandardCharsets.UTF_8), now);
+        return verify(List.of(SECRET), header, body, now);
+    }
+
+    static List<WebhookEvent> verify(List<String> secrets, String header, String body, Instant now) {
+        return StripeWebhooks.verify(secrets, header, body.getBytes(StandardCharsets.UTF_8), now);
+    }
+
+    /**
+     * Our secret was replaced: the previous one still verifies while it is given (its grace), in a header of one
+     * {@code v1} or of several; a header none of whose {@code v1} is ours does not, whichever secrets we hold.
+     */
+    @Test
+    void aDeliverySignedWithThePreviousSecretVerifiesOnlyWhileThatSecretIsGiven() throws Exception {
+        String previous = "whsec_the_previous_secret";
+        String current = "whsec_the_current_secret";
+        String underPrevious = header(BODY, previous, NOW);
+        assertEquals(
+                1, verify(List.of(current, previous), underPrevious, BODY, NOW).size());
+        assertEquals(
+                "no v1 signature matches",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(current), underPrevious, BODY, NOW))
+                        .getMessage());
+        // Stripe rolling its own secret: one v1 per secret it signs with, ours among them
+        String underCurrent = header(BODY, current, NOW);
+        String several = header(BODY, "whsec_someone_else", NOW) + "," + v1(underPrevious) + "," + v1(underCurrent);
+        assertEquals(1, verify(List.of(current), several, BODY, NOW).size());
+        assertEquals(1, verify(List.of(current, previous), several, BODY, NOW).size());
+        String strangers = header(BODY, "whsec_someone_else", NOW) + "," + v1(header(BODY, "whsec_another", NOW));
+        assertEquals(
+                "no v1 signature matches",
+                assertThrows(WebhookRejected.class, () -> verify(List.of(current, previous), strangers, BODY, NOW))
+                        .getMessage());
+    }
+
+    /** The {@code v1=…} element of a header. */
+    static String v1(String header) {
+        return header.substring(header.indexOf("v1=")).split(",")[0];
     }
 
     @Test
@@ -92,5 +129,43 @@ class StripeWebhooksTest {
                 "Stripe-Signature timestamp is outside the 300 s tolerance",
                 assertThrows(WebhookRejected.class, () -> verify(header(BODY, SECRET, NOW.plusSeconds(301)), BODY, NOW))
                         .getMessage());
+    }
+
+    @Test
+    void aConnectEventNamesItsAccountAndAnAccountEndpointsEventNamesNone() {
+        assertEquals(null, StripeWebhooks.read(BODY).get(0).pspAccount());
+        String connect = BODY.replace("\"object\": \"event\",", "\"object\": \"event\", \"account\": \"acct_1A\",");
+        WebhookEvent e = StripeWebhooks.read(connect).get(0);
+        assertEquals("acct_1A", e.pspAccount());
+        assertEquals("re_1", e.connectorRefundId());
+        assertEquals(null, e.unreadable());
+    }
+
+    @Test
+    void aRefundNotWrittenAsStripeWritesItIsUnreadableNeverRoundedOrGuessed() {
+        for (String[] wrong : new String[][] {
+            {"\"amount\": 500", "\"amount\": 500.5", "amount 500.5 is not a whole number of minor units"},
+            {"\"amount\": 500", "\"amount\": \"500\"", "amount \"500\" is not a whole number of minor units"},
+            {"\"amount\": 500", "\"amount\": 1e400", "amount 1E+400 is not a whole number of minor units"},
+            {"\"status\": \"succeeded\"", "\"status\": 1", "status is not a string"},
+            {"\"payment_intent\": \"pi_1\"", "\"payment_intent\": {\"id\": \"pi_1\"}", "payment_intent is not a string"
+            },
+            {"\"merchant_refund_id\": \"r_1\"", "\"merchant_refund_id\": 7", "a metadata value is not a string"}
+        }) {
+            WebhookEvent e =
+                    StripeWebhooks.read(BODY.replace(wrong[0], wrong[1])).get(0);
+            assertEquals(wrong[2], e.unreadable());
+            assertEquals("evt_1", e.eventId());
+            assertEquals(null, e.outcome());
+            assertEquals(null, e.external());
+        }
+    }
+
+    @Test
+    void aVerifiedBodyThatIsNoStripeEventIsReadAsOneEventWithAnIdOfItsText() {
+        WebhookEvent e = StripeWebhooks.read("[1, 2]").get(0);
+        assertEquals("not a Stripe event: no id or type", e.unreadable());
+        assertEquals(e.eventId(), StripeWebhooks.read("[1, 2]").get(0).eventId());
+        assertTrue(e.eventId().startsWith("unidentified:"), e.eventId());
     }
 }

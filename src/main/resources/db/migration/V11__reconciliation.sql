@@ -3,12 +3,20 @@
 -- every page it finishes, so that another replica finishes a run whose replica died; every record it looked at is one
 -- row of reconciliation_items, written once, so that a run resumed after a crash counts nothing twice.
 
--- what reconciliation changes in a refund is logged as its own cause
-alter table refund_events drop constraint refund_events_cause_check;
-alter table refund_events add constraint refund_events_cause_check
-    check (cause in ('API', 'PSP', 'SYNC', 'JANITOR', 'WEBHOOK', 'OPERATOR', 'RECONCILIATION'));
+-- It runs while the previous release serves, as V8 does: statement by statement, outside a transaction (the index on
+-- the event log is built CONCURRENTLY), each step can be run again, and a step that waits behind a long transaction
+-- fails rather than hold up the queries queued behind it.
+set lock_timeout = '5s';
 
-create table reconciliation_runs (
+-- what reconciliation changes in a refund is logged as its own cause: the new check is added without reading the
+-- event log under the lock that stops writes (NOT VALID, one instant step), then validated under a lock that lets
+-- writes go on
+alter table refund_events drop constraint if exists refund_events_cause_check,
+    add constraint refund_events_cause_check
+    check (cause in ('API', 'PSP', 'SYNC', 'JANITOR', 'WEBHOOK', 'OPERATOR', 'RECONCILIATION')) not valid;
+alter table refund_events validate constraint refund_events_cause_check;
+
+create table if not exists reconciliation_runs (
     merchant_id     text not null references merchants (id),
     id              text not null check (id ~ '^rec_[0-9a-f]{32}$'),
     connector       text not null,
@@ -45,21 +53,21 @@ create table reconciliation_runs (
 );
 
 -- the daily schedule's claim: every replica inserts the previous day's run of each account, only one row can exist
-create unique index reconciliation_runs_scheduled_once on reconciliation_runs (merchant_id, connector, window_from, window_to)
+create unique index if not exists reconciliation_runs_scheduled_once on reconciliation_runs (merchant_id, connector, window_from, window_to)
     where started_by = 'schedule';
 -- GET /admin/v1/reconciliations/{id}: ids are random, so the merchant is not part of the question
-create index reconciliation_runs_by_id on reconciliation_runs (id);
-create index reconciliation_runs_newest on reconciliation_runs (merchant_id, started_at desc, id desc);
-create index reconciliation_runs_all_newest on reconciliation_runs (started_at desc, id desc);
+create index if not exists reconciliation_runs_by_id on reconciliation_runs (id);
+create index if not exists reconciliation_runs_newest on reconciliation_runs (merchant_id, started_at desc, id desc);
+create index if not exists reconciliation_runs_all_newest on reconciliation_runs (started_at desc, id desc);
 -- runs a replica may take: running, and nobody's lease current
-create index reconciliation_runs_claimable on reconciliation_runs (lease_until) where status = 'running';
+create index if not exists reconciliation_runs_claimable on reconciliation_runs (lease_until) where status = 'running';
 -- each account's latest runs, for the gauges
-create index reconciliation_runs_by_account on reconciliation_runs (merchant_id, connector, started_at desc);
+create index if not exists reconciliation_runs_by_account on reconciliation_runs (merchant_id, connector, started_at desc);
 
 -- Every record a run looked at: a PSP refund (item_key 'psp:<PSP refund id>') or a Refract refund the PSP did not show
 -- ('refund:<id>'). Its kind is decided the first time the record is seen and kept: a run that resumes a page acts again
 -- (every action is idempotent) but counts what this row says, and counts it once (counted).
-create table reconciliation_items (
+create table if not exists reconciliation_items (
     merchant_id          text not null,
     run_id               text not null,
     item_key             text not null,
@@ -76,18 +84,18 @@ create table reconciliation_items (
 );
 
 -- a run's exceptions in the order they were found
-create index reconciliation_items_exceptions on reconciliation_items (merchant_id, run_id, seq) where kind <> 'matched';
+create index if not exists reconciliation_items_exceptions on reconciliation_items (merchant_id, run_id, seq) where kind <> 'matched';
 -- which of Refract's refunds a run has seen at the PSP (the missing_at_psp sweep's anti-join)
-create index reconciliation_items_by_refund on reconciliation_items (merchant_id, run_id, refund_id)
+create index if not exists reconciliation_items_by_refund on reconciliation_items (merchant_id, run_id, refund_id)
     where refund_id is not null;
 -- Needs attention: recent exceptions an operator must look at
-create index reconciliation_items_attention on reconciliation_items (created_at)
+create index if not exists reconciliation_items_attention on reconciliation_items (created_at)
     where kind in ('mismatched', 'missing_at_psp');
 
 -- The refunds of an uploaded report (Adyen's Settlement details report), staged while the upload streams in and read
 -- back by the run page by page. Written under a run id before the run exists: an upload that fails (a truncated
 -- file, one too large) deletes them; one lost to a crash leaves rows no run names, deleted an hour later.
-create table reconciliation_psp_records (
+create table if not exists reconciliation_psp_records (
     merchant_id          text not null references merchants (id),
     run_id               text not null,
     line                 bigint not null,
@@ -106,8 +114,8 @@ create table reconciliation_psp_records (
     primary key (merchant_id, run_id, line)
 );
 
-create index reconciliation_psp_records_staged on reconciliation_psp_records (staged_at);
+create index if not exists reconciliation_psp_records_staged on reconciliation_psp_records (staged_at);
 
 -- Which refunds of a page an operator has settled, whose decision a run's findings do not overturn: only operators'
 -- events are in it, so a page's question reads a handful of rows whatever the size of the event log.
-create index refund_events_by_operator on refund_events (refund_id) where cause = 'OPERATOR';
+create index concurrently if not exists refund_events_by_operator on refund_events (refund_id) where cause = 'OPERATOR';

@@ -13,6 +13,7 @@ import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -58,14 +59,21 @@ public class Operators {
      * that is neither, 403 {@code permission_denied} for a provider's token that gives no Refract role.
      */
     public Uni<Caller> ofBearer(String token) {
+        return ofBearer(token, identities::getDeferredIdentity);
+    }
+
+    /**
+     * The same, with the provider's verification of this request given: a route of the HTTP layer, outside REST's
+     * request context, asks Quarkus' authenticator for its routing context.
+     */
+    public Uni<Caller> ofBearer(String token, Supplier<Uni<SecurityIdentity>> verified) {
         if (adminToken.accepts(token)) {
             return Uni.createFrom().item(Caller.ADMIN_TOKEN);
         }
         if (!providerEnabled || !looksLikeJwt(token)) {
             return Uni.createFrom().failure(ApiException.authenticationRequired());
         }
-        return identities
-                .getDeferredIdentity()
+        return verified.get()
                 .onFailure()
                 .transform(e -> {
                     // the exception may carry the token among its attributes: only its kind is logged

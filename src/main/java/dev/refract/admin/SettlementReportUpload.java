@@ -12,6 +12,7 @@ import dev.refract.refund.Actor;
 import dev.refract.refund.ReconciliationRun;
 import dev.refract.refund.RefundError;
 import dev.refract.store.DatabaseDown;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -49,13 +50,19 @@ public class SettlementReportUpload {
     private static final int MAX_BEARER = 16_384;
 
     private final Operators operators;
+    private final HttpAuthenticator authenticator;
     private final OperatorReconciliations reconciliations;
     private final ObjectMapper json;
     private final Vertx vertx;
 
     SettlementReportUpload(
-            Operators operators, OperatorReconciliations reconciliations, ObjectMapper json, Vertx vertx) {
+            Operators operators,
+            HttpAuthenticator authenticator,
+            OperatorReconciliations reconciliations,
+            ObjectMapper json,
+            Vertx vertx) {
         this.operators = operators;
+        this.authenticator = authenticator;
         this.reconciliations = reconciliations;
         this.json = json;
         this.vertx = vertx;
@@ -78,7 +85,7 @@ public class SettlementReportUpload {
         }
         Context context = Vertx.currentContext();
         operators
-                .ofBearer(token)
+                .ofBearer(token, () -> authenticator.attemptAuthentication(ctx))
                 .subscribe()
                 .with(
                         caller -> context.runOnContext(v -> {

@@ -46,10 +46,13 @@ public record AuditEntry(Actor actor, AuditAction action, String target, Map<Str
         detail = Collections.unmodifiableMap(copy);
     }
 
-    /** The merchant whose thing the target is, or null (an action that is no one merchant's). */
+    /**
+     * The merchant whose thing the target is; for a target that names none (a reconciliation run), the merchant the
+     * detail names as {@code merchant_id}; else null (an action that is no one merchant's).
+     */
     public String merchantId() {
         if (!target.startsWith(MERCHANTS)) {
-            return null;
+            return detail.get("merchant_id") instanceof String named ? named : null;
         }
         int end = target.indexOf('/', MERCHANTS.length());
         return end < 0 ? target.substring(MERCHANTS.length()) : target.substring(MERCHANTS.length(), end);

@@ -370,7 +370,7 @@ public class ReconciliationEngine {
             return Uni.createFrom().item(PageResult.done(List.of()));
         }
         List<Long> foundIds = found.values().stream().map(Refund::id).distinct().toList();
-        return runs.resolvedByOperator(foundIds).chain(resolved -> {
+        return runs.resolvedByOperator(run.merchantId(), foundIds).chain(resolved -> {
             Map<String, Pair> pairs = new LinkedHashMap<>();
             for (PspRefund p : records) {
                 Refund r = found.get(p.connectorRefundId());

@@ -60,8 +60,8 @@ public interface ReconciliationStore {
             Collection<String> connectorRefundIds,
             Collection<String> pspReferences);
 
-    /** Which of these refunds an operator has settled (an OPERATOR event in their log). */
-    Uni<Set<Long>> resolvedByOperator(Collection<Long> refundIds);
+    /** Which of these refunds of the merchant an operator has settled (an OPERATOR event in their log). */
+    Uni<Set<Long>> resolvedByOperator(String merchantId, Collection<Long> refundIds);
 
     /**
      * A merchant's refunds at a connector that the PSP has named, created in {@code [from, to)}, after {@code after}

@@ -113,17 +113,14 @@ final class ReconciliationQueries {
             where r.merchant_id = run.merchant_id and r.id = run.id
             returning r.*""";
 
-    /**
-     * The refunds of these PSP ids (of a connector) or PSP references, of any merchant: the caller keeps its merchant's.
-     * Naming merchant_id would offer the planner the merchant's listing indexes instead (see RefundQueries).
-     */
+    /** The merchant's ($4) refunds of these PSP ids (of a connector) or PSP references. */
     static final String REFUNDS_OF = """
-            select * from refunds where connector = $1 and connector_refund_id = any($2::text[])
+            select * from refunds where connector = $1 and connector_refund_id = any($2::text[]) and merchant_id = $4
             union all
-            select * from refunds where psp_reference = any($3::text[])""";
+            select * from refunds where psp_reference = any($3::text[]) and merchant_id = $4""";
 
-    static final String RESOLVED_BY_OPERATOR =
-            "select distinct refund_id from refund_events where refund_id = any($1::bigint[]) and cause = 'OPERATOR'";
+    static final String RESOLVED_BY_OPERATOR = "select distinct refund_id from refund_events"
+            + " where refund_id = any($1::bigint[]) and merchant_id = $2 and cause = 'OPERATOR'";
 
     /**
      * The window's refunds the PSP named, after a position, in creation order: read backwards along the merchant's

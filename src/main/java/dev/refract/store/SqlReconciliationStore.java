@@ -178,7 +178,8 @@ public class SqlReconciliationStore implements ReconciliationStore {
                 .execute(Tuple.tuple()
                         .addString(connector)
                         .addArrayOfString(connectorRefundIds.toArray(String[]::new))
-                        .addArrayOfString(pspReferences.toArray(String[]::new)))
+                        .addArrayOfString(pspReferences.toArray(String[]::new))
+                        .addString(merchantId))
                 .map(rows -> {
                     Map<Long, Refund> found = new LinkedHashMap<>();
                     for (Row row : rows) {
@@ -192,12 +193,14 @@ public class SqlReconciliationStore implements ReconciliationStore {
     }
 
     @Override
-    public Uni<Set<Long>> resolvedByOperator(Collection<Long> refundIds) {
+    public Uni<Set<Long>> resolvedByOperator(String merchantId, Collection<Long> refundIds) {
         if (refundIds.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
         return pool.preparedQuery(ReconciliationQueries.RESOLVED_BY_OPERATOR)
-                .execute(Tuple.tuple().addArrayOfLong(refundIds.toArray(Long[]::new)))
+                .execute(Tuple.tuple()
+                        .addArrayOfLong(refundIds.toArray(Long[]::new))
+                        .addString(merchantId))
                 .map(rows -> {
                     Set<Long> ids = new HashSet<>();
                     rows.forEach(row -> ids.add(row.getLong("refund_id")));

@@ -102,7 +102,7 @@ class ReconciliationApiTest {
         String first = Reconciling.start(m.id(), "stripe", to.minusSeconds(3600), to);
         String second = Reconciling.start(m.id(), "stripe", to.minusSeconds(7200), to);
         String third = Reconciling.start(m.id(), "stripe", to.minusSeconds(10800), to);
-        Reconciling.workAndRead(third);
+        var worked = Reconciling.workAndRead(third);
         // each run an operator starts is in the audit trail, under the run's id
         Api.admin()
                 .get("/admin/v1/audit?action=reconciliation.run&target=reconciliations/" + third)
@@ -113,8 +113,17 @@ class ReconciliationApiTest {
                 .body("data[0].detail.merchant_id", equalTo(m.id()))
                 .body("data[0].detail.connector", equalTo("stripe"))
                 .body("data[0].detail.source", equalTo("list"))
-                .body("data[0].detail.window_from", equalTo(to.minusSeconds(10800).toString()))
-                .body("data[0].detail.window_to", equalTo(to.toString()));
+                .body("data[0].detail.window_from", equalTo(worked.getString("from")))
+                .body("data[0].detail.window_to", equalTo(worked.getString("to")));
+        // and found by the merchant whose account it reconciled
+        Api.admin()
+                .get("/admin/v1/audit?action=reconciliation.run&merchant_id=" + m.id())
+                .then()
+                .statusCode(200)
+                .body(
+                        "data.target",
+                        equalTo(List.of(
+                                "reconciliations/" + third, "reconciliations/" + second, "reconciliations/" + first)));
 
         var page = Api.admin()
                 .queryParam("merchant_id", m.id())

@@ -393,12 +393,15 @@ class QueryPlanTest {
                 },
                 new String[] {
                     ReconciliationQueries.REFUNDS_OF,
-                    "text, text[], text[]",
-                    "'stripe', '{re_r2,re_r4,re_r6}', '{rf_r" + "0".repeat(29) + "2}'",
+                    "text, text[], text[], text",
+                    "'stripe', '{re_r2,re_r4,re_r6}', '{rf_r" + "0".repeat(29) + "2}', 'm_recon'",
                     "refunds_by_connector_refund"
                 },
                 new String[] {
-                    ReconciliationQueries.RESOLVED_BY_OPERATOR, "bigint[]", "'{1,2,3}'", "refund_events_by_operator"
+                    ReconciliationQueries.RESOLVED_BY_OPERATOR,
+                    "bigint[], text",
+                    "'{1,2,3}', 'm_recon'",
+                    "refund_events_by_operator"
                 },
                 new String[] {ReconciliationQueries.BY_ID, "text", run, "reconciliation_runs_by_id"},
                 new String[] {

@@ -85,6 +85,17 @@ class ShardingReadinessTest {
                             + " claims each merchant's refunds with one single-shard FOR UPDATE SKIP LOCKED"),
             Map.entry("OutboxStore.DUE_MERCHANTS", "which merchants have deliveries due; as the janitor's"),
             Map.entry(
+                    "ReconciliationQueries.BY_ID",
+                    "an operator reads one reconciliation run by its id, of any merchant; one row by its index"),
+            Map.entry(
+                    "ReconciliationQueries.CLAIM",
+                    "a replica claims one running reconciliation run of any merchant (a few runs a day per account);"
+                            + " split like the janitor's claim before distributing (docs/scaling.md)"),
+            Map.entry(
+                    "ReconciliationQueries.SCHEDULE",
+                    "the daily schedule: one run for each enabled account of every merchant, once a day"),
+            Map.entry("ReconciliationReads.RUNS", "the operators' list of runs across merchants, bounded by a limit"),
+            Map.entry(
                     "RetentionStore.PRUNABLE_OUTBOX", "which merchants have delivered rows to prune; as the janitor's"),
             Map.entry(
                     "RetentionStore.PRUNABLE_WEBHOOK_EVENTS",

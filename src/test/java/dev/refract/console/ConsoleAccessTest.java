@@ -263,7 +263,7 @@ class ConsoleAccessTest {
                             .anyMatch(m -> m.isAnnotationPresent(ServerExceptionMapper.class)),
                     type + " answers its failures as pages");
         }
-        assertEquals(8, posts, "the console's actions");
+        assertEquals(9, posts, "the console's actions (the reconciliation page's start included)");
         assertEquals(List.of(), missing);
         for (Method method : SignInResource.class.getDeclaredMethods()) {
             if (method.isAnnotationPresent(GET.class) || method.isAnnotationPresent(POST.class)) {

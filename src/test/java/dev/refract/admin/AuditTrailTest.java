@@ -106,7 +106,9 @@ class AuditTrailTest {
     void anAdminsKeyChangesAreInTheTrailByTheKeysIdsAndNeverWithAKey() {
         Api.TestMerchant m = Api.newMerchant();
         String keys = "/admin/v1/merchants/" + m.id() + "/api-keys";
-        Response made = as(OidcStandIn.ADA).body("{\"name\":\"reporting\",\"mode\":\"read_only\"}").post(keys);
+        Response made = as(OidcStandIn.ADA)
+                .body("{\"name\":\"reporting\",\"mode\":\"read_only\"}")
+                .post(keys);
         made.then().statusCode(201);
         String first = made.path("id");
         Response rolled =
@@ -131,8 +133,7 @@ class AuditTrailTest {
         assertEquals(Map.of("name", "reporting", "mode", "read_only"), created.getMap("data[0].detail"));
         JsonPath roll = audit("action=api_key.roll&target=merchants/" + m.id() + "/api-keys/" + first);
         assertEquals(1, roll.getList("data").size(), roll.prettify());
-        assertEquals(
-                Map.of("successor_key_id", second, "expires_in_seconds", 60), roll.getMap("data[0].detail"));
+        assertEquals(Map.of("successor_key_id", second, "expires_in_seconds", 60), roll.getMap("data[0].detail"));
         JsonPath revoked = audit("action=api_key.revoke&target=merchants/" + m.id() + "/api-keys/" + second);
         assertEquals(1, revoked.getList("data").size(), revoked.prettify());
         assertEquals(Map.of("name", "reporting"), revoked.getMap("data[0].detail"));

@@ -113,7 +113,9 @@ class ReconciliationApiTest {
                 .body("data[0].detail.merchant_id", equalTo(m.id()))
                 .body("data[0].detail.connector", equalTo("stripe"))
                 .body("data[0].detail.source", equalTo("list"))
-                .body("data[0].detail.window_from", equalTo(to.minusSeconds(10800).toString()))
+                .body(
+                        "data[0].detail.window_from",
+                        equalTo(to.minusSeconds(10800).toString()))
                 .body("data[0].detail.window_to", equalTo(to.toString()));
 
         var page = Api.admin()

@@ -54,6 +54,12 @@ public class StartupFeatures {
             new Feature("Scheduler", List.of("io.quarkus.scheduler.", "com.cronutils.")),
             new Feature("Caches (Caffeine)", List.of(
                     "com.github.benmanes.caffeine.", "io.quarkus.cache.", "io.quarkus.caffeine.")),
+            new Feature("OpenID Connect and security (quarkus-oidc, SmallRye JWT, jose4j)", List.of(
+                    "io.quarkus.oidc.", "io.smallrye.jwt.", "org.jose4j.", "io.quarkus.smallrye.jwt.",
+                    "org.eclipse.microprofile.jwt.", "io.quarkus.security.", "io.quarkus.vertx.http.runtime.security.",
+                    "io.vertx.ext.auth.", "io.vertx.mutiny.ext.auth.")),
+            new Feature("Jackson CSV (reconciliation's settlement reports)", List.of(
+                    "com.fasterxml.jackson.dataformat.csv.")),
             new Feature("Jackson", List.of("com.fasterxml.jackson.", "io.quarkus.jackson.")),
             new Feature("Fault tolerance", List.of("io.smallrye.faulttolerance.", "io.quarkus.smallrye.faulttolerance.",
                     "org.eclipse.microprofile.faulttolerance.")),
@@ -117,6 +123,8 @@ public class StartupFeatures {
         STEPS.put("Qute", "io.quarkus.qute.");
         STEPS.put("Scheduler", "io.quarkus.scheduler.");
         STEPS.put("Cache", "com.github.benmanes.caffeine.");
+        STEPS.put("Oidc", "io.quarkus.oidc.");
+        STEPS.put("Security", "io.quarkus.security.");
         STEPS.put("Jackson", "com.fasterxml.jackson.");
         STEPS.put("SmallRyeFaultTolerance", "io.smallrye.faulttolerance.");
         STEPS.put("SmallRyeHealth", "io.smallrye.health.");

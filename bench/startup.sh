@@ -8,7 +8,8 @@
 #   bench/startup.sh 5 target/refract-0.1.0-SNAPSHOT-runner    # a native binary
 #   STARTUP_OPTS="-Xmx128m" bench/startup.sh 5 target/refract-0.1.0-SNAPSHOT-runner   # as deployed
 #
-# Per run it prints the time to ready, the connections the replica opened until then (the database logs every
+# Per run it prints the time to ready, the CPU time the process used until then (user + system, every thread: on a
+# shared machine the wall time varies with the neighbours' load, the CPU time much less), the connections the replica opened until then (the database logs every
 # connection), its RSS after 3 s idle and, for the JVM build, the figures that do not depend on how busy the machine
 # is: the classes loaded until ready (-Xlog:class+load, cut at readiness; by feature at the end, through
 # bench/StartupFeatures.java) and the live heap after a forced full GC of the idle replica. The last lines are each
@@ -22,7 +23,9 @@
 #   classes and work: read the other figures from runs without it.
 # STARTUP_LOAD=RATE:SECONDS (e.g. 200:20) enables the sandbox PSP and, after the idle figures, creates refunds at
 #   RATE per second for SECONDS with bench/LoadGen.java, then prints the RSS (and live heap) after that load.
-# STARTUP_ENV="NAME=value ..." is set for the replicas only (not the migrate run): one feature switched at a time.
+# STARTUP_ENV="NAME=value ..." is set for the replicas only (not the migrate run): one feature switched at a time
+#   (bench/startup-features.sh runs every switch in turn and tabulates them).
+# STARTUP_QUIET=1 leaves out the classes by feature at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -39,7 +42,7 @@ cleanup() {
   [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
   "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
   # KEEP=DIR keeps the logs (the database's, the application's, the class-load logs cut at readiness) and the JFR
-# recordings in DIR
+  # recordings in DIR
   if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$WORK"/*.log "$WORK"/*.txt "$WORK"/*.jfr "$KEEP"/ 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
@@ -67,6 +70,7 @@ if [ -z "$BINARY" ]; then
   fi
   REPLICA+=(-jar target/quarkus-app/quarkus-run.jar)
 else
+  [ -z "${STARTUP_ALLOC:-}${STARTUP_JFR:-}" ] || { echo "STARTUP_ALLOC and STARTUP_JFR are for the JVM build" >&2; exit 2; }
   CMD=("$BINARY" ${STARTUP_OPTS:-})
   REPLICA=("${CMD[@]}")
 fi
@@ -106,6 +110,7 @@ heap_kib() {
 range() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit; m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s–%s (median %s)", v[1], v[NR], m }'; }
 
 export QUARKUS_FLYWAY_MIGRATE_AT_START=false
+TICK_MS=$(( 1000 / $(getconf CLK_TCK) ))
 for run in $(seq 1 "$RUNS"); do
   rm -f "$WORK/classes.log"
   before=$(grep -c "connection authorized" "$WORK/pg.log" || true)
@@ -117,9 +122,11 @@ for run in $(seq 1 "$RUNS"); do
     sleep 0.005
   done
   ready_at=$(date +%s%N)
+  cpu=$(awk -v t="$TICK_MS" '{ print ($14 + $15) * t }' "/proc/$APP_PID/stat")
   ready=$(( (ready_at - start) / 1000000 ))
-  line="run $run: ready in $ready ms"
+  line="run $run: ready in $ready ms, CPU $cpu ms"
   echo "$ready" >> "$WORK/ready"
+  echo "$cpu" >> "$WORK/cpu"
   if [ -n "$JVM" ]; then
     cp "$WORK/classes.log" "$WORK/classes-$run.txt"
     classes=$(grep -c "\[class,load\]" "$WORK/classes-$run.txt" || true)
@@ -170,12 +177,13 @@ done
 
 echo "over $RUNS runs:"
 echo "  ready in ms: $(range < "$WORK/ready")"
+echo "  CPU ms until ready: $(range < "$WORK/cpu")"
 echo "  connections opened until ready: $(range < "$WORK/connections")"
 [ -f "$WORK/classes" ] && echo "  classes loaded until ready: $(range < "$WORK/classes")"
 [ -f "$WORK/allocated" ] && echo "  MB allocated until ready: $(range < "$WORK/allocated")"
 [ -f "$WORK/rss" ] && echo "  RSS idle MB: $(range < "$WORK/rss")"
 [ -f "$WORK/live" ] && echo "  live heap MB (forced full GC, idle): $(range < "$WORK/live")"
 [ -f "$WORK/rss-load" ] && echo "  RSS after load MB: $(range < "$WORK/rss-load")"
-if [ -n "$JVM" ]; then
+if [ -n "$JVM" ] && [ -z "${STARTUP_QUIET:-}" ]; then
   java bench/StartupFeatures.java classes "$WORK"/classes-*.txt
 fi

@@ -4,8 +4,9 @@
 # beside the project, and Refract's own statements (bench/create.pgbench) always. Needs a JDK and Debian's
 # postgresql package (apt-get install -y postgresql).
 #
-#   bench/run.sh [SCENARIO] [RATES] [STEP_SECONDS] [SANDBOX_LATENCY] [PGBENCH_CLIENTS]
+#   bench/run.sh [SCENARIO] [RATES] [STEP_SECONDS] [SANDBOX_LATENCY] [PGBENCH_CLIENTS] [BINARY]
 #   bench/run.sh create 100,200,400,800,1600 10 0ms 16
+#   bench/run.sh create 200,400,800,1200 10 0ms 16 target/refract-0.1.0-SNAPSHOT-runner   # a native binary
 #   bench/run.sh growth 150 20                 # one merchant: empty, then with 1,000,000 refunds (GROWTH_ROWS)
 #
 # SCENARIO: create | mix | get | list | console | webhook | growth. console signs in to the operator console and
@@ -16,7 +17,7 @@
 # keeps running (its pooled connections keep what they prepared), measures again, and prints the ratios, with the
 # mean execution time of each statement from pg_stat_statements, the janitor's claim among them.
 # BENCH_WARMUP (seconds, default 20) and BENCH_WARMUP_RATE (per second, default 100) set the uncounted warm-up;
-# BENCH_JAVA_OPTS is passed to the server's JVM. Results go to stdout; docs/benchmarks.md records them.
+# BENCH_JAVA_OPTS is passed to the server's JVM, or to the binary (which reads -X options itself, e.g. -Xmx128m). Results go to stdout; docs/benchmarks.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCENARIO=${1:-create}
@@ -24,6 +25,7 @@ RATES=${2:-100,200,400,800,1600}
 STEP=${3:-10}
 LATENCY=${4:-0ms}
 CLIENTS=${5:-16}
+BINARY=${6:-}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=55432
 HTTP_PORT=18080
@@ -39,7 +41,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+if [ -z "$BINARY" ]; then
+  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
+  SERVER=(java ${BENCH_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar)
+else
+  SERVER=("$BINARY" ${BENCH_JAVA_OPTS:-})
+fi
 "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" \
   -o "-p $PORT -k $WORK -c max_connections=200 -c shared_buffers=256MB -c synchronous_commit=on \
@@ -74,7 +81,7 @@ export QUARKUS_LOG_CONSOLE_JSON_ENABLED=false
 # one merchant key carries the whole load here: lift its rate limit (100/s by default) out of the measurement
 export REFRACT_RATE_LIMIT_REQUESTS_PER_SECOND=1000000 REFRACT_RATE_LIMIT_BURST=1000000
 START=$(date +%s%N)
-java ${BENCH_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar > "$WORK/app.log" 2>&1 &
+"${SERVER[@]}" > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 until curl -sf -o /dev/null "localhost:$HTTP_PORT/q/health/ready"; do sleep 0.05; done
 echo "startup to first 200 (/q/health/ready): $(( ($(date +%s%N) - START) / 1000000 )) ms"

@@ -172,6 +172,23 @@ class NativeSourcesTest {
     }
 
     /**
+     * The build fits a CI runner's 4 GB only if the builder's heap is bounded by us: without {@code -J-Xmx} native-image
+     * sizes it from the machine's memory. One bound, at most 3 GB, so that metaspace, code cache and the compiler
+     * threads' memory fit beside it.
+     */
+    @Test
+    void theBuildersHeapIsBoundedToFitACiRunner() {
+        List<String> bounds = Stream.of(args.split("\\s+"))
+                .filter(a -> a.startsWith("-J-Xmx"))
+                .toList();
+        assertEquals(1, bounds.size(), () -> "heap bounds given to native-image: " + bounds);
+        String bound = bounds.get(0).substring("-J-Xmx".length()).toLowerCase();
+        long mib = Long.parseLong(bound.substring(0, bound.length() - 1))
+                * (bound.endsWith("g") ? 1024 : bound.endsWith("m") ? 1 : 0);
+        assertTrue(mib > 0 && mib <= 3 * 1024, () -> "the builder's heap is bounded at " + bound);
+    }
+
+    /**
      * No provider, no OIDC tenant ({@code OidcSwitch}) must hold in the binary too, where nothing is found through
      * {@code ServiceLoader} at run time: the interceptor is built into the generated run-time configuration.
      */

@@ -4,14 +4,11 @@ import dev.refract.admin.OperatorReconciliations;
 import dev.refract.admin.Role;
 import dev.refract.admin.RoleRequired;
 import dev.refract.http.ApiException;
-import dev.refract.http.ErrorStatus;
 import dev.refract.http.Limits;
 import dev.refract.refund.ConnectorRegistry;
 import dev.refract.refund.ReconciliationRun;
 import dev.refract.refund.Reconciliations;
-import dev.refract.refund.RefundError;
 import dev.refract.store.ConsoleStore;
-import dev.refract.store.DatabaseDown;
 import dev.refract.store.ReconciliationReads;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -106,7 +103,7 @@ public class ReconciliationPage {
             @RestForm("from") String from,
             @RestForm("to") String to) {
         if (!session.acceptsCsrf(csrf)) {
-            return Uni.createFrom().item(forbidden());
+            return Uni.createFrom().item(ConsoleChrome.forbidden());
         }
         return Uni.createFrom()
                 .deferred(() -> reconciliations.start(
@@ -125,8 +122,8 @@ public class ReconciliationPage {
                     return Response.seeOther(URI.create(runHref(run.id()) + "?done=started"))
                             .build();
                 })
-                .onFailure(ReconciliationPage::answerable)
-                .recoverWithUni(e -> runsPage(merchantId, null, null, e.getMessage(), statusOf(e)));
+                .onFailure(ConsoleChrome::answerable)
+                .recoverWithUni(e -> runsPage(merchantId, null, null, e.getMessage(), ConsoleChrome.statusOf(e)));
     }
 
     @GET
@@ -147,7 +144,7 @@ public class ReconciliationPage {
                                             .seq()
                             : null;
                     ReconciliationRun.Report report = run.report();
-                    return render(
+                    return ConsoleChrome.render(
                             Templates.run(
                                     chrome(
                                             "Reconciliation run " + run.id(),
@@ -171,12 +168,12 @@ public class ReconciliationPage {
                             200);
                 }))
                 .onFailure(ApiException.class)
-                .recoverWithItem(e -> text(404, "There is no reconciliation run " + id + "."));
+                .recoverWithUni(e -> chrome.notFound("reconciliation run " + id));
     }
 
     private Uni<Response> runsPage(String merchant, String cursor, String notice, String error, int status) {
         if (merchant != null && !Limits.isId(merchant)) {
-            return Uni.createFrom().item(text(404, "There is no merchant " + merchant + "."));
+            return chrome.notFound("merchant " + merchant);
         }
         ReconciliationReads.RunCursor after = decode(cursor);
         return store.merchants(MERCHANTS)
@@ -197,7 +194,7 @@ public class ReconciliationPage {
                         next = "/console/reconciliation?cursor=" + encode(last)
                                 + (merchant == null ? "" : "&merchant=" + segment(merchant));
                     }
-                    return render(
+                    return ConsoleChrome.render(
                             Templates.runs(
                                     chrome("Reconciliation", notice, error),
                                     new ReconciliationViews.RunsPage(
@@ -290,46 +287,9 @@ public class ReconciliationPage {
         return chrome.chrome(title, "reconciliation", notice, error);
     }
 
-    private static Uni<Response> render(TemplateInstance page, int status) {
-        return page.createUni()
-                .map(html -> Response.status(status)
-                        .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-                        .entity(html)
-                        .build());
-    }
-
-    private static boolean answerable(Throwable e) {
-        return e instanceof ApiException || e instanceof RefundError;
-    }
-
-    private static int statusOf(Throwable e) {
-        return e instanceof ApiException api
-                ? api.status()
-                : ErrorStatus.of(((RefundError) e).code()).status();
-    }
-
-    private static Response forbidden() {
-        return text(
-                403, "This form has expired or did not come from the console. Go back, reload the page and try again.");
-    }
-
-    /** What this page could not answer itself: the database out of reach as a 503, anything else as a logged 500. */
+    /** What this page could not answer itself, as every console page answers it. */
     @ServerExceptionMapper
     Response failure(Throwable e) {
-        if (answerable(e)) {
-            return text(statusOf(e), e.getMessage());
-        }
-        if (DatabaseDown.isDatabaseDown(e)) {
-            return text(503, "The database cannot be reached just now. Try again in a moment.");
-        }
-        LOG.error("console: the reconciliation page failed", e);
-        return text(500, "Something went wrong; it is logged. Try again, or look at the service's log.");
-    }
-
-    private static Response text(int status, String message) {
-        return Response.status(status)
-                .type(MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
-                .entity(message)
-                .build();
+        return ConsoleChrome.failurePage(e);
     }
 }

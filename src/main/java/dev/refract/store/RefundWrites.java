@@ -92,19 +92,18 @@ final class RefundWrites {
                 where id = $12 and merchant_id = $10 and exists (select 1 from r))
             select * from r""";
 
-    /**
-     * A change under the refund's version check (a stale version writes nothing), and the ledger's movement; both
-     * rows named within the refund's merchant ($22).
-     */
-    static final String SAVE = """
+    /** The refund's change under its version check, within its merchant ($22): {@code r}, nothing when stale. */
+    private static final String CHANGED = """
             with r as (
                 update refunds set state = $10, connector_refund_id = $11, connector_status = $12,
                                    connector_details = $13, error = $14, amount_minor = $15, attempts = $16,
                                    next_action_at = $17, version = version + 1, updated_at = clock_timestamp()
                 where id = $18 and merchant_id = $22 and version = $19
                 returning *),
-            """ + EVENT_AND_OWED + """
-            ,
+            """;
+
+    /** The ledger's movement by the change in {@code r} ($20 in flight, $21 refunded), then the refund's row. */
+    private static final String MOVED = """
             moved as (
                 update payment_ledger set in_flight_minor = in_flight_minor + $20::bigint,
                                           refunded_minor = refunded_minor + $21::bigint, updated_at = now()
@@ -112,28 +111,22 @@ final class RefundWrites {
             select * from r""";
 
     /**
+     * A change under the refund's version check (a stale version writes nothing), and the ledger's movement; both
+     * rows named within the refund's merchant ($22).
+     */
+    static final String SAVE = CHANGED + EVENT_AND_OWED + ",\n" + MOVED;
+
+    /**
      * An operator's change: as {@link #SAVE}, with the operator named in the event ({@code $23}, the actor as JSON).
      * The store writes the audit trail's entry in the same transaction.
      */
-    static final String SAVE_BY_OPERATOR = """
-            with r as (
-                update refunds set state = $10, connector_refund_id = $11, connector_status = $12,
-                                   connector_details = $13, error = $14, amount_minor = $15, attempts = $16,
-                                   next_action_at = $17, version = version + 1, updated_at = clock_timestamp()
-                where id = $18 and merchant_id = $22 and version = $19
-                returning *),
+    static final String SAVE_BY_OPERATOR = CHANGED + """
             logged as (
                 insert into refund_events (refund_id, merchant_id, from_state, to_state, cause, connector_status,
                                            detail, actor)
                 select r.id, r.merchant_id, $1::text, $2::text, $3::text, $4::text, $5::text, $23::jsonb from r
                 where $2::text is not null),
-            """ + OWED + """
-            ,
-            moved as (
-                update payment_ledger set in_flight_minor = in_flight_minor + $20::bigint,
-                                          refunded_minor = refunded_minor + $21::bigint, updated_at = now()
-                where id = (select ledger_id from r) and merchant_id = $22 and ($20::bigint <> 0 or $21::bigint <> 0))
-            select * from r""";
+            """ + OWED + ",\n" + MOVED;
 
     private RefundWrites() {}
 

@@ -33,6 +33,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -111,6 +112,13 @@ class ConsoleBrowserIT {
         if (browser != null) {
             browser.quit();
         }
+    }
+
+    /** Each test starts signed out, whichever test ran before it and however it ended. */
+    @BeforeEach
+    void signedOut() {
+        open("console/sign-in");
+        browser.manage().deleteAllCookies();
     }
 
     @Test
@@ -333,6 +341,7 @@ class ConsoleBrowserIT {
         String attention =
                 browser.findElement(By.id("reconciliation-exceptions")).getText();
         assertTrue(attention.contains(differs) && attention.contains(missing), attention);
+        follow(browser.findElement(By.id("sign-out")));
     }
 
     /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.refract.store.ApiKeyStore;
+import dev.refract.store.MigrationSettings;
+import dev.refract.store.SchemaHealth;
 import dev.refract.support.Api;
 import dev.refract.support.AppInstance;
 import dev.refract.support.PostgresResource;
@@ -46,9 +48,10 @@ class ApiKeyMigrationIT {
         dev.refract.support.Db.execute("CREATE DATABASE " + database);
         String jdbc = "jdbc:postgresql://localhost:" + PostgresResource.port() + "/" + database;
         // the schema as the build before API keys left it (every migration before V9), and a merchant it made
-        Flyway.configure()
-                .dataSource(jdbc, "postgres", "postgres")
-                .locations("classpath:db/migration")
+        // with the application's own Flyway settings (V8 builds its keys concurrently, outside a transaction)
+        MigrationSettings.apply(Flyway.configure()
+                        .dataSource(jdbc, "postgres", "postgres")
+                        .locations("classpath:db/migration"))
                 .target(newestBefore(9))
                 .load()
                 .migrate();
@@ -68,7 +71,10 @@ class ApiKeyMigrationIT {
         config.put("refract.janitor.enabled", "false");
         config.put("refract.outbox.enabled", "false");
         try (AppInstance app = AppInstance.start("key-migration", config)) {
-            assertEquals("9", one(jdbc, "select max(version::int)::text from flyway_schema_history where success"));
+            // migrated at start through V9 to the newest migration
+            assertEquals(
+                    SchemaHealth.EXPECTED_VERSION,
+                    one(jdbc, "select max(version::int)::text from flyway_schema_history where success"));
             app.as(OLD_KEY).get("/v1/refunds").then().statusCode(200);
             app.as(OLD_KEY)
                     .body(Api.body(Api.refundId(), Api.payment(10_000, "USD"), 2_500L, "USD", null))

@@ -60,6 +60,11 @@ public final class AppInstance implements AutoCloseable {
                                 .toString());
         command.add("-Dquarkus.profile=test,it");
         command.add("-Dquarkus.http.port=" + port);
+        // its own file beside its output: the test profile's target/refract-test.log belongs to the application the
+        // integration tests run, and each instance starting on it would rotate that file away from under it (the
+        // running application goes on writing to the rotated file, where LogLines no longer finds its lines)
+        command.add("-Dquarkus.log.file.path="
+                + Path.of("target", name + "-file.log").toAbsolutePath());
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         if (!isNative) {
             command.add("-jar");

@@ -34,8 +34,9 @@ for run in $(seq 1 "$RUNS"); do
   mkdir -p "$OUT/run-$run"
   cp target/failsafe-reports/*.xml "$OUT/run-$run/" 2>/dev/null || true
   tests=$(cat "$OUT"/run-"$run"/TEST-*.xml 2>/dev/null | grep -o '<testcase ' | wc -l)
-  failures=$(grep -l -E '<(failure|error)[ >]' "$OUT"/run-"$run"/TEST-*.xml 2>/dev/null \
-    | xargs -r grep -h -B1 -E '<(failure|error)[ >]' | grep -o 'testcase name="[^"]*" classname="[^"]*"' \
+  # no failing test is the usual case: grep then finds nothing, which must not end the script
+  failures=$( { grep -l -E '<(failure|error)[ >]' "$OUT"/run-"$run"/TEST-*.xml 2>/dev/null || true; } \
+    | xargs -r grep -h -B1 -E '<(failure|error)[ >]' | { grep -o 'testcase name="[^"]*" classname="[^"]*"' || true; } \
     | sed -E 's/testcase name="([^"]*)" classname="([^"]*)"/\2.\1/' | sort -u | tr '\n' ' ')
   echo "run $run: $status in $(( $(date +%s) - start )) s, $tests tests${failures:+, failed: $failures}"
 done

@@ -31,7 +31,9 @@ public final class RequestBodyStream extends InputStream {
     /** How long a reader waits for the next chunk of a stalled upload before it gives up on it. */
     private static final long IDLE_SECONDS = 120;
 
+    /** Bounded by flow control, not by capacity: the request is paused at PAUSE_AT chunks unread (plus its end). */
     private final LinkedBlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
+
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean paused = new AtomicBoolean();
     private final HttpServerRequest request;

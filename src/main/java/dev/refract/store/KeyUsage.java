@@ -61,7 +61,9 @@ public class KeyUsage {
         }
     }
 
+    /** At most {@code last-used-max-keys} keys (10,000), an idle one dropped two minutes after its last write. */
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+
     private final AtomicLong unnoted = new AtomicLong();
     private final ApiKeyStore keys;
     private final Settings settings;

@@ -75,12 +75,13 @@ public class LoadGen {
             System.out.printf("warm-up: %d s at %d/s, p99 %.1f ms (not counted)%n", warmup, warmupRate, w.p(99));
         }
         System.out.printf("scenario %s, %d s per step%n", scenario, seconds);
-        System.out.printf("%8s %10s %8s %8s %8s %8s %8s%n", "target", "achieved", "p50 ms", "p90 ms", "p99 ms",
-                "max ms", "errors");
+        System.out.printf("%8s %10s %8s %8s %8s %9s %8s %8s%n", "target", "achieved", "p50 ms", "p90 ms", "p99 ms",
+                "p99.9 ms", "max ms", "errors");
         for (int rate : rates) {
             Step step = run(next, rate, seconds);
-            System.out.printf("%8d %10.1f %8.1f %8.1f %8.1f %8.1f %8d%s%n", rate, step.achieved, step.p(50), step.p(90),
-                    step.p(99), step.max(), step.errors, step.errors == 0 ? "" : "  " + step.errorKinds);
+            System.out.printf("%8d %10.1f %8.1f %8.1f %8.1f %9.1f %8.1f %8d%s%n", rate, step.achieved, step.p(50),
+                    step.p(90), step.p(99), step.p(99.9), step.max(), step.errors,
+                    step.errors == 0 ? "" : "  " + step.errorKinds);
             if (step.p(99) > P99_LIMIT_MS || step.errors > ERROR_LIMIT * step.total) {
                 System.out.println("stopped: p99 above " + P99_LIMIT_MS + " ms or errors above " + (ERROR_LIMIT * 100) + " %");
                 break;
@@ -187,7 +188,7 @@ public class LoadGen {
             this.errorKinds = errorKinds;
         }
 
-        double p(int percentile) {
+        double p(double percentile) {
             if (latenciesNanos.length == 0) {
                 return 0;
             }

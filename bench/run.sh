@@ -6,7 +6,7 @@
 #
 #   bench/run.sh [SCENARIO] [RATES] [STEP_SECONDS] [SANDBOX_LATENCY] [PGBENCH_CLIENTS] [BINARY]
 #   bench/run.sh create 100,200,400,800,1600 10 0ms 16
-#   bench/run.sh create 200,400,800,1200 10 0ms 16 target/refract-0.1.0-SNAPSHOT-runner   # a native binary
+#   bench/run.sh create 200,400,600,800 10 0ms 16 target/refract-0.1.0-SNAPSHOT-runner   # a native binary
 #   bench/run.sh growth 150 20                 # one merchant: empty, then with 1,000,000 refunds (GROWTH_ROWS)
 #
 # SCENARIO: create | mix | get | list | console | webhook | growth. console signs in to the operator console and
@@ -16,8 +16,15 @@
 # at the first rate on an empty database, bulk-loads GROWTH_ROWS refunds for the same merchant while the service
 # keeps running (its pooled connections keep what they prepared), measures again, and prints the ratios, with the
 # mean execution time of each statement from pg_stat_statements, the janitor's claim among them.
-# BENCH_WARMUP (seconds, default 20) and BENCH_WARMUP_RATE (per second, default 100) set the uncounted warm-up;
-# BENCH_JAVA_OPTS is passed to the server's JVM, or to the binary (which reads -X options itself, e.g. -Xmx128m). Results go to stdout; docs/benchmarks.md records them.
+# BENCH_PG_PORT and BENCH_HTTP_PORT (55432, 18080) move the database and the server off ports another run holds.
+# BENCH_WARMUP (seconds, default 20) and BENCH_WARMUP_RATE (per second, default 100) set the uncounted warm-up.
+# BINARY is the server to measure: a native executable, or a quarkus-run.jar (run with java -jar); by default
+# target/quarkus-app/quarkus-run.jar, built if missing. BENCH_JAVA_OPTS is passed to the server: JVM options for a
+# jar, runtime options for a native binary (-Xmn16m -XX:MaxHeapSize=256m, -XX:+PrintGC). BENCH_GC_LOG=1 logs the
+# JVM's collections (-Xlog:gc) and prints their pauses during the load. After the load the script prints the Vert.x
+# blocked-thread warnings the server logged, and the statements executed per refund (pg_stat_statements).
+# BENCH_LOG_DIR keeps the server's, PostgreSQL's and the GC's logs there. Results go to stdout;
+# docs/benchmarks.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCENARIO=${1:-create}
@@ -25,10 +32,10 @@ RATES=${2:-100,200,400,800,1600}
 STEP=${3:-10}
 LATENCY=${4:-0ms}
 CLIENTS=${5:-16}
-BINARY=${6:-}
+BINARY=${6:-target/quarkus-app/quarkus-run.jar}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PORT=55432
-HTTP_PORT=18080
+PORT=${BENCH_PG_PORT:-55432}
+HTTP_PORT=${BENCH_HTTP_PORT:-18080}
 WORK=$(mktemp -d /tmp/refract-bench.XXXXXX)
 chmod 777 "$WORK"
 RUN_AS=()
@@ -37,15 +44,21 @@ RUN_AS=()
 cleanup() {
   [ -n "${APP_PID:-}" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
   "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -m fast stop >/dev/null 2>&1 || true
+  [ -n "${BENCH_LOG_DIR:-}" ] && mkdir -p "$BENCH_LOG_DIR" && cp "$WORK"/*.log "$BENCH_LOG_DIR"/ 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-if [ -z "$BINARY" ]; then
-  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q package -DskipTests
-  SERVER=(java ${BENCH_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar)
+if [ "$BINARY" = target/quarkus-app/quarkus-run.jar ] && [ ! -f "$BINARY" ]; then
+  ./mvnw -B -q package -DskipTests
+fi
+[ -f "$BINARY" ] || { echo "no server at $BINARY" >&2; exit 1; }
+SERVER_OPTS=(${BENCH_JAVA_OPTS:-})
+if [ "${BINARY%.jar}" != "$BINARY" ]; then
+  [ -n "${BENCH_GC_LOG:-}" ] && SERVER_OPTS+=("-Xlog:gc:file=$WORK/gc.log:uptime")
+  SERVER=(java "${SERVER_OPTS[@]}" -jar "$BINARY")
 else
-  SERVER=("$BINARY" ${BENCH_JAVA_OPTS:-})
+  SERVER=("$BINARY" "${SERVER_OPTS[@]}")
 fi
 "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" \
@@ -81,6 +94,7 @@ export QUARKUS_LOG_CONSOLE_JSON_ENABLED=false
 # one merchant key carries the whole load here: lift its rate limit (100/s by default) out of the measurement
 export REFRACT_RATE_LIMIT_REQUESTS_PER_SECOND=1000000 REFRACT_RATE_LIMIT_BURST=1000000
 START=$(date +%s%N)
+echo "server: ${SERVER[*]}"
 "${SERVER[@]}" > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 until curl -sf -o /dev/null "localhost:$HTTP_PORT/q/health/ready"; do sleep 0.05; done
@@ -91,10 +105,11 @@ echo "RSS idle: $(( $(ps -o rss= -p $APP_PID) / 1024 )) MB"
 load() { # SCENARIO RATES STEP [extra -D options]: runs LoadGen, prints its table and CPU µs per accepted refund
   local scenario=$1 rates=$2 step=$3; shift 3
   local app0 pg0 app1 pg1 accepted
-  app0=$(ticks "$APP_PID"); pg0=$(pg_ticks)
+  app0=$(ticks "$APP_PID"); pg0=$(pg_ticks); gc0=$(gc_lines)
   java "$@" bench/LoadGen.java "http://localhost:$HTTP_PORT" bench-admin "$scenario" "$rates" "$step" \
     | tee "$WORK/load.txt"
   app1=$(ticks "$APP_PID"); pg1=$(pg_ticks)
+  gc_pauses "$gc0"
   accepted=$(awk '/^accepted/ {print $2}' "$WORK/load.txt")
   if [ "$scenario" = create ] || [ "$scenario" = mix ]; then
     echo "CPU per refund created: Refract $(per_op $(( app1 - app0 )) "$accepted") µs, PostgreSQL $(per_op $(( pg1 - pg0 )) "$accepted") µs"
@@ -102,6 +117,26 @@ load() { # SCENARIO RATES STEP [extra -D options]: runs LoadGen, prints its tabl
     served=$(awk '/^served/ {print $2}' "$WORK/load.txt")
     echo "CPU per read served: Refract $(per_op $(( app1 - app0 )) "$served") µs, PostgreSQL $(per_op $(( pg1 - pg0 )) "$served") µs"
   fi
+}
+
+# the JVM's collections logged so far (BENCH_GC_LOG=1), and a summary of the pauses after line $1
+gc_lines() { [ -f "$WORK/gc.log" ] && wc -l < "$WORK/gc.log" || echo 0; }
+gc_pauses() {
+  [ -f "$WORK/gc.log" ] || return 0
+  tail -n +"$(( $1 + 1 ))" "$WORK/gc.log" | grep -o 'Pause[^(]*([^)]*)[^0-9]*[0-9.]*ms$\|Pause.* [0-9.]*ms$' \
+    | awk '{ ms = $NF; sub(/ms$/, "", ms); n++; total += ms; if (ms > max) max = ms; if (ms > 10) over++ }
+      END { if (n) printf "GC during the load: %d pauses, %.0f ms in all, longest %.1f ms, %d over 10 ms\n", n, total, max, over }'
+}
+
+per_refund() { # the round trips of the load: statements executed per accepted refund, BEGIN and COMMIT included
+  local accepted
+  accepted=$(awk '/^accepted/ {print $2}' "$WORK/load.txt")
+  [ "${accepted:-0}" -gt 0 ] || return 0
+  "${PSQL[@]}" -d refract -c "select round(sum(calls)::numeric / $accepted, 2) as per_refund, sum(calls) as calls,
+      round(sum(total_exec_time)::numeric / sum(calls), 3) as mean_ms,
+      left(regexp_replace(min(query), '\s+', ' ', 'g'), 100) as statement
+    from pg_stat_statements where dbid = (select oid from pg_database where datname = 'refract')
+    group by queryid having sum(calls) >= $accepted / 20 order by sum(calls) desc limit 12"
 }
 
 statements() { # the mean execution time and buffers of Refract's statements since the last reset
@@ -160,9 +195,12 @@ SQL
 else
   java -Dwarmup="${BENCH_WARMUP:-20}" -Dwarmup-rate="${BENCH_WARMUP_RATE:-100}" -Dprefix=x bench/LoadGen.java \
     "http://localhost:$HTTP_PORT" bench-admin create 1 1 >/dev/null 2>&1 || true
+  "${PSQL[@]}" -d refract -c "select pg_stat_statements_reset()" >/dev/null
   load "$SCENARIO" "$RATES" "$STEP" -Dwarmup=0
+  per_refund
 fi
 echo "RSS after load: $(( $(ps -o rss= -p $APP_PID) / 1024 )) MB"
+echo "event loop blocked (Vert.x warnings logged): $(grep -c 'has been blocked for' "$WORK/app.log" || true)"
 
 # after the run: no refund id twice, and every ledger row balances (external and bulk-loaded refunds included)
 sleep 2

@@ -15,8 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The refund use cases: create, get, sync, list, and the janitor's reconcile. The flow is record first (the
- * amount reserved under the payment's row lock), then the PSP call outside any transaction, then the outcome
- * applied under optimistic locking. Whatever does not finish is left scheduled for the janitor.
+ * amount reserved in the payment's ledger, on the totals it was decided on), then the PSP call outside any
+ * transaction, then the outcome applied under optimistic locking. Whatever does not finish is left scheduled for the janitor.
  */
 @ApplicationScoped
 public class RefundService {
@@ -75,7 +75,8 @@ public class RefundService {
                         command,
                         connector.name(),
                         captured,
-                        Instant.now().plus(policy.submitGrace()))))
+                        Instant.now().plus(policy.submitGrace()),
+                        recorded == null ? null : recorded.ledger())))
                 .chain(recordedRefund -> recordedRefund.created()
                         ? submit(connector, account, recordedRefund.refund())
                         : Uni.createFrom().item(replay(recordedRefund.refund(), command)));

@@ -51,26 +51,89 @@ final class RefundWrites {
             """ + OWED;
 
     /**
-     * A new refund, inserted only if its merchant_refund_id is new (the check reads by PSP reference, without
-     * waiting on anyone's row lock), and the amount it reserves in the payment's locked ledger row.
+     * A new refund as the create decided it, parameters {@code $10}–{@code $24} (see {@link #recording}), inserted
+     * on the payment's ledger row that the statement's {@code ledger} names, with no {@code ON CONFLICT}: a refund
+     * of this merchant_refund_id committed meanwhile is a unique violation, which undoes the whole statement.
+     */
+    private static final String REFUND_ON_LEDGER = """
+            r as (
+                insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,
+                                     state, amount_minor, currency, reason, metadata, connector_options, fingerprint,
+                                     psp_reference, next_action_at, created_at, updated_at)
+                select $10::text, $11::text, ledger.id, $12::text, $13::text, $2::text, $14::bigint, $15::text,
+                       $16::text, $17::jsonb, $18::jsonb, $19::text, $20::text, $21::timestamptz,
+                       clock_timestamp(), clock_timestamp()
+                from ledger
+                returning *),
+            """;
+
+    /** No refund of this merchant_refund_id (by its PSP reference, read without waiting on any row lock). */
+    private static final String NEW_REFUND = """
+            not exists (select 1 from refunds where psp_reference = $20::text and merchant_id = $10::text)""";
+
+    /**
+     * The first refund of a payment Refract has no ledger row for, in one statement and no transaction of its own:
+     * the ledger row is inserted with the amount reserved, and the refund on it. When the row exists by now (a
+     * concurrent refund of the same payment) or the refund does, nothing is written and nothing is returned, and
+     * the store records the refund under the row's lock instead ({@link #RECORD}).
+     */
+    static final String RECORD_FIRST = """
+            with ledger as (
+                insert into payment_ledger (merchant_id, connector, connector_transaction_id, currency, captured_minor,
+                                            in_flight_minor)
+                select $10::text, $12::text, $13::text, $22::char(3), $23::bigint, $24::bigint
+                where\s""" + NEW_REFUND + """
+
+                on conflict (merchant_id, connector_transaction_id) do nothing
+                returning id),
+            """ + REFUND_ON_LEDGER + EVENT_AND_OWED + """
+
+            select * from r""";
+
+    /**
+     * A refund of a payment whose ledger row the create read just before ({@code $25}–{@code $28}: its currency,
+     * captured, in-flight and refunded amounts), in one statement and no transaction of its own. The reservation
+     * is a conditional update: under READ COMMITTED an update that waited for a concurrent one re-reads the row
+     * and re-checks its condition, so it reserves only on the very totals the amount was decided on. When the
+     * row has moved (or the refund exists), nothing is written and nothing is returned, and the store records the
+     * refund under the row's lock instead ({@link #RECORD}).
+     */
+    static final String RECORD_ON_SEEN_LEDGER = """
+            with ledger as (
+                update payment_ledger set currency = $22::char(3), captured_minor = $23::bigint,
+                                          in_flight_minor = $24::bigint, updated_at = now()
+                where merchant_id = $10::text and connector_transaction_id = $13::text and connector = $12::text
+                  and currency is not distinct from $25::char(3) and captured_minor is not distinct from $26::bigint
+                  and in_flight_minor = $27::bigint and refunded_minor = $28::bigint
+                  and\s""" + NEW_REFUND + """
+
+                returning id),
+            """ + REFUND_ON_LEDGER + EVENT_AND_OWED + """
+
+            select * from r""";
+
+    /**
+     * A new refund on the payment's ledger row locked by the transaction ({@code $25} its id), inserted only if its
+     * merchant_refund_id is new, and the amount it reserves in that row.
      */
     static final String RECORD = """
             with r as (
                 insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,
                                      state, amount_minor, currency, reason, metadata, connector_options, fingerprint,
                                      psp_reference, next_action_at, created_at, updated_at)
-                select $10::text, $11::text, $12::bigint, $13::text, $14::text, $2::text, $15::bigint, $16::text,
-                       $17::text, $18::jsonb, $19::jsonb, $20::text, $21::text, $22::timestamptz,
+                select $10::text, $11::text, $25::bigint, $12::text, $13::text, $2::text, $14::bigint, $15::text,
+                       $16::text, $17::jsonb, $18::jsonb, $19::text, $20::text, $21::timestamptz,
                        clock_timestamp(), clock_timestamp()
-                where not exists (select 1 from refunds where psp_reference = $21::text and merchant_id = $10::text)
+                where\s""" + NEW_REFUND + """
+
                 on conflict (merchant_id, merchant_refund_id) do nothing
                 returning *),
             """ + EVENT_AND_OWED + """
             ,
             reserved as (
-                update payment_ledger set currency = $23, captured_minor = $24, in_flight_minor = $25,
+                update payment_ledger set currency = $22, captured_minor = $23, in_flight_minor = $24,
                                           updated_at = now()
-                where id = $12::bigint and merchant_id = $10::text and exists (select 1 from r))
+                where id = $25::bigint and merchant_id = $10::text and exists (select 1 from r))
             select * from r""";
 
     /** A refund made outside Refract, in the PSP's state, counted in the payment's locked ledger row. */

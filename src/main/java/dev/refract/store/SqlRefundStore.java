@@ -121,21 +121,57 @@ public class SqlRefundStore implements RefundStore {
     }
 
     /**
-     * Records a new refund in one transaction of two statements: lock (or create) the payment's ledger row; then
-     * the refund, its first event, what it owes and the ledger's reservation together ({@link RefundWrites#RECORD}).
-     * A refund that already exists under this merchant_refund_id is the answer instead (read by a third), and
-     * nothing is written.
+     * Records a new refund, and reserves its amount in the payment's ledger, in one statement when the ledger is as
+     * the create read it: the first refund of a payment inserts the ledger row ({@link RefundWrites#RECORD_FIRST}),
+     * a later one moves the row it read by a conditional update ({@link RefundWrites#RECORD_ON_SEEN_LEDGER}). When
+     * the row has moved since, or the reservation is refused on what was read, the refund is recorded in one
+     * transaction under the row's lock ({@link #recordUnderLock}), which decides on the row as it is. A refund
+     * that already exists under this merchant_refund_id is the answer instead, and nothing is written.
      */
     @Override
     public Uni<Recorded> record(Recording recording) {
         CreateRefund command = recording.command();
-        return pool.withTransaction(conn -> lockLedger(
-                                conn, recording.merchantId(), command.connectorTransactionId(), recording.connector())
-                        .chain(ledgerRow -> insert(conn, recording, ledgerRow)))
+        return recordAsRead(recording)
+                .chain(recorded -> recorded != null ? Uni.createFrom().item(recorded) : recordUnderLock(recording))
                 .onFailure(SqlRefundStore::isUniqueViolation)
-                // belt and braces: the insert yields to an existing merchant_refund_id by itself
+                // a refund of this merchant_refund_id committed meanwhile: it is the answer
                 .recoverWithUni(() ->
                         find(recording.merchantId(), command.merchantRefundId()).map(r -> new Recorded(r, false)));
+    }
+
+    /** The one-statement record on the ledger as the create read it; null when that is no longer the ledger. */
+    private Uni<Recorded> recordAsRead(Recording recording) {
+        PaymentLedger seen = recording.seenLedger();
+        PaymentLedger.Reservation reservation;
+        try {
+            reservation = recording.reserveIn(seen == null ? PaymentLedger.EMPTY : seen);
+        } catch (RefundError refusedOnWhatWasRead) {
+            // decided again on the row under its lock: a refund of the payment may have ended since it was read
+            return Uni.createFrom().nullItem();
+        }
+        Tuple parameters = recordParameters(recording, reservation);
+        String statement = seen == null ? RefundWrites.RECORD_FIRST : RefundWrites.RECORD_ON_SEEN_LEDGER;
+        if (seen != null) {
+            parameters
+                    .addValue(seen.currency())
+                    .addValue(seen.capturedMinor())
+                    .addValue(seen.inFlightMinor())
+                    .addValue(seen.refundedMinor());
+        }
+        return pool.preparedQuery(statement)
+                .execute(parameters)
+                .map(rows -> rows.size() > 0 ? new Recorded(firstRefund(rows), true) : null);
+    }
+
+    /**
+     * Records a new refund in one transaction of two statements: lock (or create) the payment's ledger row; then
+     * the refund, its first event, what it owes and the ledger's reservation together ({@link RefundWrites#RECORD}).
+     */
+    private Uni<Recorded> recordUnderLock(Recording recording) {
+        CreateRefund command = recording.command();
+        return pool.withTransaction(conn -> lockLedger(
+                        conn, recording.merchantId(), command.connectorTransactionId(), recording.connector())
+                .chain(ledgerRow -> insert(conn, recording, ledgerRow)));
     }
 
     /** The payment's ledger row ({@link #LOCK_LEDGER}). */
@@ -161,14 +197,24 @@ public class SqlRefundStore implements RefundStore {
                         return new Recorded(found, false);
                     });
         }
+        Tuple parameters = recordParameters(recording, reservation).addValue(ledgerRow.getLong("id"));
+        return conn.preparedQuery(RefundWrites.RECORD)
+                .execute(parameters)
+                .chain(rows -> rows.size() > 0
+                        ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
+                        : find(conn, recording.merchantId(), command.merchantRefundId())
+                                .map(r -> new Recorded(r, false)));
+    }
+
+    /** {@code $1}–{@code $24} of the three record statements: the event, what it owes, the refund, the ledger. */
+    private static Tuple recordParameters(Recording recording, PaymentLedger.Reservation reservation) {
+        CreateRefund command = recording.command();
         PaymentLedger reserved = reservation.ledger();
         Refund.Event first = recording.firstEvent(reservation.amount());
         String pspReference = recording.pspReference();
-        long ledgerId = ledgerRow.getLong("id");
-        Tuple parameters = RefundWrites.eventAndOwed(first, Owed.by(first, command.metadata()), pspReference)
+        return RefundWrites.eventAndOwed(first, Owed.by(first, command.metadata()), pspReference)
                 .addValue(recording.merchantId())
                 .addValue(command.merchantRefundId())
-                .addValue(ledgerId)
                 .addValue(recording.connector())
                 .addValue(command.connectorTransactionId())
                 .addValue(reservation.amount().minorAmount())
@@ -182,12 +228,6 @@ public class SqlRefundStore implements RefundStore {
                 .addValue(reserved.currency())
                 .addValue(reserved.capturedMinor())
                 .addValue(reserved.inFlightMinor());
-        return conn.preparedQuery(RefundWrites.RECORD)
-                .execute(parameters)
-                .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().item(new Recorded(firstRefund(rows), true))
-                        : find(conn, recording.merchantId(), command.merchantRefundId())
-                                .map(r -> new Recorded(r, false)));
     }
 
     @Override

@@ -124,7 +124,7 @@ gc_lines() { [ -f "$WORK/gc.log" ] && wc -l < "$WORK/gc.log" || echo 0; }
 gc_pauses() {
   [ -f "$WORK/gc.log" ] || return 0
   tail -n +"$(( $1 + 1 ))" "$WORK/gc.log" | grep -o 'Pause[^(]*([^)]*)[^0-9]*[0-9.]*ms$\|Pause.* [0-9.]*ms$' \
-    | awk '{ ms = $NF; sub(/ms$/, "", ms); n++; total += ms; if (ms > max) max = ms; if (ms > 10) over++ }
+    | awk '{ ms = $NF; sub(/ms$/, "", ms); ms += 0; n++; total += ms; if (ms > max) max = ms; if (ms > 10) over++ }
       END { if (n) printf "GC during the load: %d pauses, %.0f ms in all, longest %.1f ms, %d over 10 ms\n", n, total, max, over }'
 }
 

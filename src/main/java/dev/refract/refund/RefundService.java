@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
 /**
  * The refund use cases: create, get, sync, list, and the janitor's reconcile. The flow is record first (the
  * amount reserved in the payment's ledger, on the totals it was decided on), then the PSP call outside any
- * transaction, then the outcome applied under optimistic locking. Whatever does not finish is left scheduled for the janitor.
+ * transaction, then the outcome applied under optimistic locking. Whatever does not finish is left scheduled for
+ * the janitor.
  */
 @ApplicationScoped
 public class RefundService {

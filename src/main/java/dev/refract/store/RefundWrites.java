@@ -51,20 +51,14 @@ final class RefundWrites {
             """ + OWED;
 
     /**
-     * A new refund as the create decided it, parameters {@code $10}–{@code $24} (see {@link #recording}), inserted
-     * on the payment's ledger row that the statement's {@code ledger} names, with no {@code ON CONFLICT}: a refund
-     * of this merchant_refund_id committed meanwhile is a unique violation, which undoes the whole statement.
+     * A new refund as the create decided it (parameters {@code $10}–{@code $21}, as SqlRefundStore.recordParameters
+     * sets them), inserted on the payment's ledger row that the statement's {@code ledger} names, with no
+     * {@code ON CONFLICT}: a refund of this merchant_refund_id committed meanwhile is a unique violation, which undoes
+     * the whole statement.
      */
-    private static final String REFUND_ON_LEDGER = """
-            r as (
-                insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,
-                                     state, amount_minor, currency, reason, metadata, connector_options, fingerprint,
-                                     psp_reference, next_action_at, created_at, updated_at)
-                select $10::text, $11::text, ledger.id, $12::text, $13::text, $2::text, $14::bigint, $15::text,
-                       $16::text, $17::jsonb, $18::jsonb, $19::text, $20::text, $21::timestamptz,
-                       clock_timestamp(), clock_timestamp()
-                from ledger
-                returning *),
+    private static final String REFUND_ON_LEDGER = "r as (\n" + newRefund("ledger.id") + """
+            from ledger
+            returning *),
             """;
 
     /** No refund of this merchant_refund_id (by its PSP reference, read without waiting on any row lock). */
@@ -116,18 +110,11 @@ final class RefundWrites {
      * A new refund on the payment's ledger row locked by the transaction ({@code $25} its id), inserted only if its
      * merchant_refund_id is new, and the amount it reserves in that row.
      */
-    static final String RECORD = """
-            with r as (
-                insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,
-                                     state, amount_minor, currency, reason, metadata, connector_options, fingerprint,
-                                     psp_reference, next_action_at, created_at, updated_at)
-                select $10::text, $11::text, $25::bigint, $12::text, $13::text, $2::text, $14::bigint, $15::text,
-                       $16::text, $17::jsonb, $18::jsonb, $19::text, $20::text, $21::timestamptz,
-                       clock_timestamp(), clock_timestamp()
-                where\s""" + NEW_REFUND + """
+    static final String RECORD =
+            "with r as (\n" + newRefund("$25::bigint") + "where " + NEW_REFUND + """
 
-                on conflict (merchant_id, merchant_refund_id) do nothing
-                returning *),
+            on conflict (merchant_id, merchant_refund_id) do nothing
+            returning *),
             """ + EVENT_AND_OWED + """
             ,
             reserved as (
@@ -192,6 +179,18 @@ final class RefundWrites {
             """ + OWED + ",\n" + MOVED;
 
     private RefundWrites() {}
+
+    /** A new refund's insert, its values {@code $10}–{@code $21} and the event's state, on the ledger row named. */
+    private static String newRefund(String ledgerId) {
+        return """
+                insert into refunds (merchant_id, merchant_refund_id, ledger_id, connector, connector_transaction_id,
+                                     state, amount_minor, currency, reason, metadata, connector_options, fingerprint,
+                                     psp_reference, next_action_at, created_at, updated_at)
+                select $10::text, $11::text, %s, $12::text, $13::text, $2::text, $14::bigint, $15::text,
+                       $16::text, $17::jsonb, $18::jsonb, $19::text, $20::text, $21::timestamptz,
+                       clock_timestamp(), clock_timestamp()
+                """.formatted(ledgerId);
+    }
 
     /** {@code $1}–{@code $9}: the event (all null for none) and what it owes, for the refund of this PSP reference. */
     static Tuple eventAndOwed(Refund.Event event, Owed owed, String pspReference) {

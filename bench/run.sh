@@ -104,7 +104,7 @@ echo "RSS idle: $(( $(ps -o rss= -p $APP_PID) / 1024 )) MB"
 
 load() { # SCENARIO RATES STEP [extra -D options]: runs LoadGen, prints its table and CPU µs per accepted refund
   local scenario=$1 rates=$2 step=$3; shift 3
-  local app0 pg0 app1 pg1 accepted
+  local app0 pg0 app1 pg1 accepted gc0
   app0=$(ticks "$APP_PID"); pg0=$(pg_ticks); gc0=$(gc_lines)
   java "$@" bench/LoadGen.java "http://localhost:$HTTP_PORT" bench-admin "$scenario" "$rates" "$step" \
     | tee "$WORK/load.txt"
